@@ -1,0 +1,53 @@
+"""CCC actions the fake implements: one function per action, parameters in, response body out.
+
+Adding an action is one function here and its entry in ``ACTIONS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from autocallout.fake_ccc.exceptions import CccError
+from autocallout.fake_ccc.models import CccBackend
+
+API_VERSION = "2020-02-10"
+
+# An action answers with the encoded body of "Response" (without RequestId): the backend caches it.
+Action = Callable[[CccBackend, Mapping[str, Any]], bytes]
+
+
+def _integer(params: Mapping[str, Any], name: str) -> int:
+    if name not in params:
+        raise CccError("MissingParameter", f"The request is missing a required parameter `{name}`.")
+    value = params[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**63 - 1:
+        raise CccError(
+            "InvalidParameterValue",
+            f"The value of parameter `{name}` is invalid: expected a positive Integer.",
+        )
+    return value
+
+
+def _no_unknown(params: Mapping[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise CccError("UnknownParameter", f"The parameter `{unknown[0]}` is not recognized.")
+
+
+_DESCRIBE_PARAMS = frozenset({"SdkAppId", "TaskId"})
+
+
+def describe_auto_callout_task(backend: CccBackend, params: Mapping[str, Any]) -> bytes:
+    _no_unknown(params, _DESCRIBE_PARAMS)
+    sdk_app_id = _integer(params, "SdkAppId")
+    task_id = _integer(params, "TaskId")
+    body = backend.encoded_task(sdk_app_id, task_id)
+    if backend.auto_advance:
+        backend.advance_task(sdk_app_id, task_id)
+    return body
+
+
+ACTIONS: dict[str, Action] = {
+    "DescribeAutoCalloutTask": describe_auto_callout_task,
+}

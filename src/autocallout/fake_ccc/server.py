@@ -1,0 +1,208 @@
+"""The fake as a loopback HTTP server: the same backend and wire protocol behind a real socket.
+
+The standard library's ThreadingHTTPServer is enough: every request is one call to
+``wire.handle``, so a framework would add a dependency and nothing else. A small control API under
+``/_fake/`` lets another process inject faults, add or advance tasks and read the call log.
+
+    with FakeCccServer(backend) as url:      # url == "http://127.0.0.1:<port>"
+        ...
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from autocallout.fake_ccc import wire
+from autocallout.fake_ccc.exceptions import CccError
+from autocallout.fake_ccc.faults import Fault
+from autocallout.fake_ccc.models import CccBackend
+
+CONTROL_PREFIX = "/_fake/"
+MAX_BODY = 8 * 1024 * 1024
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's session expects
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.log is not None:
+            self.server.log(f"{self.address_string()} {format % args}")
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send(413, {"Content-Type": "text/plain"}, b"body too large")
+            return
+        body = self.rfile.read(length) if length else b""
+        if url.path.startswith(CONTROL_PREFIX):
+            self._control(url.path[len(CONTROL_PREFIX) :], body)
+            return
+        if self.command == "DELETE":
+            self._send(405, {"Content-Type": "text/plain"}, b"method not allowed")
+            return
+        request = wire.Request(self.command, url.path, url.query, dict(self.headers), body)
+        reply = wire.handle(self.server.backend, request)
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.reset:
+            # SO_LINGER with a zero timeout makes close() send a TCP RST instead of a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        self._send(reply.status, reply.headers, reply.body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, payload: Any) -> None:
+        self._send(status, {"Content-Type": "application/json"}, json.dumps(payload).encode())
+
+    def _control(self, route: str, body: bytes) -> None:
+        action = _CONTROL_ROUTES.get((self.command, route))
+        if action is None:
+            self._json(404, {"error": f"no control route {self.command} {CONTROL_PREFIX}{route}"})
+            return
+        try:
+            self._json(200, action(self.server.backend, json.loads(body) if body else None))
+        except (ValueError, KeyError, TypeError) as error:
+            self._json(400, {"error": str(error)})
+        except CccError as error:
+            self._json(404, {"error": error.message, "code": error.code})
+
+
+def _objects(payload: Any) -> list[dict[str, Any]]:
+    items = payload if isinstance(payload, list) else [payload]
+    if not all(isinstance(item, dict) for item in items):
+        raise ValueError("send a JSON object or a list of them")
+    return items
+
+
+def _add_faults(backend: CccBackend, payload: Any) -> Any:
+    for item in _objects(payload):
+        backend.faults.add(Fault.from_dict(item))
+    return {"pending": len(backend.faults.pending())}
+
+
+def _clear_faults(backend: CccBackend, payload: Any) -> Any:
+    backend.faults.clear()
+    return {"pending": 0}
+
+
+def _advance(backend: CccBackend, payload: Any) -> Any:
+    [key] = _objects(payload)
+    return {"State": backend.advance_task(int(key["SdkAppId"]), int(key["TaskId"])).get("State")}
+
+
+def _reset(backend: CccBackend, payload: Any) -> Any:
+    backend.reset()
+    return {"ok": True}
+
+
+_CONTROL_ROUTES: dict[tuple[str, str], Callable[[CccBackend, Any], Any]] = {
+    ("GET", "health"): lambda backend, _: {"ok": True, "tasks": len(backend.tasks)},
+    ("GET", "calls"): lambda backend, _: [call.as_dict() for call in backend.calls],
+    ("POST", "faults"): _add_faults,
+    ("DELETE", "faults"): _clear_faults,
+    ("POST", "tasks"): lambda backend, payload: {"added": backend.load_tasks(_objects(payload))},
+    ("POST", "tasks/advance"): _advance,
+    ("POST", "reset"): _reset,
+}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        backend: CccBackend,
+        log: Callable[[str], None] | None,
+    ) -> None:
+        self.backend = backend
+        self.log = log
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (its timeout passed during an injected delay) is not an error.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+class FakeCccServer:
+    """The fake on loopback; ``with FakeCccServer(backend) as url:`` starts and stops it."""
+
+    def __init__(
+        self,
+        backend: CccBackend | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.backend = backend if backend is not None else CccBackend.seeded()
+        self._server = _Server((host, port), self.backend, log)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """``host:port``, what ``HttpProfile(endpoint=...)`` takes."""
+        host, port = self._server.server_address[:2]
+        return f"{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.endpoint}"
+
+    def start(self) -> str:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-ccc", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

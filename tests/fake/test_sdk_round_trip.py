@@ -1,0 +1,85 @@
+"""The real SDK client reads tasks from the fake, signed and verified, in both modes."""
+
+from __future__ import annotations
+
+import json
+
+from tencentcloud.ccc.v20200210 import models
+
+from tests.fake.conftest import Fake
+
+
+def _request(sdk_app_id: int, task_id: int) -> models.DescribeAutoCalloutTaskRequest:
+    request = models.DescribeAutoCalloutTaskRequest()
+    request.SdkAppId = sdk_app_id
+    request.TaskId = task_id
+    return request
+
+
+def test_typed_call_returns_the_documented_example_task(fake: Fake) -> None:
+    response = fake.client().DescribeAutoCalloutTask(_request(1400000000, 1))
+
+    assert (response.Name, response.State, response.IvrId) == ("foobar", 1, 1)
+    assert (response.NotBefore, response.NotAfter) == (1729905740, 1729905750)
+    assert response.Callers == ["008610086"]
+    assert [(c.Callee, c.State, c.Sessions) for c in response.Callees] == [
+        ("foobar", 1, ["foobar"])
+    ]
+    assert response.RequestId
+
+
+def test_raw_call_returns_tencents_envelope_with_a_request_id(fake: Fake) -> None:
+    body = json.loads(
+        fake.client().call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 3})
+    )
+
+    assert set(body) == {"Response"}
+    assert body["Response"]["Name"] == "任务1"
+    assert body["Response"]["MaxRingTimeoutSecond"] == 30
+    assert len(body["Response"]["RequestId"]) == 36
+
+
+def test_null_and_unknown_fields_are_answered_as_seeded(fake: Fake) -> None:
+    client = fake.client()
+    no_end = json.loads(
+        client.call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 4})
+    )
+    future = json.loads(
+        client.call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 6})
+    )
+
+    assert no_end["Response"]["NotAfter"] is None
+    assert future["Response"]["State"] == 9
+    assert future["Response"]["FutureField"] == {"added": "by a newer API version"}
+
+
+def test_a_ten_thousand_callee_task_comes_back_whole(fake: Fake) -> None:
+    response = fake.client().DescribeAutoCalloutTask(_request(1400000000, 7))
+
+    assert len(response.Callees) == 10_000
+    assert response.Callees[-1].Callee == "13800139999"
+
+
+def test_every_call_is_logged_with_the_signer_and_outcome(fake: Fake) -> None:
+    client = fake.client()
+    client.call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 3})
+
+    [call] = fake.backend.calls_to("DescribeAutoCalloutTask")
+    assert call.params == {"SdkAppId": 1400000000, "TaskId": 3}
+    assert call.secret_id == "AKIDLOCALFAKECCC0000000000000000"
+    assert call.error_code is None
+
+
+def test_the_regional_endpoint_is_served_too() -> None:
+    from autocallout.fake_ccc import mock_ccc
+    from tests.conftest import sdk_client
+
+    with mock_ccc() as backend:
+        client = sdk_client("ccc.ap-shanghai.tencentcloudapi.com")
+        client.profile.httpProfile.scheme = "https"
+        body = json.loads(
+            client.call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 3})
+        )
+
+    assert body["Response"]["Name"] == "任务1"
+    assert len(backend.calls) == 1

@@ -1,0 +1,69 @@
+"""The server mode's control API: faults, tasks and the call log from another process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+from autocallout.fake_ccc import CccBackend, FakeCccServer
+from tests.conftest import sdk_client
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+
+
+def test_faults_injected_over_http_apply_to_the_next_call(fake_server: FakeCccServer) -> None:
+    answer = requests.post(
+        f"{fake_server.url}/_fake/faults",
+        json={"kind": "error", "code": "InternalError.DBError"},
+        timeout=5,
+    )
+    assert answer.json() == {"pending": 1}
+
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk_client(fake_server.endpoint).call("DescribeAutoCalloutTask", TASK)
+
+    assert caught.value.code == "InternalError.DBError"
+    calls = requests.get(f"{fake_server.url}/_fake/calls", timeout=5).json()
+    assert [call["error_code"] for call in calls] == ["InternalError.DBError"]
+
+
+def test_a_bad_fault_is_answered_400(fake_server: FakeCccServer) -> None:
+    answer = requests.post(f"{fake_server.url}/_fake/faults", json={"kind": "meteor"}, timeout=5)
+    assert answer.status_code == 400
+    assert "unknown fault kind" in answer.json()["error"]
+
+
+def test_tasks_added_and_advanced_over_http(fake_server: FakeCccServer) -> None:
+    task = {"SdkAppId": 1400000077, "TaskId": 1, "Name": "new", "State": 0, "Callees": []}
+    requests.post(f"{fake_server.url}/_fake/tasks", json=task, timeout=5).raise_for_status()
+    advanced = requests.post(
+        f"{fake_server.url}/_fake/tasks/advance",
+        json={"SdkAppId": 1400000077, "TaskId": 1},
+        timeout=5,
+    )
+
+    body = json.loads(
+        sdk_client(fake_server.endpoint).call(
+            "DescribeAutoCalloutTask", {"SdkAppId": 1400000077, "TaskId": 1}
+        )
+    )
+
+    assert advanced.json() == {"State": 1}
+    assert body["Response"]["State"] == 1
+
+
+def test_an_unknown_control_route_is_404(fake_server: FakeCccServer) -> None:
+    assert requests.get(f"{fake_server.url}/_fake/nothing", timeout=5).status_code == 404
+
+
+def test_the_server_keeps_connections_alive_across_calls() -> None:
+    with FakeCccServer(CccBackend.seeded()) as url:
+        client = sdk_client(url.removeprefix("http://"))
+        client.request.set_keep_alive()
+        for _ in range(3):
+            client.call("DescribeAutoCalloutTask", TASK)
+        pool = client.request.conn._session.adapters["http://"].poolmanager.pools
+        assert len(pool.keys()) == 1

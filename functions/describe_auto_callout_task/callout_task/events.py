@@ -1,0 +1,149 @@
+"""Which trigger sent an event, and where its parameters are.
+
+trigger        recognised by                                 parameters in
+apigw          ``requestContext`` + ``httpMethod``           query string, JSON body, path
+function_url   ``httpMethod`` + ``headers``                  query string, JSON body
+timer          ``Type`` equal to ``timer`` (any case)        JSON in ``Message``: one or a list
+direct         anything else                                 the event itself
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from callout_task.problems import InvalidRequest, PayloadTooLarge
+from callout_task.request import Source
+
+APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
+HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
+MAX_BODY_BYTES = 64 * 1024
+MAX_QUERY_PARAMETERS = 100
+MAX_TIMER_TASKS = 50
+
+
+def detect(event: Any) -> str:
+    if not isinstance(event, Mapping):
+        return DIRECT
+    if "httpMethod" in event and "requestContext" in event:
+        return APIGW
+    if "httpMethod" in event and "headers" in event:
+        return FUNCTION_URL
+    kind = event.get("Type")
+    if isinstance(kind, str) and kind.lower() == "timer":
+        return TIMER
+    return DIRECT
+
+
+@dataclass(frozen=True)
+class HttpCall:
+    """What an HTTP trigger's event says about the request behind it."""
+
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    request_id: str | None = None
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> HttpCall:
+        context = event.get("requestContext")
+        context = context if isinstance(context, Mapping) else {}
+        method = event.get("httpMethod") or context.get("httpMethod") or ""
+        raw_headers = event.get("headers")
+        headers = (
+            {str(name).lower(): str(value) for name, value in raw_headers.items()}
+            if isinstance(raw_headers, Mapping)
+            else {}
+        )
+        request_id = context.get("requestId")
+        return cls(
+            method=str(method).upper(),
+            path=str(event.get("path") or "/"),
+            headers=headers,
+            request_id=str(request_id) if request_id else None,
+        )
+
+
+def http_sources(event: Mapping[str, Any]) -> list[Source]:
+    """The parameter sources of an HTTP event: body first, then query string, then path."""
+    sources: list[Source] = []
+    body = _body(event)
+    if body is not None:
+        sources.append(Source(body))
+    query = event.get("queryString")
+    if isinstance(query, str):
+        query = parse_qs(query, keep_blank_values=True)
+    for values in (query, event.get("queryStringParameters"), event.get("pathParameters")):
+        if isinstance(values, Mapping) and values:
+            if len(values) > MAX_QUERY_PARAMETERS:
+                raise InvalidRequest(
+                    f"The query string has more than {MAX_QUERY_PARAMETERS} parameters."
+                )
+            sources.append(Source(values, textual=True))
+    return sources
+
+
+def _body(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    raw = event.get("body")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, Mapping):
+        return raw
+    if not isinstance(raw, str):
+        raise InvalidRequest("The body must be a JSON object.")
+    data: bytes | str = raw
+    if event.get("isBase64Encoded") is True:
+        if len(raw) > MAX_BODY_BYTES * 4 // 3 + 4:
+            raise PayloadTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        try:
+            data = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidRequest("The body is marked Base64 but is not valid Base64.") from None
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
+    if not data.strip():
+        return None
+    return _json_object(data, "The body")
+
+
+def _json_object(data: bytes | str, what: str) -> Mapping[str, Any]:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        raise InvalidRequest(f"{what} is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"{what} must be a JSON object.")
+    return value
+
+
+def timer_tasks(event: Mapping[str, Any]) -> list[Any]:
+    """The task entries of a timer's ``Message``: one JSON object or a list of them."""
+    message = event.get("Message")
+    if not isinstance(message, str) or not message.strip():
+        raise InvalidRequest(
+            "The timer's Message is empty: set the trigger's argument to a task "
+            '({"SdkAppId": 1400000000, "TaskId": 3}) or a JSON list of tasks.'
+        )
+    try:
+        value = json.loads(message)
+    except (ValueError, RecursionError):
+        raise InvalidRequest("The timer's Message is not valid JSON.") from None
+    tasks = value if isinstance(value, list) else [value]
+    if not tasks:
+        raise InvalidRequest("The timer's Message is an empty list of tasks.")
+    if len(tasks) > MAX_TIMER_TASKS:
+        raise InvalidRequest(f"The timer's Message lists more than {MAX_TIMER_TASKS} tasks.")
+    return tasks
+
+
+def task_sources(entry: Any, what: str) -> list[Source]:
+    """A direct event or one timer entry as a parameter source."""
+    if not isinstance(entry, Mapping):
+        raise InvalidRequest(f"{what} must be a JSON object.")
+    return [Source(entry)]

@@ -1,0 +1,280 @@
+"""One invocation, start to end: detect the trigger, validate, check, call CCC, answer, log.
+
+Per request the order is: parameters (400) -> allow-list (403) -> local rate limit (429) ->
+credentials (502) -> CCC. Everything that goes wrong is a ``Problem``; anything else becomes a
+generic 500 whose details only reach the log.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from callout_task import events, http, logs, problems, upstream
+from callout_task.config import ConfigurationError, Settings, load_settings
+from callout_task.credentials import HOW_TO_CONFIGURE, read_credentials
+from callout_task.deadline import Deadline, context_request_id
+from callout_task.normalise import normalise
+from callout_task.rate_limit import TokenBucket, retry_after_seconds
+from callout_task.request import TaskRequest, gather
+
+_instance: tuple[Settings, TokenBucket] | None = None
+
+
+def _configured() -> tuple[Settings, TokenBucket]:
+    """Settings and the rate limiter, built once per instance (a failure is retried next time)."""
+    global _instance  # noqa: PLW0603 - per-instance state is the point
+    if _instance is None:
+        settings = load_settings()
+        logs.set_level(settings.log_level)
+        _instance = (settings, TokenBucket(settings.rate_limit_qps, settings.rate_limit_burst))
+    return _instance
+
+
+@dataclass
+class Outcome:
+    """What one task's lookup came to, for the answer and the log line."""
+
+    sdk_app_id: int | None = None
+    task_id: int | None = None
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    retry_after: int | None = None
+    detail: str | None = None
+    call: upstream.CallReport = field(default_factory=upstream.CallReport)
+
+    def log_fields(self) -> dict[str, Any]:
+        return {
+            "sdk_app_id": self.sdk_app_id,
+            "task_id": self.task_id,
+            "status": self.status,
+            "upstream_code": self.call.upstream_code,
+            "upstream_request_id": self.call.upstream_request_id,
+            "attempts": self.call.attempts,
+            "detail": self.detail,
+        }
+
+
+def main_handler(event: Any, context: Any) -> Any:
+    started = time.monotonic()
+    trigger = events.detect(event)
+    http_call = events.HttpCall.from_event(event) if trigger in events.HTTP_TRIGGERS else None
+    request_id = (
+        (http_call.request_id if http_call else None)
+        or context_request_id(context)
+        or str(uuid.uuid4())
+    )
+    outcomes: list[Outcome] = []
+    try:
+        settings, bucket = _configured()
+        deadline = Deadline.for_invocation(context, settings.time_budget_seconds, started)
+        if http_call is not None:
+            answer = _answer_http(
+                event, http_call, settings, bucket, deadline, request_id, outcomes
+            )
+        elif trigger == events.TIMER:
+            answer = _answer_timer(event, settings, bucket, deadline, request_id, outcomes)
+        else:
+            outcome = _lookup(
+                lambda: events.task_sources(event, "The event"),
+                settings,
+                bucket,
+                deadline,
+                request_id,
+            )
+            outcomes.append(outcome)
+            answer = outcome.body
+    except ConfigurationError as error:
+        logs.emit("ERROR", f"configuration error: {error}", request_id=request_id)
+        answer = _failure(
+            problems.Misconfigured("The function is misconfigured; see its log."),
+            http_call,
+            trigger,
+            request_id,
+            outcomes,
+        )
+    except Exception:  # the last line of defence: nothing escapes to the platform
+        logs.emit(
+            "ERROR", "unexpected error", request_id=request_id, traceback=traceback.format_exc()
+        )
+        answer = _failure(
+            problems.Unexpected("An unexpected error occurred."),
+            http_call,
+            trigger,
+            request_id,
+            outcomes,
+        )
+    _log_invocation(request_id, trigger, outcomes, started)
+    return answer
+
+
+def _failure(
+    problem: problems.Problem,
+    http_call: events.HttpCall | None,
+    trigger: str,
+    request_id: str,
+    outcomes: list[Outcome],
+) -> Any:
+    body = problem.body(request_id)
+    outcomes[:] = [Outcome(status=problem.status, body=body)]
+    if http_call is not None:
+        return http.response(
+            problem.status, http.encode(body), request_id, content_type=http.PROBLEM_TYPE
+        )
+    return {"results": [body]} if trigger == events.TIMER else body
+
+
+def _answer_http(
+    event: Mapping[str, Any],
+    call: events.HttpCall,
+    settings: Settings,
+    bucket: TokenBucket,
+    deadline: Deadline,
+    request_id: str,
+    outcomes: list[Outcome],
+) -> dict[str, Any]:
+    cors = http.cors_headers(settings.cors_allow_origins, call.headers)
+    if call.method == "OPTIONS":
+        outcomes.append(Outcome(status=204))
+        return http.preflight(request_id, cors, call.headers)
+    if call.method not in ("GET", "POST"):
+        outcome = _problem_outcome(
+            problems.MethodNotAllowed(
+                f"Method {call.method or '(none)'} is not allowed; use GET or POST."
+            ),
+            request_id,
+        )
+        cors = {**cors, "Allow": http.ALLOWED_METHODS}
+    else:
+        outcome = _lookup(
+            lambda: events.http_sources(event), settings, bucket, deadline, request_id
+        )
+    outcomes.append(outcome)
+    extra = dict(cors)
+    if outcome.retry_after is not None:
+        extra["Retry-After"] = str(outcome.retry_after)
+    content_type = http.PROBLEM_TYPE if outcome.status >= 400 else http.JSON_TYPE
+    return http.response(
+        outcome.status,
+        http.encode(outcome.body),
+        request_id,
+        content_type=content_type,
+        extra=extra,
+    )
+
+
+def _answer_timer(
+    event: Mapping[str, Any],
+    settings: Settings,
+    bucket: TokenBucket,
+    deadline: Deadline,
+    request_id: str,
+    outcomes: list[Outcome],
+) -> dict[str, Any]:
+    try:
+        entries = events.timer_tasks(event)
+    except problems.Problem as problem:
+        logs.emit(
+            "ERROR",
+            f"timer trigger misconfigured: {problem.detail}",
+            request_id=request_id,
+            trigger_name=str(event.get("TriggerName", "")),
+        )
+        outcomes.append(_problem_outcome(problem, request_id))
+        return {"results": [outcomes[-1].body]}
+    for position, entry in enumerate(entries):
+        outcomes.append(
+            _lookup(
+                lambda entry=entry, position=position: events.task_sources(
+                    entry, f"Task {position} of the timer's Message"
+                ),
+                settings,
+                bucket,
+                deadline,
+                request_id,
+            )
+        )
+    return {"results": [outcome.body for outcome in outcomes]}
+
+
+def _problem_outcome(
+    problem: problems.Problem, request_id: str, outcome: Outcome | None = None
+) -> Outcome:
+    outcome = outcome or Outcome()
+    outcome.status = problem.status
+    outcome.body = problem.body(request_id)
+    outcome.retry_after = problem.retry_after
+    outcome.detail = problem.detail
+    if problem.upstream_message and problem.upstream_message != problem.detail:
+        outcome.detail = f"{problem.detail} (CCC: {problem.upstream_message})"
+    return outcome
+
+
+def _lookup(
+    sources: Any, settings: Settings, bucket: TokenBucket, deadline: Deadline, request_id: str
+) -> Outcome:
+    """One task: every failure on the way becomes the outcome's problem."""
+    outcome = Outcome()
+    try:
+        request: TaskRequest = gather(sources())
+        outcome.sdk_app_id, outcome.task_id = request.sdk_app_id, request.task_id
+        if settings.allowed_sdk_app_ids and request.sdk_app_id not in settings.allowed_sdk_app_ids:
+            raise problems.Forbidden(
+                f"SdkAppId {request.sdk_app_id} is not one this function may read."
+            )
+        wait = bucket.take()
+        if wait:
+            raise problems.RateLimited(
+                "This function's rate limit was reached; retry after the indicated time.",
+                retry_after=retry_after_seconds(wait),
+            )
+        try:
+            credentials = read_credentials()
+        except problems.CredentialsMissing:
+            logs.emit(
+                "ERROR",
+                f"misconfiguration: no credentials; {HOW_TO_CONFIGURE}",
+                request_id=request_id,
+            )
+            raise
+        response = upstream.describe_task(
+            credentials,
+            settings.ccc_region,
+            settings.ccc_endpoint,
+            request.sdk_app_id,
+            request.task_id,
+            deadline,
+            settings.retry_max_attempts,
+            outcome.call,
+        )
+        outcome.body = normalise(response, request)
+    except problems.Problem as problem:
+        if (
+            isinstance(problem, problems.UpstreamProblem)
+            and problem.upstream_code
+            and (problem.upstream_code.startswith("AuthFailure") and problem.status == 502)
+        ):
+            logs.emit(
+                "ERROR",
+                f"misconfiguration: CCC rejected the credentials; {HOW_TO_CONFIGURE}",
+                request_id=request_id,
+                upstream_code=problem.upstream_code,
+            )
+        _problem_outcome(problem, request_id, outcome)
+    return outcome
+
+
+def _log_invocation(request_id: str, trigger: str, outcomes: list[Outcome], started: float) -> None:
+    fields: dict[str, Any] = {"request_id": request_id, "trigger": trigger}
+    if len(outcomes) == 1:
+        fields.update(outcomes[0].log_fields())
+    else:
+        fields["status"] = max((o.status for o in outcomes), default=200)
+        fields["results"] = [o.log_fields() for o in outcomes]
+        fields["attempts"] = sum(o.call.attempts for o in outcomes)
+    fields["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
+    logs.emit("INFO", "invocation", **fields)

@@ -1,0 +1,61 @@
+"""The four-field HTTP response SCF's HTTP triggers expect, with CORS and preflight."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+ALLOWED_METHODS = "GET, POST, OPTIONS"
+JSON_TYPE = "application/json; charset=utf-8"
+PROBLEM_TYPE = "application/problem+json; charset=utf-8"
+_HEADER_LIST = re.compile(r"[A-Za-z0-9-]{1,64}")  # header names only: nothing else is echoed
+
+
+def encode(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def cors_headers(origins: tuple[str, ...], request_headers: Mapping[str, str]) -> dict[str, str]:
+    """CORS headers for an allowed Origin; none when CORS is not configured or the origin is not."""
+    origin = request_headers.get("origin")
+    if not origins or not origin:
+        return {}
+    if "*" in origins:
+        return {"Access-Control-Allow-Origin": "*"}
+    if origin in origins:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {}
+
+
+def response(
+    status: int,
+    body: str,
+    request_id: str,
+    *,
+    content_type: str = JSON_TYPE,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    headers = {
+        "Content-Type": content_type,
+        "X-Request-Id": request_id,
+        "Cache-Control": "no-store",
+    }
+    if extra:
+        headers.update(extra)
+    return {"isBase64Encoded": False, "statusCode": status, "headers": headers, "body": body}
+
+
+def preflight(
+    request_id: str, cors: Mapping[str, str], request_headers: Mapping[str, str]
+) -> dict[str, Any]:
+    extra = {"Allow": ALLOWED_METHODS, **cors}
+    if cors:
+        extra["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        asked = _HEADER_LIST.findall(request_headers.get("access-control-request-headers", ""))
+        extra["Access-Control-Allow-Headers"] = ", ".join(asked) or "Content-Type, Authorization"
+        extra["Access-Control-Max-Age"] = "600"
+    reply = response(204, "", request_id, extra=extra)
+    del reply["headers"]["Content-Type"]
+    return reply

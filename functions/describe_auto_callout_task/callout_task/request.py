@@ -1,0 +1,127 @@
+"""The request every trigger is reduced to, validated with pydantic.
+
+Parameters may come from several places at once (a query string, a JSON body, path parameters,
+a direct event). ``gather`` merges them under one name per parameter, turning query-string text
+into numbers and booleans where it spells one exactly, and refusing different values for one
+name; ``TaskRequest`` then checks types and ranges strictly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from callout_task.problems import InvalidRequest
+
+MAX_ID = 2**63 - 1
+MAX_CALLEE_LIMIT = 10_000
+DEFAULT_CALLEE_LIMIT = 1_000
+
+
+class TaskRequest(BaseModel):
+    """Which task to describe, and which page of its callees to return."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    sdk_app_id: Annotated[
+        int,
+        Field(ge=1, le=MAX_ID, description="CCC application id (SdkAppId)", examples=[1400000000]),
+    ]
+    task_id: Annotated[
+        int, Field(ge=1, le=MAX_ID, description="Auto-callout task id (TaskId)", examples=[3])
+    ]
+    include_callees: Annotated[
+        bool, Field(description="Return the page of callees (the summary is always returned)")
+    ] = True
+    callee_offset: Annotated[
+        int, Field(ge=0, le=MAX_ID, description="Index of the first callee to return")
+    ] = 0
+    callee_limit: Annotated[
+        int, Field(ge=1, le=MAX_CALLEE_LIMIT, description="Most callees to return")
+    ] = DEFAULT_CALLEE_LIMIT
+
+
+# Every accepted spelling -> the model's field name. Anything else is ignored.
+SPELLINGS: dict[str, str] = {
+    "SdkAppId": "sdk_app_id",
+    "sdk_app_id": "sdk_app_id",
+    "TaskId": "task_id",
+    "task_id": "task_id",
+    "IncludeCallees": "include_callees",
+    "include_callees": "include_callees",
+    "CalleeOffset": "callee_offset",
+    "callee_offset": "callee_offset",
+    "CalleeLimit": "callee_limit",
+    "callee_limit": "callee_limit",
+}
+_BOOLEAN_FIELDS = frozenset({"include_callees"})
+_BOOLEAN_TEXT = {"true": True, "1": True, "false": False, "0": False}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Parameters from one place; ``textual`` when they arrived as text (a query string)."""
+
+    values: Mapping[str, Any]
+    textual: bool = False
+
+
+def _from_text(field: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # `true` for a key without a value, refused by the model where wrong
+    if field in _BOOLEAN_FIELDS:
+        return _BOOLEAN_TEXT.get(value.lower(), value)
+    if value.isascii() and value.isdigit() and len(value) <= 20:
+        return int(value)
+    return value
+
+
+def gather(sources: Iterable[Source]) -> TaskRequest:
+    """One validated request from every source; raises InvalidRequest naming each bad field."""
+    merged: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    conflicts: list[dict[str, str]] = []
+    for source in sources:
+        for name, raw in source.values.items():
+            field = SPELLINGS.get(name) if isinstance(name, str) else None
+            if field is None:
+                continue
+            values = raw if source.textual and isinstance(raw, list) else [raw]
+            for given in values:
+                value = _from_text(field, given) if source.textual else given
+                if field not in merged:
+                    merged[field], spelled[field] = value, name
+                elif (type(merged[field]), merged[field]) != (type(value), value):
+                    conflicts.append(
+                        {"field": name, "message": "given more than once with different values"}
+                    )
+    if conflicts:
+        raise InvalidRequest("A parameter was given several different values.", errors=conflicts)
+    try:
+        return TaskRequest.model_validate(merged)
+    except ValidationError as error:
+        raise InvalidRequest(
+            "The request's parameters are missing or invalid.",
+            errors=[_field_error(entry, spelled) for entry in error.errors()],
+        ) from None
+
+
+def _field_error(entry: Any, spelled: dict[str, str]) -> dict[str, str]:
+    field = str(entry["loc"][0]) if entry["loc"] else ""
+    name = spelled.get(field, _TENCENT_NAMES.get(field, field))
+    message = str(entry["msg"])
+    if entry["type"] == "missing":
+        message = f"required; send it as {_TENCENT_NAMES[field]} or {field}"
+    return {"field": name, "message": message}
+
+
+_TENCENT_NAMES = {
+    "sdk_app_id": "SdkAppId",
+    "task_id": "TaskId",
+    "include_callees": "include_callees",
+    "callee_offset": "callee_offset",
+    "callee_limit": "callee_limit",
+}

@@ -1,0 +1,189 @@
+"""The CCC call: one SDK client per credentials+region reused while warm, a timeout cut to the
+time left, and retries with exponential backoff and full jitter on what may pass.
+
+The SDK is imported on first use, so answers that never reach CCC (bad input, preflight, 403)
+do not pay for importing it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from callout_task import problems
+from callout_task.credentials import Credentials
+from callout_task.deadline import Deadline
+
+if TYPE_CHECKING:
+    from tencentcloud.ccc.v20200210.ccc_client import CccClient
+
+ACTION = "DescribeAutoCalloutTask"
+MIN_ATTEMPT_SECONDS = 0.1  # an attempt with less time than this left is not started
+BACKOFF_BASE_SECONDS = 0.1
+BACKOFF_CAP_SECONDS = 1.0
+RETRY_AFTER_THROTTLED = 1
+_RETRYABLE_PREFIXES = (
+    "RequestLimitExceeded",
+    "InternalError",
+    "ClientNetworkError",
+    "ServerNetworkError",
+)
+_MAX_CLIENTS = 4
+
+
+@dataclass
+class CallReport:
+    """What the call did, for the invocation's log line."""
+
+    attempts: int = 0
+    upstream_code: str | None = None
+    upstream_request_id: str | None = None
+    codes: list[str] = field(default_factory=list)
+
+
+_clients: OrderedDict[tuple[str, str, str | None, str, str], CccClient] = OrderedDict()
+
+
+def _client(credentials: Credentials, region: str, endpoint: str) -> CccClient:
+    key = (credentials.secret_id, credentials.secret_key, credentials.token, region, endpoint)
+    client = _clients.get(key)
+    if client is not None:
+        _clients.move_to_end(key)
+        return client
+    from tencentcloud.ccc.v20200210.ccc_client import CccClient
+    from tencentcloud.common.credential import Credential
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+        TencentCloudSDKException,
+    )
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+
+    parts = urlsplit(endpoint) if endpoint else None
+    profile = HttpProfile(
+        endpoint=parts.netloc if parts else None,
+        protocol=parts.scheme if parts else "https",
+        keepAlive=True,
+    )
+    try:
+        credential = Credential(credentials.secret_id, credentials.secret_key, credentials.token)
+    except TencentCloudSDKException:
+        raise problems.CredentialsMissing(
+            "The function's credentials are malformed (empty or with spaces)."
+        ) from None
+    client = CccClient(credential, region, ClientProfile(httpProfile=profile))
+    _clients[key] = client
+    while len(_clients) > _MAX_CLIENTS:  # rotated credentials leave old clients behind
+        _clients.popitem(last=False)
+    return client
+
+
+def describe_task(
+    credentials: Credentials,
+    region: str,
+    endpoint: str,
+    sdk_app_id: int,
+    task_id: int,
+    deadline: Deadline,
+    max_attempts: int,
+    report: CallReport,
+) -> dict[str, Any]:
+    """CCC's ``Response`` object for the task; raises a Problem for every failure."""
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+        TencentCloudSDKException,
+    )
+
+    client = _client(credentials, region, endpoint)
+    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
+    last: problems.Problem | None = None
+    for attempt in range(max_attempts):
+        if attempt:
+            pause = random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311 - jitter, not a secret
+            if deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
+                break
+            time.sleep(pause)
+        left = deadline.remaining()
+        if left < MIN_ATTEMPT_SECONDS:
+            break
+        # The SDK fixes its timeout when the client is built; its connection holds the live value.
+        client.request.conn.timeout = left
+        report.attempts += 1
+        try:
+            return _response(client.call(ACTION, params), report)
+        except TencentCloudSDKException as error:
+            code = str(error.code or "")
+            report.codes.append(code)
+            report.upstream_code = code
+            report.upstream_request_id = error.requestId or None
+            last = _problem(code, str(error.message or ""), error.requestId)
+            if not code.startswith(_RETRYABLE_PREFIXES) or isinstance(
+                last, problems.UpstreamTimeout
+            ):
+                raise last from None
+        except ValueError:
+            # The SDK lets a JSON decoding error out when an application/json body is cut short.
+            report.codes.append("BadBody")
+            report.upstream_code = "BadBody"
+            raise problems.UpstreamFailure("CCC answered with a body that is not JSON.") from None
+    if last is None:
+        raise problems.UpstreamTimeout("The invocation's deadline came before CCC could be called.")
+    raise last
+
+
+def _response(body: bytes | str, report: CallReport) -> dict[str, Any]:
+    try:
+        envelope = json.loads(body)
+    except ValueError:
+        report.upstream_code = "BadBody"
+        raise problems.UpstreamFailure("CCC answered with a body that is not JSON.") from None
+    response = envelope.get("Response") if isinstance(envelope, dict) else None
+    if not isinstance(response, dict):
+        report.upstream_code = "BadBody"
+        raise problems.UpstreamFailure("CCC answered without a Response object.")
+    report.upstream_request_id = _text(response.get("RequestId"))
+    error = response.get("Error")
+    if isinstance(error, dict):
+        code = _text(error.get("Code")) or "UnknownError"
+        report.upstream_code = code
+        raise _problem(code, _text(error.get("Message")) or "", report.upstream_request_id)
+    report.upstream_code = None
+    return response
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _problem(code: str, message: str, request_id: str | None) -> problems.Problem:
+    if code == "ClientNetworkError" and "timed out" in message.lower():
+        return problems.UpstreamTimeout(
+            "CCC did not answer before the invocation's deadline.",
+            upstream_code=code,
+            upstream_message=message,
+        )
+    kind = problems.upstream_class(code)
+    # Upstream wording is passed on only where it helps the caller fix its own request.
+    if kind.status < 500 and kind.status != 429:
+        detail = message or f"CCC refused the request ({code})."
+    elif kind is problems.UpstreamThrottled:
+        detail = "CCC's rate limit was reached; retry after the indicated time."
+    elif code.startswith("AuthFailure"):
+        detail = "CCC rejected the function's credentials."
+    elif kind is problems.UpstreamUnavailable:
+        detail = "CCC is temporarily unavailable."
+    elif code in ("ClientNetworkError", "ServerNetworkError"):
+        detail = "CCC could not be reached."
+    else:
+        detail = "CCC failed to answer the request."
+    retry_after = RETRY_AFTER_THROTTLED if kind is problems.UpstreamThrottled else None
+    return kind(
+        detail,
+        upstream_code=code,
+        upstream_request_id=request_id or None,
+        retry_after=retry_after,
+        upstream_message=message or None,
+    )

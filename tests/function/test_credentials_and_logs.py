@@ -1,0 +1,128 @@
+"""Role credentials are read per invocation; nothing secret reaches a log line or an answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from autocallout.fake_ccc import CccBackend, FakeCredentials
+from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, http_body, log_lines
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+
+
+def test_scf_role_credentials_with_their_session_token_are_used(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    assert invoke(dict(TASK))["task_id"] == 3
+    assert ccc.calls[0].secret_id == SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"]
+
+
+def test_the_session_token_is_sent_the_fake_refuses_without_it(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TENCENTCLOUD_SESSIONTOKEN")
+    body = invoke(dict(TASK))
+    assert (body["status"], body["upstream_code"]) == (502, "AuthFailure.TokenFailure")
+
+
+def test_rotated_credentials_are_picked_up_by_the_next_warm_invocation(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke(dict(TASK))["task_id"] == 3
+    rotated = ccc.add_credentials(FakeCredentials("AKIDROTATED", "rotated-key", "rotated-token"))
+    ccc.credentials.pop(SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"])  # the old ones expire
+    monkeypatch.setenv("TENCENTCLOUD_SECRETID", rotated.secret_id)
+    monkeypatch.setenv("TENCENTCLOUD_SECRETKEY", rotated.secret_key)
+    monkeypatch.setenv("TENCENTCLOUD_SESSIONTOKEN", rotated.token or "")
+
+    assert invoke(dict(TASK))["task_id"] == 3
+    assert [call.secret_id for call in ccc.calls] == [
+        SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"],
+        "AKIDROTATED",
+    ]
+
+
+def test_local_credentials_serve_when_there_is_no_role(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ccc.add_credentials(FakeCredentials("AKIDLOCALUSER", "local-user-key"))
+    for name in SCF_CREDENTIALS:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDLOCALUSER")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "local-user-key")
+
+    assert invoke(dict(TASK))["task_id"] == 3
+    assert ccc.calls[0].secret_id == "AKIDLOCALUSER"
+
+
+def test_missing_credentials_are_a_502_and_a_log_line_saying_what_to_configure(
+    invoke: Invoke,
+    ccc: CccBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in SCF_CREDENTIALS:
+        monkeypatch.delenv(name)
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    lines = log_lines(capsys.readouterr().out)
+
+    assert response["statusCode"] == 502
+    assert http_body(response)["type"] == "urn:autocallout:problem:credentials-missing"
+    assert ccc.calls == []
+    assert any("execution role" in line["message"] and line["level"] == "ERROR" for line in lines)
+
+
+def test_rejected_credentials_are_logged_as_misconfiguration(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TENCENTCLOUD_SECRETKEY", "a-wrong-key")
+    assert invoke(dict(TASK))["status"] == 502
+    assert any(
+        line["message"].startswith("misconfiguration")
+        for line in log_lines(capsys.readouterr().out)
+    )
+
+
+def test_one_structured_line_per_invocation(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.throttle(times=1)
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    [line] = [
+        line for line in log_lines(capsys.readouterr().out) if line["message"] == "invocation"
+    ]
+
+    assert line["trigger"] == "function_url"
+    assert (line["sdk_app_id"], line["task_id"], line["status"]) == (1400000000, 3, 200)
+    assert line["attempts"] == 2
+    assert line["upstream_request_id"] == ccc.calls[-1].request_id
+    assert isinstance(line["latency_ms"], float)
+    assert line["request_id"]
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_no_secret_token_or_callee_number_in_any_log_line_or_answer(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    level: str,
+) -> None:
+    monkeypatch.setenv("LOG_LEVEL", level)
+    ccc.faults.error("InvalidParameterValue", message="callee 13800130001 is malformed")
+    answers = [
+        invoke(function_url_get(SdkAppId="1400000000", TaskId="3")),
+        invoke({"SdkAppId": 1400000000, "TaskId": 7}),
+        invoke({"Type": "timer", "Message": json.dumps([TASK, {"TaskId": "x"}])}),
+        invoke({"SdkAppId": 1400000000, "TaskId": 404}),
+    ]
+    logged = capsys.readouterr().out
+    answered = json.dumps(answers, ensure_ascii=False)
+
+    for secret in SCF_CREDENTIALS.values():
+        assert secret not in logged
+        assert secret not in answered
+    assert "13800130001" not in logged
+    assert "*******0001" in logged

@@ -1,0 +1,173 @@
+"""Every row of SPEC "Errors", driven through the fake CCC, as an RFC 9457 problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import Invoke, function_url_get, http_body
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "request_id"}
+
+
+def _http(invoke: Invoke, **query: str) -> dict[str, Any]:
+    response: dict[str, Any] = invoke(
+        function_url_get(**(query or {"SdkAppId": "1400000000", "TaskId": "3"}))
+    )
+    return response
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message_kept"),
+    [
+        ("ResourceNotFound", 404, True),
+        ("ResourceNotFound.TaskNotExist", 404, True),
+        ("InvalidParameter", 400, True),
+        ("InvalidParameterValue.TaskId", 400, True),
+        ("MissingParameter", 400, True),
+        ("UnknownParameter", 400, True),
+        ("UnauthorizedOperation", 403, True),
+        ("AuthFailure.UnauthorizedOperation", 403, True),
+        ("AuthFailure.SecretIdNotFound", 502, False),
+        ("AuthFailure.SignatureFailure", 502, False),
+        ("InternalError.DBError", 502, False),
+        ("FailedOperation", 502, False),
+        ("ResponseSizeLimitExceeded", 502, False),
+        ("SomethingNobodyDocumented", 502, False),
+        ("ServiceUnavailable", 503, False),
+        ("ResourceUnavailable.Maintenance", 503, False),
+    ],
+)
+def test_an_upstream_error_code_maps_to_its_status(
+    invoke: Invoke, ccc: CccBackend, code: str, status: int, message_kept: bool
+) -> None:
+    ccc.faults.error(code, message="upstream says: check the task", times=None)
+
+    response = _http(invoke)
+    problem = http_body(response)
+
+    assert response["statusCode"] == status
+    assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
+    assert set(problem) >= PROBLEM_FIELDS
+    assert problem["status"] == status
+    assert problem["upstream_code"] == code
+    assert problem["upstream_request_id"] == ccc.calls[-1].request_id
+    assert (problem["detail"] == "upstream says: check the task") is message_kept
+
+
+def test_throttling_that_outlasts_the_retries_is_429_with_retry_after(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    ccc.faults.throttle(times=None)
+    response = _http(invoke)
+
+    assert response["statusCode"] == 429
+    assert int(response["headers"]["Retry-After"]) >= 1
+    assert http_body(response)["upstream_code"] == "RequestLimitExceeded"
+    assert len(ccc.calls) == 3  # RETRY_MAX_ATTEMPTS default
+
+
+def test_throttling_once_is_absorbed_by_a_retry(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.throttle(times=1)
+    assert _http(invoke)["statusCode"] == 200
+    assert [call.error_code for call in ccc.calls] == ["RequestLimitExceeded", None]
+
+
+def test_not_found_is_not_retried(invoke: Invoke, ccc: CccBackend) -> None:
+    assert _http(invoke, SdkAppId="1400000000", TaskId="404")["statusCode"] == 404
+    assert len(ccc.calls) == 1
+
+
+@pytest.mark.parametrize("kind", ["status", "not_json", "truncated", "reset"])
+def test_a_broken_upstream_answer_is_502(invoke: Invoke, ccc: CccBackend, kind: str) -> None:
+    ccc.faults.inject(kind, times=None)  # type: ignore[arg-type]
+    response = _http(invoke)
+    problem = http_body(response)
+    assert response["statusCode"] == 502
+    assert "Traceback" not in response["body"]
+    assert problem["type"] == "urn:autocallout:problem:upstream-failure"
+
+
+def test_an_upstream_timeout_is_504(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.inject("latency", delay=2.0)
+    response = invoke(
+        function_url_get(SdkAppId="1400000000", TaskId="3"), {"time_limit_in_ms": 1000}
+    )
+    assert response["statusCode"] == 504
+    assert http_body(response)["type"] == "urn:autocallout:problem:upstream-timeout"
+
+
+def test_a_deadline_already_past_is_504_without_calling_ccc(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIME_BUDGET_SECONDS", "0.1")
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), {})
+    assert response["statusCode"] == 504
+    assert ccc.calls == []
+
+
+def test_an_sdk_app_id_outside_the_allow_list_is_403_before_ccc(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000001, 1400000002")
+    response = _http(invoke)
+    assert response["statusCode"] == 403
+    assert http_body(response)["type"] == "urn:autocallout:problem:forbidden"
+    assert ccc.calls == []
+
+
+def test_an_sdk_app_id_in_the_allow_list_is_served(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000000")
+    assert _http(invoke)["statusCode"] == 200
+
+
+def test_the_local_rate_limit_answers_429_without_calling_ccc(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0.5")
+    monkeypatch.setenv("RATE_LIMIT_BURST", "1")
+    first, second = _http(invoke), _http(invoke)
+    assert first["statusCode"] == 200
+    assert second["statusCode"] == 429
+    assert second["headers"]["Retry-After"] in {"1", "2"}
+    assert len(ccc.calls) == 1
+
+
+def test_direct_callers_get_retry_after_in_the_body(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.throttle(times=None)
+    assert invoke(dict(TASK))["retry_after"] == 1
+
+
+def test_anything_unexpected_is_a_generic_500_with_details_only_in_the_log(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(*args: Any) -> Any:
+        raise RuntimeError("secret internals 13800138000")
+
+    monkeypatch.setattr("callout_task.handler.normalise", explode)
+    response = _http(invoke)
+    out = capsys.readouterr().out
+
+    assert response["statusCode"] == 500
+    assert http_body(response)["detail"] == "An unexpected error occurred."
+    assert "secret internals" not in response["body"]
+    assert "RuntimeError: secret internals *******8000" in out
+    assert "13800138000" not in out
+
+
+def test_a_bad_configuration_is_a_500_naming_the_variable_in_the_log(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "fast")
+    response = _http(invoke)
+    assert response["statusCode"] == 500
+    assert http_body(response)["type"] == "urn:autocallout:problem:misconfigured"
+    assert "RATE_LIMIT_QPS must be a number" in capsys.readouterr().out

@@ -1,0 +1,169 @@
+"""Parameters are validated exactly as SPEC "Inputs" states; every refusal names its fields."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import Invoke, function_url_get, http_body
+
+MAX = 2**63 - 1
+
+
+def _direct(invoke: Invoke, **params: Any) -> dict[str, Any]:
+    body: dict[str, Any] = invoke(params)
+    return body
+
+
+@pytest.mark.parametrize(
+    "value", [True, False, 3.0, 3.5, "3", "", None, [3], {"v": 3}, 0, -3, MAX + 1]
+)
+def test_a_json_task_id_must_be_a_whole_number_in_range(
+    invoke: Invoke, ccc: CccBackend, value: Any
+) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=value)
+
+    assert body["status"] == 400
+    assert [error["field"] for error in body["errors"]] == ["TaskId"]
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    "text", ["", " 3", "+3", "-3", "3e2", "0x3", "3.0", "٣", "0", str(MAX + 1), "abc"]
+)
+def test_a_query_task_id_must_be_plain_decimal_digits(
+    invoke: Invoke, ccc: CccBackend, text: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=text))
+
+    assert response["statusCode"] == 400
+    assert [error["field"] for error in http_body(response)["errors"]] == ["TaskId"]
+    assert ccc.calls == []
+
+
+def test_a_query_key_without_value_is_refused_for_a_number(invoke: Invoke) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=True))
+    assert http_body(response)["errors"][0]["field"] == "TaskId"
+
+
+def test_the_largest_id_is_accepted_and_passed_to_ccc(invoke: Invoke, ccc: CccBackend) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=MAX)
+    assert body["status"] == 404  # valid, so CCC was asked; it has no such task
+    assert ccc.calls[0].params == {"SdkAppId": 1400000000, "TaskId": MAX}
+
+
+def test_several_different_values_for_one_name_are_refused(invoke: Invoke, ccc: CccBackend) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=["3", "4"]))
+    assert response["statusCode"] == 400
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": "given more than once with different values"}
+    ]
+    assert ccc.calls == []
+
+
+def test_both_spellings_with_different_values_are_refused(invoke: Invoke) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=3, task_id=4)
+    assert body["errors"][0]["field"] == "task_id"
+
+
+def test_both_spellings_with_the_same_value_are_accepted(invoke: Invoke) -> None:
+    assert _direct(invoke, SdkAppId=1400000000, TaskId=3, task_id=3)["task_id"] == 3
+
+
+def test_query_and_body_agreeing_are_accepted(invoke: Invoke) -> None:
+    event = function_url_get(SdkAppId="1400000000")
+    event.update(httpMethod="POST", body=json.dumps({"TaskId": 3, "SdkAppId": 1400000000}))
+    assert invoke(event)["statusCode"] == 200
+
+
+def test_every_refused_field_is_named(invoke: Invoke) -> None:
+    body = _direct(invoke, sdk_app_id="x", callee_limit=0, callee_offset=-1, include_callees="yes")
+    assert sorted(error["field"] for error in body["errors"]) == [
+        "TaskId",
+        "callee_limit",
+        "callee_offset",
+        "include_callees",
+        "sdk_app_id",
+    ]
+
+
+def test_unknown_parameters_are_ignored(invoke: Invoke) -> None:
+    assert _direct(invoke, SdkAppId=1400000000, TaskId=3, Action="DeleteEverything")["task_id"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "included"), [("true", True), ("FALSE", False), ("1", True), ("0", False)]
+)
+def test_include_callees_from_a_query_string(invoke: Invoke, text: str, included: bool) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3", include_callees=text))
+    assert bool(http_body(response)["callees"]) is included
+
+
+@pytest.mark.parametrize("limit", [1, 10_000])
+def test_callee_limit_bounds_are_accepted(invoke: Invoke, limit: int) -> None:
+    assert (
+        _direct(invoke, SdkAppId=1400000000, TaskId=7, callee_limit=limit)["callee_page"][
+            "returned"
+        ]
+        == limit
+    )
+
+
+@pytest.mark.parametrize("limit", [0, 10_001])
+def test_callee_limit_outside_one_to_ten_thousand_is_refused(invoke: Invoke, limit: int) -> None:
+    assert (
+        _direct(invoke, SdkAppId=1400000000, TaskId=7, callee_limit=limit)["errors"][0]["field"]
+        == "callee_limit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ('{"SdkAppId": 1400000000, "TaskId": ', "not valid JSON"),
+        ("[1, 2]", "must be a JSON object"),
+        ('"text"', "must be a JSON object"),
+        ("\xff\xfe", "not valid JSON"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_refused(
+    invoke: Invoke, body: str, detail: str
+) -> None:
+    event = function_url_get()
+    event.update(httpMethod="POST", body=body)
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert detail in http_body(response)["detail"]
+
+
+def test_a_body_over_64_kib_is_413(invoke: Invoke, ccc: CccBackend) -> None:
+    event = function_url_get()
+    event.update(
+        httpMethod="POST",
+        body=json.dumps({"SdkAppId": 1400000000, "TaskId": 3, "pad": "x" * 65_536}),
+    )
+    response = invoke(event)
+    assert response["statusCode"] == 413
+    assert ccc.calls == []
+
+
+def test_a_body_of_exactly_64_kib_is_read(invoke: Invoke) -> None:
+    head = json.dumps({"SdkAppId": 1400000000, "TaskId": 3, "pad": ""})
+    body = head[:-2] + "x" * (65_536 - len(head)) + '"}'
+    event = function_url_get()
+    event.update(httpMethod="POST", body=body)
+    assert len(body.encode()) == 65_536
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "HEAD", ""])
+def test_other_methods_are_405_with_allow(invoke: Invoke, ccc: CccBackend, method: str) -> None:
+    event = function_url_get(SdkAppId="1400000000", TaskId="3")
+    event["httpMethod"] = method
+    response = invoke(event)
+    assert response["statusCode"] == 405
+    assert response["headers"]["Allow"] == "GET, POST, OPTIONS"
+    assert ccc.calls == []

@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# checkov lives in its own virtualenv: its bc-python-hcl2 installs a module named hcl2 that
+# would shadow python-hcl2, which the Terraform schema checker in tests/infra reads with.
+CHECKOV_VENV := .venv-checkov
+CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 
 .PHONY: help test check lint types demo clean
 
@@ -17,7 +21,11 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-test: $(READY)
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==3.3.30
+
+test: $(READY) $(CHECKOV)
 	$(BIN)/python -m pytest
 
 lint: $(READY)

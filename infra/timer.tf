@@ -1,0 +1,21 @@
+# Optional timer: polls timer_tasks on timer_cron. The tasks travel as the trigger's custom
+# argument, which the function receives as the event's Message.
+
+locals {
+  timer_enabled = var.timer_cron != ""
+  timer_message = jsonencode([for t in var.timer_tasks : { SdkAppId = t.sdk_app_id, TaskId = t.task_id }])
+}
+
+resource "tencentcloud_scf_trigger" "timer" {
+  count = local.timer_enabled ? 1 : 0
+
+  function_name   = tencentcloud_scf_function.this.name
+  namespace       = var.namespace
+  type            = "timer"
+  trigger_name    = "poll-tasks"
+  qualifier       = "$LATEST"
+  enable          = "OPEN"
+  description     = "Polls the configured auto-callout tasks"
+  trigger_desc    = var.timer_cron
+  custom_argument = local.timer_message
+}

@@ -1,0 +1,56 @@
+"""Paths, the parsed infra/ configuration, and the rule for tools that may be missing: skipped
+on a developer's machine, a failure in CI (where CI is set)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.infra.tf_schema_check import Config, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "infra"
+POLICIES = INFRA / "policies"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-schema.json"
+CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def require_tool(path: Path | None, what: str, how: str) -> Path:
+    """The tool's path; without it, skip locally and fail in CI."""
+    if path is not None and path.exists():
+        return path
+    message = f"{what} is not installed ({how})"
+    if in_ci():
+        pytest.fail(f"{message}: CI must run this check")
+    pytest.skip(message)
+
+
+def terraform_binary() -> Path:
+    found = shutil.which("terraform")
+    return require_tool(Path(found) if found else None, "terraform", "install Terraform >= 1.10")
+
+
+def checkov_binary() -> Path:
+    return require_tool(CHECKOV, "checkov", "make .venv-checkov")
+
+
+@pytest.fixture(scope="session")
+def infra() -> Config:
+    return load_config(INFRA)
+
+
+@pytest.fixture(scope="session")
+def schema() -> dict[str, Any]:
+    with SCHEMA_FILE.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded

@@ -1,0 +1,113 @@
+"""The project's checkov policies (infra/policies/) hold for infra/, and each one fails on a
+fixture that breaks it. checkov runs from its own virtualenv (.venv-checkov): its parser ships
+a module named `hcl2` that would shadow python-hcl2 in the test environment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.infra.conftest import FIXTURES, INFRA, POLICIES, checkov_binary
+
+POLICY_IDS = {f"CKV_CALLOUT_{n}" for n in range(1, 7)}
+
+
+def run_checkov(directory: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+    """checkov's exit code and its JSON reports (one per framework) for ``directory``."""
+    result = subprocess.run(
+        [
+            str(checkov_binary()),
+            "--directory",
+            str(directory),
+            "--external-checks-dir",
+            str(POLICIES),
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.stdout.strip(), f"checkov printed nothing:\n{result.stderr[-2000:]}"
+    parsed = json.loads(result.stdout)
+    reports = parsed if isinstance(parsed, list) else [parsed]
+    return result.returncode, reports
+
+
+def outcomes(reports: list[dict[str, Any]], kind: str) -> set[tuple[str, str]]:
+    return {
+        (check["check_id"], check["resource"])
+        for report in reports
+        for check in report.get("results", {}).get(kind, [])
+    }
+
+
+def test_checkov_passes_on_infra_with_every_project_policy_applied() -> None:
+    # Given infra/ and checkov with its built-in checks plus the project's policies
+    # When checkov scans the directory
+    code, reports = run_checkov(INFRA)
+    # Then nothing fails, and every project policy actually ran
+    assert outcomes(reports, "failed_checks") == set()
+    assert code == 0
+    assert {check_id for check_id, _ in outcomes(reports, "passed_checks")} >= POLICY_IDS
+    assert all(report["summary"]["parsing_errors"] == 0 for report in reports)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "policy", "resources"),
+    [
+        (
+            "wildcard_action",
+            "CKV_CALLOUT_1",
+            {"tencentcloud_cam_policy.service_wildcard", "tencentcloud_cam_policy.everything"},
+        ),
+        (
+            "untrusted_principal",
+            "CKV_CALLOUT_2",
+            {"tencentcloud_cam_role.shared_with_cvm", "tencentcloud_cam_role.account"},
+        ),
+        (
+            "anonymous_api",
+            "CKV_CALLOUT_3",
+            {"tencentcloud_api_gateway_api.explicit", "tencentcloud_api_gateway_api.by_default"},
+        ),
+        (
+            "anonymous_function_url",
+            "CKV_CALLOUT_4",
+            {"tencentcloud_scf_trigger.hardcoded", "tencentcloud_scf_trigger.opted_in_by_default"},
+        ),
+        (
+            "qps_over_limit",
+            "CKV_CALLOUT_5",
+            {
+                "tencentcloud_api_gateway_service.over",
+                "tencentcloud_api_gateway_usage_plan.unlimited",
+                "tencentcloud_api_gateway_api.unset",
+                "tencentcloud_scf_function.per_instance_over",
+            },
+        ),
+        (
+            "logging_unwired",
+            "CKV_CALLOUT_6",
+            {"tencentcloud_scf_function.no_topic", "tencentcloud_scf_function.no_logging"},
+        ),
+    ],
+)
+def test_policy_fails_on_a_violating_fixture(
+    fixture: str, policy: str, resources: set[str]
+) -> None:
+    # Given a configuration that breaks one policy
+    # When checkov runs that policy on it
+    code, reports = run_checkov(FIXTURES / "policies" / fixture, "--check", policy)
+    # Then every violating resource fails it, and checkov exits non-zero
+    assert outcomes(reports, "failed_checks") == {(policy, r) for r in resources}
+    assert outcomes(reports, "passed_checks") == set()
+    assert code != 0

@@ -1,0 +1,72 @@
+"""Terraform itself enforces the input rules: infra/variables.tf alone needs no provider, so a
+real `terraform plan` of it shows which values are refused."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.infra.conftest import INFRA, terraform_binary
+
+
+def _terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": os.devnull,
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+    }
+    return subprocess.run(
+        [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("variables-only")
+    shutil.copy(INFRA / "variables.tf", directory / "variables.tf")
+    result = _terraform(directory, "init", "-backend=false")
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def test_defaults_are_accepted(variables_only: Path) -> None:
+    result = _terraform(variables_only, "plan")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("total_qps=21", "upstream limit of 20 requests/second"),
+        ("total_qps=0", "from 1 to 20"),
+        ("max_instances=21", "from 1 to total_qps"),
+        ("runtime=Python3.9", "Python3.10 or Python3.12"),
+        ("memory_size=200", "steps of 128"),
+        ("timeout=901", "between 1 and 900"),
+        ("front_door=cngw", "function_url"),
+        ("timer_cron=0 */5 * * *", "7 space-separated fields"),
+        ("timer_cron=0 */5 * * * * *", "at least one task"),
+        ('allowed_sdk_app_ids=["14OO"]', "positive whole number"),
+        ('cors_allow_origins=["https://a.example.com/path"]', "no path"),
+        ("log_level=TRACE", "DEBUG, INFO, WARNING or ERROR"),
+    ],
+)
+def test_value_outside_the_rules_is_refused(
+    variables_only: Path, assignment: str, message: str
+) -> None:
+    # Given a value that breaks one rule
+    # When Terraform plans with it
+    result = _terraform(variables_only, "plan", "-var", assignment)
+    # Then the plan stops with that rule's message
+    assert result.returncode != 0
+    assert message in " ".join(result.stderr.split())

@@ -95,7 +95,7 @@ def test_a_tasks_file_replaces_the_bundled_seed(tmp_path: Path) -> None:
     [
         (["--tasks", "/no/such/file.json"], "no such tasks file"),
         (["--secret-id", "AKIDONLY"], "--secret-id and --secret-key go together"),
-        (["--port", "x"], "invalid int value"),
+        (["--port", "x"], "expected a whole number >= 0"),
     ],
 )
 def test_bad_arguments_get_a_one_line_error(args: list[str], message: str) -> None:

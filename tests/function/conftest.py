@@ -35,10 +35,10 @@ def cold_instance(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in SCF_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     handler._instance = None
-    upstream._clients.clear()
+    upstream.forget_clients()
     yield
     handler._instance = None
-    upstream._clients.clear()
+    upstream.forget_clients()
 
 
 @pytest.fixture

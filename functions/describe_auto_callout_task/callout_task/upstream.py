@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -46,14 +47,31 @@ class CallReport:
     codes: list[str] = field(default_factory=list)
 
 
-_clients: OrderedDict[tuple[str, str, str | None, str, str], CccClient] = OrderedDict()
+ClientKey = tuple[str, str, str | None, str, str]
+
+
+class _Clients(threading.local):
+    """Clients by credentials+region, per thread: SCF runs one invocation at a time per
+    instance, but the local server runs several, and a client's timeout is set per call."""
+
+    def __init__(self) -> None:
+        self.by_key: OrderedDict[ClientKey, CccClient] = OrderedDict()
+
+
+_clients = _Clients()
+
+
+def forget_clients() -> None:
+    """Drop this thread's clients (a new instance, as far as connections go)."""
+    _clients.by_key.clear()
 
 
 def _client(credentials: Credentials, region: str, endpoint: str) -> CccClient:
     key = (credentials.secret_id, credentials.secret_key, credentials.token, region, endpoint)
-    client = _clients.get(key)
+    cached = _clients.by_key
+    client = cached.get(key)
     if client is not None:
-        _clients.move_to_end(key)
+        cached.move_to_end(key)
         return client
     from tencentcloud.ccc.v20200210.ccc_client import CccClient
     from tencentcloud.common.credential import Credential
@@ -76,9 +94,9 @@ def _client(credentials: Credentials, region: str, endpoint: str) -> CccClient:
             "The function's credentials are malformed (empty or with spaces)."
         ) from None
     client = CccClient(credential, region, ClientProfile(httpProfile=profile))
-    _clients[key] = client
-    while len(_clients) > _MAX_CLIENTS:  # rotated credentials leave old clients behind
-        _clients.popitem(last=False)
+    cached[key] = client
+    while len(cached) > _MAX_CLIENTS:  # rotated credentials leave old clients behind
+        cached.popitem(last=False)
     return client
 
 

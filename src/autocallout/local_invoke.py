@@ -1,0 +1,74 @@
+"""Running the function in this process, on the fake CCC or on real credentials.
+
+``fake_environment`` is what ``--fake`` means everywhere in the CLI: the fake's credentials in
+the variables SCF would set for an execution role, and CCC calls answered by the fake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCredentials
+
+ROLE_VARIABLES = ("TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN")
+LOCAL_VARIABLES = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")
+
+
+def has_credentials() -> bool:
+    """Whether real credentials are configured (then the CLI talks to real CCC by default)."""
+    return all(os.environ.get(name) for name in ROLE_VARIABLES[:2]) or all(
+        os.environ.get(name) for name in LOCAL_VARIABLES
+    )
+
+
+def seeded_backend(tasks: str | None) -> CccBackend:
+    """The fake's backend with the default credentials and the bundled seed, or ``tasks``."""
+    if tasks is not None and not Path(tasks).is_file():
+        raise FileNotFoundError(tasks)
+    return CccBackend.seeded(tasks)
+
+
+@contextlib.contextmanager
+def fake_environment(
+    credentials: FakeCredentials = DEFAULT_CREDENTIALS, endpoint: str | None = None
+) -> Iterator[None]:
+    """Role variables set to the fake's credentials; CCC_ENDPOINT set to ``endpoint`` or unset."""
+    names = (*ROLE_VARIABLES, *LOCAL_VARIABLES, "TENCENTCLOUD_SESSION_TOKEN", "CCC_ENDPOINT")
+    saved = {name: os.environ.get(name) for name in names}
+    for name in names:
+        os.environ.pop(name, None)
+    os.environ["TENCENTCLOUD_SECRETID"] = credentials.secret_id
+    os.environ["TENCENTCLOUD_SECRETKEY"] = credentials.secret_key
+    if credentials.token:
+        os.environ["TENCENTCLOUD_SESSIONTOKEN"] = credentials.token
+    if endpoint:
+        os.environ["CCC_ENDPOINT"] = endpoint
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def status_of(answer: Any) -> int:
+    """The HTTP-like status of an answer, whatever the trigger's shape; timers: the worst."""
+    if isinstance(answer, dict) and isinstance(answer.get("statusCode"), int):
+        return int(answer["statusCode"])
+    if isinstance(answer, dict) and isinstance(answer.get("results"), list):
+        return max((status_of(result) for result in answer["results"]), default=200)
+    if isinstance(answer, dict) and isinstance(answer.get("status"), int) and "type" in answer:
+        return int(answer["status"])
+    return 200
+
+
+def trigger_of(event: Any) -> str:
+    from callout_task.events import detect
+
+    return detect(event)

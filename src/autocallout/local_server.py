@@ -1,0 +1,145 @@
+"""``autocallout serve``: the function behind a local HTTP endpoint, as SCF's front doors run it.
+
+Each request becomes the event of the chosen shape (Function URL or legacy API Gateway), goes
+through ``main_handler``, and its four-field answer becomes the HTTP response.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote_plus, urlsplit
+
+SHAPES = ("function-url", "apigw")
+MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
+
+
+def query_values(query: str) -> dict[str, Any]:
+    """A query string as the gateways pass it: a string, a list for repeated keys, true for bare."""
+    values: dict[str, Any] = {}
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, has_value, raw = part.partition("=")
+        value: Any = unquote_plus(raw) if has_value else True
+        key = unquote_plus(name)
+        if key in values:
+            previous = values[key]
+            values[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[key] = value
+    return values
+
+
+def build_event(
+    shape: str, method: str, target: str, headers: dict[str, str], body: bytes, client_ip: str
+) -> dict[str, Any]:
+    url = urlsplit(target)
+    event: dict[str, Any] = {
+        "headers": {name.lower(): value for name, value in headers.items()},
+        "httpMethod": method,
+        "path": url.path or "/",
+        "queryString": query_values(url.query),
+    }
+    if shape == "function-url":
+        event["headers"]["x-scf-remote-addr"] = client_ip
+    if body:
+        try:
+            event["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    if shape == "apigw":
+        event.update(
+            requestContext={
+                "serviceId": "service-local",
+                "path": event["path"],
+                "httpMethod": method,
+                "requestId": str(uuid.uuid4()),
+                "identity": {},
+                "sourceIp": client_ip,
+                "stage": "release",
+            },
+            queryStringParameters={},
+            pathParameters={},
+            headerParameters={},
+            stageVariables={"stage": "release"},
+        )
+    return event
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: LocalFunctionServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per request is written by _respond
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self.close_connection = True
+            self._write(413, {"Content-Type": "text/plain"}, b"request larger than 6 MB", started)
+            return
+        body = self.rfile.read(length) if length else b""
+        event = build_event(
+            self.server.shape,
+            self.command,
+            self.path,
+            dict(self.headers),
+            body,
+            self.client_address[0],
+        )
+        context = {"request_id": str(uuid.uuid4()), "time_limit_in_ms": self.server.time_limit_ms}
+        answer = self.server.handler(event, context)
+        status = int(answer.get("statusCode", 200))
+        payload = answer.get("body", "")
+        data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
+        self._write(status, dict(answer.get("headers") or {}), data, started)
+
+    def _write(self, status: int, headers: dict[str, str], data: bytes, started: float) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, str(value))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        elapsed = (time.monotonic() - started) * 1000
+        self.server.log(
+            f"{self.client_address[0]} {self.command} {self.path} {status} {elapsed:.1f}ms"
+        )
+
+    do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+
+class LocalFunctionServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        shape: str,
+        handler: Callable[[Any, Any], Any],
+        time_limit_ms: int = 3000,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        if shape not in SHAPES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
+        self.shape = shape
+        self.handler = handler
+        self.time_limit_ms = time_limit_ms
+        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"

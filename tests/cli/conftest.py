@@ -1,0 +1,66 @@
+"""The CLI is tested through its real console entry point, in subprocesses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
+CREDENTIAL_VARIABLES = (
+    "TENCENTCLOUD_SECRETID",
+    "TENCENTCLOUD_SECRETKEY",
+    "TENCENTCLOUD_SESSIONTOKEN",
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_SESSION_TOKEN",
+    "CCC_ENDPOINT",
+)
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """The caller's environment without cloud credentials: the CLI falls back to the fake."""
+    env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
+    env.update(extra)
+    return env
+
+
+def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [AUTOCALLOUT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=clean_environment(**env),
+        check=False,
+    )
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``autocallout serve`` on a free loopback port; yields its URL and stops it."""
+    args = getattr(request, "param", ())
+    process = subprocess.Popen(
+        [AUTOCALLOUT, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=REPO,
+        env=clean_environment(),
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    url = first.split(" on ", 1)[1].split(",", 1)[0]
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,96 @@
+"""`autocallout invoke`: main_handler in process on an event file, its answer as pretty JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import run
+
+
+def test_invoking_a_sample_prints_the_answer_and_exits_0() -> None:
+    result = run("invoke", "events/direct-invoke.json")
+    answer = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert (answer["task_id"], answer["state"]) == (3, "running")
+    assert '"message": "invocation"' in result.stderr  # the function's log line, kept off stdout
+
+
+def test_an_event_on_standard_input() -> None:
+    result = run("invoke", "-", stdin=json.dumps({"SdkAppId": 1400000000, "TaskId": 1}))
+    assert json.loads(result.stdout)["name"] == "foobar"
+
+
+def test_an_http_event_prints_the_four_field_response() -> None:
+    result = run("invoke", "events/function-url-get-task.json")
+    assert json.loads(result.stdout)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("event", "status"), [("unknown-task.json", 404), ("bad-task-id.json", 400)]
+)
+def test_a_non_2xx_answer_exits_1(event: str, status: int) -> None:
+    result = run("invoke", f"events/{event}")
+    answer = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert answer.get("status", answer.get("statusCode")) == status
+
+
+def test_a_tasks_file_seeds_the_fake(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text(
+        json.dumps([{"SdkAppId": 1400000123, "TaskId": 9, "Name": "from my seed", "State": 2}])
+    )
+    result = run(
+        "invoke", "-", "--fake", "--tasks", str(seed), stdin='{"SdkAppId": 1400000123, "TaskId": 9}'
+    )
+    assert json.loads(result.stdout)["name"] == "from my seed"
+
+
+def test_live_without_credentials_is_a_one_line_error() -> None:
+    result = run("invoke", "events/direct-invoke.json", "--live")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "autocallout invoke: error: --live needs credentials: set TENCENTCLOUD_SECRET_ID and "
+        "TENCENTCLOUD_SECRET_KEY"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["invoke", "no/such/event.json"], None, "no such event file"),
+        (["invoke", "-"], "{not json", "is not JSON"),
+        (["invoke", "events/direct-invoke.json", "--fake", "--live"], None, "not allowed with"),
+        (
+            ["invoke", "events/direct-invoke.json", "--tasks", "/nope.json"],
+            None,
+            "no such tasks file",
+        ),
+        (
+            ["invoke", "events/direct-invoke.json", "--time-limit-ms", "-5"],
+            None,
+            "expected a whole number",
+        ),
+        (["invoke"], None, "required"),
+        (["nonsense"], None, "invalid choice"),
+        ([], None, "required"),
+    ],
+)
+def test_bad_arguments_get_a_one_line_error(
+    args: list[str], stdin: str | None, message: str
+) -> None:
+    result = run(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["invoke"], ["serve"], ["fake-ccc"], ["events"], ["demo"]])
+def test_every_level_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: autocallout")

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from callout_task import events, http, logs, problems, upstream
+from callout_task import assume_role, events, http, logs, problems, upstream
+from callout_task.api_document import openapi_document
 from callout_task.config import ConfigurationError, Settings, load_settings
-from callout_task.credentials import HOW_TO_CONFIGURE, read_credentials
+from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credentials
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.normalise import normalise
 from callout_task.rate_limit import TokenBucket, retry_after_seconds
@@ -141,6 +142,9 @@ def _answer_http(
     if call.method == "OPTIONS":
         outcomes.append(Outcome(status=204))
         return http.preflight(request_id, cors, call.headers)
+    if call.method == "GET" and call.path.rstrip("/").endswith("/openapi.json"):
+        outcomes.append(Outcome(status=200))
+        return http.response(200, openapi_document(), request_id, extra=cors)
     if call.method not in ("GET", "POST"):
         outcome = _problem_outcome(
             problems.MethodNotAllowed(
@@ -241,31 +245,52 @@ def _lookup(
                 request_id=request_id,
             )
             raise
-        response = upstream.describe_task(
-            credentials,
-            settings.ccc_region,
-            settings.ccc_endpoint,
-            request.sdk_app_id,
-            request.task_id,
-            deadline,
-            settings.retry_max_attempts,
-            outcome.call,
-        )
+        response = _describe(credentials, settings, request, deadline, outcome)
         outcome.body = normalise(response, request)
     except problems.Problem as problem:
-        if (
-            isinstance(problem, problems.UpstreamProblem)
-            and problem.upstream_code
-            and (problem.upstream_code.startswith("AuthFailure") and problem.status == 502)
-        ):
+        if isinstance(problem, problems.UpstreamAuthFailure):
             logs.emit(
                 "ERROR",
-                f"misconfiguration: CCC rejected the credentials; {HOW_TO_CONFIGURE}",
+                f"misconfiguration: CCC or STS rejected the credentials; {HOW_TO_CONFIGURE}",
                 request_id=request_id,
                 upstream_code=problem.upstream_code,
             )
         _problem_outcome(problem, request_id, outcome)
     return outcome
+
+
+def _describe(
+    credentials: Credentials,
+    settings: Settings,
+    request: TaskRequest,
+    deadline: Deadline,
+    outcome: Outcome,
+) -> dict[str, Any]:
+    """CCC's answer, with the function's own credentials or, given CCC_ROLE_ARN, the role's."""
+    role = settings.ccc_role_arn
+    for refreshed in (False, True):
+        signer = (
+            assume_role.role_credentials(credentials, role, settings.ccc_region, deadline)
+            if role
+            else credentials
+        )
+        try:
+            return upstream.describe_task(
+                signer,
+                settings.ccc_region,
+                settings.ccc_endpoint,
+                request.sdk_app_id,
+                request.task_id,
+                deadline,
+                settings.retry_max_attempts,
+                outcome.call,
+            )
+        except problems.UpstreamProblem as problem:
+            # Role credentials whose token CCC refuses are assumed afresh, once.
+            if not role or refreshed or problem.upstream_code != "AuthFailure.TokenFailure":
+                raise
+            assume_role.forget(role, credentials)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _log_invocation(request_id: str, trigger: str, outcomes: list[Outcome], started: float) -> None:

@@ -1,7 +1,7 @@
 """Faults injected on demand: the next calls fail the way a real upstream sometimes does.
 
-Faults wait in a queue; each call that reaches the fake takes the one at the head, which stays
-there for ``times`` calls (``None``: for every call from now on).
+Faults wait in a queue; each call that reaches the fake takes the first one meant for its
+action (or for any action), which stays there for ``times`` calls (``None``: for every call).
 
     kind       what the client sees
     error      HTTP 200 with an error envelope: ``code`` / ``message`` (throttling, DBError, ...)
@@ -39,6 +39,7 @@ class Fault:
     message: str = ""
     status: int = 502
     delay: float = 0.0
+    action: str | None = None  # only calls of this action take the fault; None: any call
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -54,7 +55,7 @@ class Fault:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fault:
-        allowed = {"kind", "times", "code", "message", "status", "delay"}
+        allowed = {"kind", "times", "code", "message", "status", "delay", "action"}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ValueError(f"unknown fault field(s): {', '.join(unknown)}")
@@ -74,23 +75,25 @@ class FaultQueue:
     def inject(self, kind: FaultKind, times: int | None = 1, **options: Any) -> Fault:
         return self.add(Fault(kind=kind, times=times, **options))
 
-    def throttle(self, times: int | None = 1) -> Fault:
-        return self.inject("error", times, code="RequestLimitExceeded")
+    def throttle(self, times: int | None = 1, action: str | None = None) -> Fault:
+        return self.inject("error", times, code="RequestLimitExceeded", action=action)
 
-    def error(self, code: str, message: str = "", times: int | None = 1) -> Fault:
-        return self.inject("error", times, code=code, message=message)
+    def error(
+        self, code: str, message: str = "", times: int | None = 1, action: str | None = None
+    ) -> Fault:
+        return self.inject("error", times, code=code, message=message, action=action)
 
-    def take(self) -> Fault | None:
-        """The fault for the call that has just arrived, if any."""
+    def take(self, action: str = "") -> Fault | None:
+        """The fault for a call of ``action`` that has just arrived, if any."""
         with self._lock:
-            if not self._pending:
-                return None
-            fault = self._pending[0]
-            if fault.times is not None:
-                fault.times -= 1
-                if fault.times == 0:
-                    self._pending.pop(0)
-            return fault
+            for position, fault in enumerate(self._pending):
+                if fault.action is None or fault.action == action:
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times == 0:
+                            del self._pending[position]
+                    return fault
+            return None
 
     def pending(self) -> list[Fault]:
         with self._lock:

@@ -1,8 +1,8 @@
 """``mock_ccc``: the fake in process, like moto's ``mock_aws``, built on ``responses``.
 
-Requests to ``ccc.tencentcloudapi.com`` or ``ccc.<region>.tencentcloudapi.com`` go to the
-backend through the real wire protocol; any other request made with ``requests`` while the mock
-is active fails with ``ConnectionError`` (nothing leaks to the network).
+Requests to ``ccc.tencentcloudapi.com``, ``ccc.<region>.tencentcloudapi.com`` and the same
+hosts of ``sts`` go to the backend through the real wire protocol; any other request made with
+``requests`` while the mock is active fails with ``ConnectionError`` (nothing leaks out).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import responses
 from autocallout.fake_ccc import wire
 from autocallout.fake_ccc.models import CccBackend
 
-CCC_URL = re.compile(r"^https?://ccc(\.[a-z0-9-]+)?\.tencentcloudapi\.com(:\d+)?(/.*)?$")
+# CCC, and STS for AssumeRole: global and regional endpoints.
+CCC_URL = re.compile(r"^https?://(ccc|sts)(\.[a-z0-9-]+)?\.tencentcloudapi\.com(:\d+)?(/.*)?$")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,6 +8,7 @@ move it (``advance_task``), like moto's managed states.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +35,7 @@ class FakeCredentials:
     secret_id: str
     secret_key: str
     token: str | None = None
+    expires_at: float | None = None  # temporary credentials from AssumeRole expire
 
 
 # Well-known local values: they open nothing but the fake; `autocallout fake-ccc` prints them.
@@ -82,6 +84,7 @@ class CccBackend:
     clock: Callable[[], float] = time.time
     max_clock_skew: float = 300.0
     auto_advance: bool = False
+    roles: set[str] = field(default_factory=set)  # RoleArns AssumeRole may issue credentials for
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -109,6 +112,19 @@ class CccBackend:
     def lookup_credentials(self, secret_id: str) -> FakeCredentials | None:
         with self._lock:
             return self.credentials.get(secret_id)
+
+    def assume_role(self, role_arn: str, duration: int) -> tuple[FakeCredentials, float]:
+        """New temporary credentials for a known role, accepted until they expire."""
+        if role_arn not in self.roles:
+            raise CccError("ResourceNotFound.RoleNotExist", f"The role {role_arn} does not exist.")
+        expires_at = self.clock() + duration
+        issued = FakeCredentials(
+            secret_id="AKIDFAKESTS" + secrets.token_hex(10).upper(),
+            secret_key=secrets.token_hex(16),
+            token=secrets.token_hex(24),
+            expires_at=expires_at,
+        )
+        return self.add_credentials(issued), expires_at
 
     # -- tasks ------------------------------------------------------------------------------------
     def load_tasks(self, source: str | Path | Iterable[Mapping[str, Any]]) -> int:

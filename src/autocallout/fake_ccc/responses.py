@@ -1,13 +1,17 @@
-"""CCC actions the fake implements: one function per action, parameters in, response body out.
+"""Actions the fake implements: one function per action, parameters in, response body out.
 
-Adding an action is one function here and its entry in ``ACTIONS``.
+CCC's ``DescribeAutoCalloutTask``, and STS's ``AssumeRole`` for functions that read CCC in another
+account. Adding an action is one function here and its entry in ``SERVICES``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from autocallout.fake_ccc import signature
 from autocallout.fake_ccc.exceptions import CccError
 from autocallout.fake_ccc.models import CccBackend
 
@@ -48,6 +52,39 @@ def describe_auto_callout_task(backend: CccBackend, params: Mapping[str, Any]) -
     return body
 
 
-ACTIONS: dict[str, Action] = {
-    "DescribeAutoCalloutTask": describe_auto_callout_task,
+_ASSUME_ROLE_PARAMS = frozenset({"RoleArn", "RoleSessionName", "DurationSeconds", "Policy"})
+
+
+def assume_role(backend: CccBackend, params: Mapping[str, Any]) -> bytes:
+    _no_unknown(params, _ASSUME_ROLE_PARAMS)
+    for name in ("RoleArn", "RoleSessionName"):
+        if not isinstance(params.get(name), str) or not params[name]:
+            raise CccError(
+                "MissingParameter", f"The request is missing a required parameter `{name}`."
+            )
+    duration = params.get("DurationSeconds", 7200)
+    if isinstance(duration, bool) or not isinstance(duration, int) or not 1 <= duration <= 43200:
+        raise CccError("InvalidParameterValue", "DurationSeconds must be from 1 to 43200.")
+    issued, expires_at = backend.assume_role(params["RoleArn"], duration)
+    body = {
+        "Credentials": {
+            "Token": issued.token,
+            "TmpSecretId": issued.secret_id,
+            "TmpSecretKey": issued.secret_key,
+        },
+        "ExpiredTime": int(expires_at),
+        "Expiration": signature.iso_utc(int(expires_at)),
+    }
+    return json.dumps(body).encode()
+
+
+@dataclass(frozen=True)
+class Service:
+    version: str
+    actions: dict[str, Action]
+
+
+SERVICES: dict[str, Service] = {
+    "ccc": Service(API_VERSION, {"DescribeAutoCalloutTask": describe_auto_callout_task}),
+    "sts": Service("2018-08-13", {"AssumeRole": assume_role}),
 }

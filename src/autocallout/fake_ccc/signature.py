@@ -78,6 +78,10 @@ def credential_date(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+def iso_utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def signing_key(secret_key: str, date: str, service: str) -> bytes:
     def step(key: bytes, message: str) -> bytes:
         return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()

@@ -20,9 +20,8 @@ from autocallout.fake_ccc import signature
 from autocallout.fake_ccc.exceptions import CccError
 from autocallout.fake_ccc.faults import Fault
 from autocallout.fake_ccc.models import CallRecord, CccBackend
-from autocallout.fake_ccc.responses import ACTIONS, API_VERSION
+from autocallout.fake_ccc.responses import SERVICES
 
-SERVICE = "ccc"
 JSON_CONTENT_TYPE = "application/json"  # exactly what Tencent sends; the SDK compares it verbatim
 
 
@@ -122,17 +121,18 @@ def _serve(backend: CccBackend, request: Request, call: _Call) -> bytes:
         raise CccError("InvalidParameter", f"HTTP method {request.method} is not supported.")
     if not call.action:
         raise CccError("MissingParameter", "The request is missing the X-TC-Action header.")
-    call.secret_id = _authenticate(backend, request)
+    call.secret_id, name = _authenticate(backend, request)
+    service = SERVICES[name]
     version = request.header("x-tc-version")
     if not version:
         raise CccError("MissingParameter", "The request is missing the X-TC-Version header.")
-    if version != API_VERSION:
-        raise CccError("NoSuchVersion", f"The API version `{version}` does not exist for ccc.")
-    action = ACTIONS.get(call.action)
+    if version != service.version:
+        raise CccError("NoSuchVersion", f"The API version `{version}` does not exist for {name}.")
+    action = service.actions.get(call.action)
     if action is None:
-        raise CccError("InvalidAction", f"The action `{call.action}` is not supported by ccc.")
+        raise CccError("InvalidAction", f"The action `{call.action}` is not supported by {name}.")
     call.params = _params(request)
-    call.fault = backend.faults.take()
+    call.fault = backend.faults.take(call.action)
     if call.fault is not None and call.fault.kind not in ("latency", "truncated"):
         return b"{}"
     return action(backend, call.params)
@@ -155,8 +155,8 @@ def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-def _authenticate(backend: CccBackend, request: Request) -> str:
-    """The SecretId of a correctly signed request; raises the error Tencent would answer."""
+def _authenticate(backend: CccBackend, request: Request) -> tuple[str, str]:
+    """SecretId and service of a correctly signed request; raises the error Tencent would."""
     auth = signature.parse_authorization(request.header("authorization"))
     if auth is None or not {"content-type", "host"} <= set(auth.signed_headers):
         raise CccError(
@@ -175,7 +175,13 @@ def _authenticate(backend: CccBackend, request: Request) -> str:
     credential = backend.lookup_credentials(auth.secret_id)
     if credential is None:
         raise CccError("AuthFailure.SecretIdNotFound", "The SecretId is not found.")
-    if auth.service != SERVICE or auth.date != signature.credential_date(timestamp):
+    host_service = request.header("host").split(".", 1)[0]
+    if host_service in SERVICES and host_service != auth.service:
+        raise CccError(
+            "AuthFailure.SignatureFailure",
+            f"The credential scope names {auth.service} but the request went to {host_service}.",
+        )
+    if auth.service not in SERVICES or auth.date != signature.credential_date(timestamp):
         raise CccError(
             "AuthFailure.SignatureFailure",
             "The credential scope does not match the service or the timestamp's date.",
@@ -204,4 +210,6 @@ def _authenticate(backend: CccBackend, request: Request) -> str:
         raise CccError(
             "AuthFailure.TokenFailure", "The X-TC-Token is missing or does not match the key."
         )
-    return credential.secret_id
+    if credential.expires_at is not None and backend.clock() >= credential.expires_at:
+        raise CccError("AuthFailure.TokenFailure", "The temporary credentials have expired.")
+    return credential.secret_id, auth.service

@@ -1,0 +1,72 @@
+"""CCC_ROLE_ARN: CCC read with a role assumed through STS, cached, renewed once if refused."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from callout_task import assume_role
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import SCF_CREDENTIALS, Invoke
+
+ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+
+
+@pytest.fixture(autouse=True)
+def role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    ccc.roles.add(ROLE)
+    assume_role._cache.clear()
+
+
+def _signers(ccc: CccBackend, action: str) -> list[str | None]:
+    return [call.secret_id for call in ccc.calls_to(action)]
+
+
+def test_ccc_is_called_with_the_assumed_roles_credentials(invoke: Invoke, ccc: CccBackend) -> None:
+    assert invoke(dict(TASK))["task_id"] == 3
+
+    [sts_signer] = _signers(ccc, "AssumeRole")
+    [ccc_signer] = _signers(ccc, "DescribeAutoCalloutTask")
+    assert sts_signer == SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"]
+    assert ccc_signer is not None
+    assert ccc_signer.startswith("AKIDFAKESTS")
+    assert ccc.calls_to("AssumeRole")[0].params["RoleArn"] == ROLE
+
+
+def test_the_role_credentials_are_reused_while_valid(invoke: Invoke, ccc: CccBackend) -> None:
+    for _ in range(3):
+        assert invoke(dict(TASK))["task_id"] == 3
+    assert len(ccc.calls_to("AssumeRole")) == 1
+    assert len(set(_signers(ccc, "DescribeAutoCalloutTask"))) == 1
+
+
+def test_refused_role_credentials_are_assumed_afresh_once(invoke: Invoke, ccc: CccBackend) -> None:
+    invoke(dict(TASK))
+    [first] = set(_signers(ccc, "DescribeAutoCalloutTask"))
+    assert first is not None
+    ccc.credentials[first] = dataclasses.replace(ccc.credentials[first], token="revoked")
+
+    assert invoke(dict(TASK))["task_id"] == 3
+    assert len(ccc.calls_to("AssumeRole")) == 2
+    assert _signers(ccc, "DescribeAutoCalloutTask")[-1] != first
+
+
+def test_a_token_refused_again_after_renewal_is_a_502(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.error("AuthFailure.TokenFailure", times=None, action="DescribeAutoCalloutTask")
+    body = invoke(dict(TASK))
+    assert (body["status"], body["upstream_code"]) == (502, "AuthFailure.TokenFailure")
+    assert len(ccc.calls_to("AssumeRole")) == 2
+
+
+def test_a_role_sts_does_not_know_is_a_502_logged_as_misconfiguration(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.roles.clear()
+    body = invoke(dict(TASK))
+    assert body["status"] == 502
+    assert body["upstream_code"] == "ResourceNotFound.RoleNotExist"
+    assert ccc.calls_to("DescribeAutoCalloutTask") == []
+    assert "misconfiguration" in capsys.readouterr().out

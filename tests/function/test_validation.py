@@ -167,3 +167,50 @@ def test_other_methods_are_405_with_allow(invoke: Invoke, ccc: CccBackend, metho
     assert response["statusCode"] == 405
     assert response["headers"]["Allow"] == "GET, POST, OPTIONS"
     assert ccc.calls == []
+
+
+def test_a_body_nesting_deeper_than_32_levels_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
+    event = function_url_get()
+    event.update(
+        httpMethod="POST",
+        body='{"SdkAppId": 1400000000, "TaskId": 3, "x": ' + "[" * 40 + "]" * 40 + "}",
+    )
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert "nests deeper than 32" in http_body(response)["detail"]
+    assert ccc.calls == []
+
+
+def test_a_body_nesting_to_the_limit_is_read(invoke: Invoke) -> None:
+    event = function_url_get()
+    event.update(
+        httpMethod="POST",
+        body='{"SdkAppId": 1400000000, "TaskId": 3, "x": ' + "[" * 31 + "]" * 31 + "}",
+    )
+    assert invoke(event)["statusCode"] == 200
+
+
+def test_a_pathologically_deep_body_is_a_400_not_a_crash(invoke: Invoke) -> None:
+    event = function_url_get()
+    event.update(httpMethod="POST", body="[" * 30_000 + "]" * 30_000)
+    assert invoke(event)["statusCode"] in (400, 413)
+
+
+def test_a_query_string_over_8_kib_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3", pad="x" * 9_000))
+    assert response["statusCode"] == 400
+    assert "longer than 8192" in http_body(response)["detail"]
+    assert ccc.calls == []
+
+
+def test_more_than_100_query_parameters_are_refused(invoke: Invoke) -> None:
+    query = {f"p{i}": "1" for i in range(101)}
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3", **query))
+    assert "more than 100 parameters" in http_body(response)["detail"]
+
+
+def test_a_timer_with_more_than_50_tasks_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
+    message = json.dumps([{"SdkAppId": 1400000000, "TaskId": 3}] * 51)
+    [problem] = invoke({"Type": "Timer", "Message": message})["results"]
+    assert "more than 50 tasks" in problem["detail"]
+    assert ccc.calls == []

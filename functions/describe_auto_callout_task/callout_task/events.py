@@ -24,6 +24,8 @@ APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
 HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
 MAX_BODY_BYTES = 64 * 1024
 MAX_QUERY_PARAMETERS = 100
+MAX_QUERY_CHARACTERS = 8 * 1024
+MAX_JSON_DEPTH = 32
 MAX_TIMER_TASKS = 50
 
 
@@ -80,12 +82,40 @@ def http_sources(event: Mapping[str, Any]) -> list[Source]:
         query = parse_qs(query, keep_blank_values=True)
     for values in (query, event.get("queryStringParameters"), event.get("pathParameters")):
         if isinstance(values, Mapping) and values:
-            if len(values) > MAX_QUERY_PARAMETERS:
-                raise InvalidRequest(
-                    f"The query string has more than {MAX_QUERY_PARAMETERS} parameters."
-                )
+            _check_query(values)
             sources.append(Source(values, textual=True))
     return sources
+
+
+def _check_query(values: Mapping[str, Any]) -> None:
+    if len(values) > MAX_QUERY_PARAMETERS:
+        raise InvalidRequest(f"The query string has more than {MAX_QUERY_PARAMETERS} parameters.")
+    size = 0
+    for name, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_QUERY_PARAMETERS:
+            raise InvalidRequest(
+                f"A query parameter is repeated more than {MAX_QUERY_PARAMETERS} times."
+            )
+        size += len(str(name)) + sum(len(item) if isinstance(item, str) else 4 for item in items)
+    if size > MAX_QUERY_CHARACTERS:
+        raise InvalidRequest(f"The query string is longer than {MAX_QUERY_CHARACTERS} characters.")
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in ``value`` (iterative: no recursion limit to hit)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        if children:
+            deepest = max(deepest, level)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _body(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -119,6 +149,8 @@ def _json_object(data: bytes | str, what: str) -> Mapping[str, Any]:
         raise InvalidRequest(f"{what} is not valid JSON.") from None
     if not isinstance(value, dict):
         raise InvalidRequest(f"{what} must be a JSON object.")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise InvalidRequest(f"{what} nests deeper than {MAX_JSON_DEPTH} levels.")
     return value
 
 
@@ -135,6 +167,8 @@ def timer_tasks(event: Mapping[str, Any]) -> list[Any]:
     except (ValueError, RecursionError):
         raise InvalidRequest("The timer's Message is not valid JSON.") from None
     tasks = value if isinstance(value, list) else [value]
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise InvalidRequest(f"The timer's Message nests deeper than {MAX_JSON_DEPTH} levels.")
     if not tasks:
         raise InvalidRequest("The timer's Message is an empty list of tasks.")
     if len(tasks) > MAX_TIMER_TASKS:

@@ -9,12 +9,15 @@ READY  := $(VENV)/.ready
 CHECKOV_VENV := .venv-checkov
 CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: help test check lint types demo clean
+RUNTIME ?= Python3.12
+
+.PHONY: help test check lint types security demo package clean
 
 help:
 	@echo "make demo   - run the function end to end on the local fake CCC"
 	@echo "make test   - run the test suite (what CI runs)"
-	@echo "make check  - lint + types + tests"
+	@echo "make check  - lint + types + security scan + tests"
+	@echo "make package - dist/describe_auto_callout_task.zip (RUNTIME=Python3.10, LAYER=1 for a layer)"
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +38,17 @@ lint: $(READY)
 types: $(READY)
 	$(BIN)/mypy functions/describe_auto_callout_task src
 
-check: lint types test
+# bandit over everything that runs; each finding left is justified inline (# nosec ... - why).
+security: $(READY)
+	$(BIN)/bandit -q -r functions src
+
+check: lint types security test
+
+# The zip for Terraform, and the same tree unpacked for serverless.yml (its src).
+package: $(READY)
+	$(BIN)/python -m autocallout.package --runtime $(RUNTIME) $(if $(LAYER),--layer)
+	rm -rf build/describe_auto_callout_task
+	$(BIN)/python -m zipfile -e dist/describe_auto_callout_task.zip build/describe_auto_callout_task
 
 demo: $(READY)
 	$(BIN)/autocallout demo

@@ -1,0 +1,96 @@
+"""The zip holds the function at its root and exactly the runtime dependencies, for its target."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from autocallout import package
+from tests.conftest import REPO
+from tests.package.conftest import Built
+
+FUNCTION_DIR = REPO / "functions" / package.FUNCTION
+
+# Everything that may sit at the zip root: the function and the import names of what
+# functions/requirements.txt pins. A new top-level entry has to be added here on purpose.
+ALLOWED_TOP_LEVEL = {
+    "index.py",
+    "callout_task",
+    "annotated_types",
+    "certifi",
+    "charset_normalizer",
+    "idna",
+    "pydantic",
+    "pydantic_core",
+    "requests",
+    "tencentcloud",
+    "typing_extensions.py",
+    "typing_inspection",
+    "urllib3",
+}
+
+# The budget, in bytes: a few MB so that SCF's PullCode phase stays short on a cold start. In
+# November 2026 the Python3.12 zip weighed 3.11 MiB (9.28 MiB unzipped), 4.8 MiB of it the
+# pydantic-core extension.
+ZIPPED_BUDGET = 4 * 1024 * 1024
+UNZIPPED_BUDGET = 12 * 1024 * 1024
+
+
+def function_sources() -> set[str]:
+    return {
+        path.relative_to(FUNCTION_DIR).as_posix()
+        for path in FUNCTION_DIR.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+
+
+def test_index_py_and_the_function_package_are_at_the_zip_root(built: Built) -> None:
+    # Given a built package / When listing it
+    names = set(built.names())
+    # Then the handler module is at the top and every source file of the function is in it
+    assert "index.py" in names
+    assert "callout_task/handler.py" in names
+    assert function_sources() <= names
+
+
+def test_the_compiled_extension_is_built_for_the_selected_runtime(built: Built) -> None:
+    # Given a package built for a runtime
+    tag = package.extension_tag(built.runtime)
+    # When listing its compiled modules
+    extensions = [name for name in built.names() if name.endswith(".so")]
+    # Then there is exactly pydantic-core's, for that CPython on Linux x86_64 (charset-normalizer
+    # ships as pure Python), and none for another Python
+    assert extensions == [f"pydantic_core/_pydantic_core.{tag}.so"]
+    assert (
+        tag == f"cpython-{built.runtime.removeprefix('Python').replace('.', '')}-x86_64-linux-gnu"
+    )
+
+
+def test_only_the_function_and_its_runtime_dependencies_are_shipped(built: Built) -> None:
+    # Given a built package
+    names = [PurePosixPath(name) for name in built.names()]
+    # When looking at its top-level entries and at every path
+    top_level = {name.parts[0] for name in names}
+    forbidden = [
+        str(name)
+        for name in names
+        if name.suffix in {".pyc", ".pyo", ".pyi"}
+        or any(
+            part in {"__pycache__", "tests", "bin"}
+            or part.endswith((".dist-info", ".egg-info"))
+            or part.startswith(".")
+            for part in name.parts
+        )
+    ]
+    # Then nothing else came along: no tests, fake, CLI, dev tools, bytecode or install metadata
+    assert top_level <= ALLOWED_TOP_LEVEL, sorted(top_level - ALLOWED_TOP_LEVEL)
+    assert forbidden == []
+    assert not top_level & {"autocallout", "pytest", "responses", "hypothesis", "mypy", "ruff"}
+
+
+def test_the_package_stays_within_its_size_budget(built: Built) -> None:
+    # Given a built package / When weighing it
+    zipped = built.zip_path.stat().st_size
+    unzipped = sum(info.file_size for info in built.infos())
+    # Then it is a few MB: quick for SCF to pull on a cold start
+    assert zipped < ZIPPED_BUDGET, f"{zipped} bytes zipped"
+    assert unzipped < UNZIPPED_BUDGET, f"{unzipped} bytes unzipped"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def clean_environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
     env.update(extra)
     return env
+
+
+def drain(process: subprocess.Popen[str]) -> None:
+    """Keep reading a server's stdout (its log lines) so that a full pipe never blocks it."""
+    assert process.stdout is not None
+    threading.Thread(target=process.stdout.read, daemon=True).start()
 
 
 def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
@@ -59,6 +66,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[str]:
     assert process.stdout is not None
     first = process.stdout.readline()
     url = first.split(" on ", 1)[1].split(",", 1)[0]
+    drain(process)
     try:
         yield url
     finally:

@@ -40,9 +40,9 @@ class FakeCredentials:
 
 # Well-known local values: they open nothing but the fake; `autocallout fake-ccc` prints them.
 DEFAULT_CREDENTIALS = FakeCredentials(
-    secret_id="AKIDLOCALFAKECCC0000000000000000",  # noqa: S106 - a fixture, not a secret
-    secret_key="local-fake-ccc-key-opens-nothing",  # noqa: S106 - a fixture, not a secret
-    token="local-fake-ccc-session-token",  # noqa: S106 - a fixture, not a secret
+    secret_id="AKIDLOCALFAKECCC0000000000000000",  # noqa: S106  # nosec B106 - opens only the fake
+    secret_key="local-fake-ccc-key-opens-nothing",  # noqa: S106  # nosec B106 - opens only the fake
+    token="local-fake-ccc-session-token",  # noqa: S106  # nosec B106 - opens only the fake
 )
 
 

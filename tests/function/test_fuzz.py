@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from callout_task import handler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autocallout.fake_ccc import mock_ccc
-from callout_task import handler
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

@@ -120,8 +120,9 @@ def describe_task(
     last: problems.Problem | None = None
     for attempt in range(max_attempts):
         if attempt:
+            # Backoff jitter needs no cryptographic randomness.
             ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-            pause = random.uniform(0, ceiling)  # noqa: S311  # nosec B311 - jitter, not a key
+            pause = random.uniform(0, ceiling)  # noqa: S311  # nosec B311
             if deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
                 break
             time.sleep(pause)

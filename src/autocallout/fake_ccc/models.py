@@ -38,11 +38,12 @@ class FakeCredentials:
     expires_at: float | None = None  # temporary credentials from AssumeRole expire
 
 
-# Well-known local values: they open nothing but the fake; `autocallout fake-ccc` prints them.
+# Well-known local values: they open nothing but the fake; `autocallout fake-ccc` prints them
+# (hence the nosec/noqa for hard-coded passwords).
 DEFAULT_CREDENTIALS = FakeCredentials(
-    secret_id="AKIDLOCALFAKECCC0000000000000000",  # noqa: S106  # nosec B106 - opens only the fake
-    secret_key="local-fake-ccc-key-opens-nothing",  # noqa: S106  # nosec B106 - opens only the fake
-    token="local-fake-ccc-session-token",  # noqa: S106  # nosec B106 - opens only the fake
+    secret_id="AKIDLOCALFAKECCC0000000000000000",  # noqa: S106  # nosec B106
+    secret_key="local-fake-ccc-key-opens-nothing",  # noqa: S106  # nosec B106
+    token="local-fake-ccc-session-token",  # noqa: S106  # nosec B106
 )
 
 

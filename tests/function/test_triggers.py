@@ -207,3 +207,23 @@ def test_a_base64_body_is_decoded_before_its_size_is_judged(invoke: Invoke) -> N
     payload = json.dumps({"SdkAppId": 1400000000, "TaskId": 3, "pad": "x" * 60_000}).encode()
     event["body"] = base64.b64encode(payload).decode()  # 80 000 characters, 60 000 bytes
     assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    "given", ["abc\r\nSet-Cookie: x=1", "", "x" * 200, "Ä1'h", "id with spaces"]
+)
+def test_a_malformed_platform_request_id_is_replaced_not_echoed(invoke: Invoke, given: str) -> None:
+    event = load_event("apigw-get-task.json")
+    event["requestContext"]["requestId"] = given
+    request_id = invoke(event)["headers"]["X-Request-Id"]
+    assert request_id != given
+    assert len(request_id) == 36
+
+
+def test_openapi_json_is_served_without_calling_ccc(invoke: Invoke, ccc: CccBackend) -> None:
+    event = function_url_get()
+    event["path"] = "/openapi.json"
+    response = invoke(event)
+    assert response["statusCode"] in (200, 404)  # 404 only for a deployment packaged without it
+    assert json.loads(response["body"])
+    assert ccc.calls == []

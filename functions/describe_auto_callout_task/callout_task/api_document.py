@@ -13,5 +13,9 @@ DOCUMENT = Path(__file__).with_name("openapi.json")
 
 
 @functools.cache
-def openapi_document() -> str:
-    return DOCUMENT.read_text(encoding="utf-8")
+def openapi_document() -> str | None:
+    """The document's text, or None when this deployment was packaged without it."""
+    try:
+        return DOCUMENT.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None

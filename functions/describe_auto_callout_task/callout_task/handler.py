@@ -7,6 +7,7 @@ generic 500 whose details only reach the log.
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 import uuid
@@ -24,6 +25,7 @@ from callout_task.rate_limit import TokenBucket, retry_after_seconds
 from callout_task.request import TaskRequest, gather
 
 _instance: tuple[Settings, TokenBucket] | None = None
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
 def _configured() -> tuple[Settings, TokenBucket]:
@@ -64,11 +66,9 @@ def main_handler(event: Any, context: Any) -> Any:
     started = time.monotonic()
     trigger = events.detect(event)
     http_call = events.HttpCall.from_event(event) if trigger in events.HTTP_TRIGGERS else None
-    request_id = (
-        (http_call.request_id if http_call else None)
-        or context_request_id(context)
-        or str(uuid.uuid4())
-    )
+    # Ids given by the platform are echoed in X-Request-Id: only well-formed ones are taken.
+    given = (http_call.request_id if http_call else None) or context_request_id(context)
+    request_id = given if given and _REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
     outcomes: list[Outcome] = []
     try:
         settings, bucket = _configured()
@@ -143,8 +143,17 @@ def _answer_http(
         outcomes.append(Outcome(status=204))
         return http.preflight(request_id, cors, call.headers)
     if call.method == "GET" and call.path.rstrip("/").endswith("/openapi.json"):
-        outcomes.append(Outcome(status=200))
-        return http.response(200, openapi_document(), request_id, extra=cors)
+        document = openapi_document()
+        if document is not None:
+            outcomes.append(Outcome(status=200))
+            return http.response(200, document, request_id, extra=cors)
+        outcome = _problem_outcome(
+            problems.NotFound("This deployment carries no OpenAPI document."), request_id
+        )
+        outcomes.append(outcome)
+        return http.response(
+            404, http.encode(outcome.body), request_id, content_type=http.PROBLEM_TYPE, extra=cors
+        )
     if call.method not in ("GET", "POST"):
         outcome = _problem_outcome(
             problems.MethodNotAllowed(

@@ -11,13 +11,14 @@ CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 
 RUNTIME ?= Python3.12
 
-.PHONY: help test check lint types security demo package clean
+.PHONY: help test check lint types security demo package bench clean
 
 help:
 	@echo "make demo   - run the function end to end on the local fake CCC"
 	@echo "make test   - run the test suite (what CI runs)"
 	@echo "make check  - lint + types + security scan + tests"
 	@echo "make package - dist/describe_auto_callout_task.zip (RUNTIME=Python3.10, LAYER=1 for a layer)"
+	@echo "make bench  - benchmarks against the fake on loopback (bench/results.json)"
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,10 @@ package: $(READY)
 
 demo: $(READY)
 	$(BIN)/autocallout demo
+
+# Not part of make test: timings belong in benchmarks, compared as ratios within one run.
+bench: $(READY)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .venv-* dist build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -75,6 +75,7 @@ def build_event(
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes (see fake_ccc.server)
     server: LocalFunctionServer
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -7,11 +7,13 @@ generic 500 whose details only reach the log.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,8 +256,9 @@ def _lookup(
                 request_id=request_id,
             )
             raise
-        response = _describe(credentials, settings, request, deadline, outcome)
-        outcome.body = normalise(response, request)
+        with _collector_paused():
+            response = _describe(credentials, settings, request, deadline, outcome)
+            outcome.body = normalise(response, request)
     except problems.Problem as problem:
         if isinstance(problem, problems.UpstreamAuthFailure):
             logs.emit(
@@ -266,6 +269,23 @@ def _lookup(
             )
         _problem_outcome(problem, request_id, outcome)
     return outcome
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a task is parsed and normalised.
+
+    A task of 100 000 callees is some 300 000 new containers, none of them garbage; the collector
+    would scan them again and again as they pile up (a third of the time at that size). Nothing
+    here builds reference cycles, so reference counting frees it all as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _describe(

@@ -33,6 +33,9 @@ MAX_BODY = 8 * 1024 * 1024
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's session expects
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds
+    # the body back on a reused connection until the client's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -119,6 +119,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 
+    def __getattr__(self, name: str) -> Any:
+        # Every other method (TRACE, QUERY, ...) reaches the function too, which answers 405.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
 
 class LocalFunctionServer(ThreadingHTTPServer):
     daemon_threads = True

@@ -141,10 +141,12 @@ def _answer_http(
     outcomes: list[Outcome],
 ) -> dict[str, Any]:
     cors = http.cors_headers(settings.cors_allow_origins, call.headers)
+    wants_document = call.path.rstrip("/").endswith("/openapi.json")
+    allowed = http.DOCUMENT_METHODS if wants_document else http.ALLOWED_METHODS
     if call.method == "OPTIONS":
         outcomes.append(Outcome(status=204))
-        return http.preflight(request_id, cors, call.headers)
-    if call.method == "GET" and call.path.rstrip("/").endswith("/openapi.json"):
+        return http.preflight(request_id, cors, call.headers, allowed)
+    if call.method == "GET" and wants_document:
         document = openapi_document()
         if document is not None:
             outcomes.append(Outcome(status=200))
@@ -156,14 +158,14 @@ def _answer_http(
         return http.response(
             404, http.encode(outcome.body), request_id, content_type=http.PROBLEM_TYPE, extra=cors
         )
-    if call.method not in ("GET", "POST"):
+    if call.method not in allowed.split(", "):
         outcome = _problem_outcome(
             problems.MethodNotAllowed(
-                f"Method {call.method or '(none)'} is not allowed; use GET or POST."
+                f"Method {call.method or '(none)'} is not allowed here; use {allowed}."
             ),
             request_id,
         )
-        cors = {**cors, "Allow": http.ALLOWED_METHODS}
+        cors = {**cors, "Allow": allowed}
     else:
         outcome = _lookup(
             lambda: events.http_sources(event), settings, bucket, deadline, request_id

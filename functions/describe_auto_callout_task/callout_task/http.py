@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
+DOCUMENT_METHODS = "GET, OPTIONS"  # what GET /openapi.json answers
 JSON_TYPE = "application/json; charset=utf-8"
 PROBLEM_TYPE = "application/problem+json; charset=utf-8"
 _HEADER_LIST = re.compile(r"[A-Za-z0-9-]{1,64}")  # header names only: nothing else is echoed
@@ -48,11 +49,14 @@ def response(
 
 
 def preflight(
-    request_id: str, cors: Mapping[str, str], request_headers: Mapping[str, str]
+    request_id: str,
+    cors: Mapping[str, str],
+    request_headers: Mapping[str, str],
+    allowed: str = ALLOWED_METHODS,
 ) -> dict[str, Any]:
-    extra = {"Allow": ALLOWED_METHODS, **cors}
+    extra = {"Allow": allowed, **cors}
     if cors:
-        extra["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        extra["Access-Control-Allow-Methods"] = allowed
         asked = _HEADER_LIST.findall(request_headers.get("access-control-request-headers", ""))
         extra["Access-Control-Allow-Headers"] = ", ".join(asked) or "Content-Type, Authorization"
         extra["Access-Control-Max-Age"] = "600"

@@ -103,4 +103,5 @@ def _time(name: str, value: Any) -> dict[str, Any]:
         moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return {name: None, f"{name}_unix": seconds}
-    return {name: moment.strftime("%Y-%m-%dT%H:%M:%SZ"), f"{name}_unix": seconds}
+    # isoformat pads the year to four digits, which strftime's %Y does not do on every platform.
+    return {name: moment.isoformat().replace("+00:00", "Z"), f"{name}_unix": seconds}

@@ -1,0 +1,128 @@
+"""The shapes of the function's answers, as pydantic models: the published contract.
+
+``normalise`` and ``problems`` build plain dictionaries on the hot path; these models describe
+those dictionaries for the OpenAPI document and the JSON Schema (``python -m autocallout.openapi``)
+and for the tests that hold the two together. The handler never imports this module.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+
+TaskState = Literal["initial", "running", "completed", "ending", "terminated", "paused", "unknown"]
+CalleeState = Literal["initial", "answered", "not_answered", "calling", "waiting_retry", "unknown"]
+Count = Annotated[int, Field(ge=0)]
+UtcTime = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")]
+
+
+def _absent_when_unused(schema: JsonDict) -> None:
+    schema.pop("default", None)  # the key is left out, not sent as null
+
+
+def _optional(description: str) -> Any:
+    """A key that is present only when it applies: absent, never null."""
+    return Field(default=None, description=description, json_schema_extra=_absent_when_unused)
+
+
+class _Answer(BaseModel):
+    # Strict and closed: a key the function starts to send without a line here fails the tests.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Callee(_Answer):
+    """One callee of the task, in the requested page."""
+
+    callee: str | None = Field(description="The number called (null when CCC gave none)")
+    state: CalleeState = Field(description="The callee's state; `unknown` for codes not listed")
+    state_code: int | None = Field(description="CCC's state code, kept as given")
+    session_ids: list[str] = Field(description="CCC session ids of the calls to this callee")
+
+
+class CalleeSummary(_Answer):
+    """Counts over every callee of the task, whatever page was asked for."""
+
+    total: Count
+    initial: Count
+    answered: Count
+    not_answered: Count
+    calling: Count
+    waiting_retry: Count
+    unknown: Count
+
+
+class CalleePage(_Answer):
+    """Which slice of the callees ``callees`` holds; follow ``next_offset`` for the next one."""
+
+    offset: Count
+    limit: Annotated[int, Field(ge=1)]
+    returned: Count
+    next_offset: Count | None = Field(description="Offset of the next page; null on the last")
+
+
+class Task(_Answer):
+    """A CCC auto-callout task, normalised (SPEC "Output"). Missing upstream values are null."""
+
+    model_config = ConfigDict(title="Task")
+
+    sdk_app_id: Annotated[int, Field(ge=1, description="CCC application id (SdkAppId)")]
+    task_id: Annotated[int, Field(ge=1, description="Auto-callout task id (TaskId)")]
+    name: str | None
+    description: str | None
+    state: TaskState = Field(description="The task's state; `unknown` for codes not listed")
+    state_code: int | None = Field(description="CCC's state code, kept as given")
+    not_before: UtcTime | None = Field(description="Start time, UTC, `YYYY-MM-DDThh:mm:ssZ`")
+    not_before_unix: int | None = Field(description="Start time, Unix seconds")
+    not_after: UtcTime | None = Field(description="End time, UTC, `YYYY-MM-DDThh:mm:ssZ`")
+    not_after_unix: int | None = Field(description="End time, Unix seconds")
+    ivr_id: int | None
+    max_ring_timeout_seconds: int | None
+    callers: list[str] = Field(description="Calling numbers of the task")
+    callees: list[Callee] = Field(description="The requested page of callees")
+    callee_summary: CalleeSummary
+    callee_page: CalleePage
+    upstream_request_id: str | None = Field(description="CCC's RequestId, for support tickets")
+
+
+class FieldError(_Answer):
+    """One invalid parameter, named as the caller spelled it."""
+
+    field: str
+    message: str
+
+
+class Problem(_Answer):
+    """An RFC 9457 problem: what went wrong, never a stack trace or a secret."""
+
+    model_config = ConfigDict(title="Problem")
+
+    type: Annotated[str, Field(pattern=r"^urn:autocallout:problem:[a-z-]+$")]
+    title: str
+    status: Annotated[int, Field(ge=400, le=599)]
+    detail: str
+    request_id: str = Field(description="The invocation's request id (also `X-Request-Id`)")
+    # SkipJsonSchema keeps null out of the published schema; the default lets the model read a
+    # body without the key.
+    upstream_code: str | SkipJsonSchema[None] = _optional(
+        "CCC's error code, for problems that came from CCC"
+    )
+    upstream_request_id: str | SkipJsonSchema[None] = _optional(
+        "CCC's RequestId, for problems that came from CCC"
+    )
+    errors: Annotated[list[FieldError], Field(min_length=1)] | SkipJsonSchema[None] = _optional(
+        "Each invalid parameter (400 only)"
+    )
+    retry_after: Annotated[int, Field(ge=0)] | SkipJsonSchema[None] = _optional(
+        "Seconds to wait before retrying (429; also `Retry-After`)"
+    )
+
+
+class TimerResults(_Answer):
+    """What a timer invocation returns: one entry per task of its ``Message``, in order."""
+
+    model_config = ConfigDict(title="TimerResults")
+
+    results: list[Task | Problem] = Field(min_length=1)

@@ -1,0 +1,480 @@
+"""The published contract, generated from the models the function validates with.
+
+``python -m autocallout.openapi`` writes
+
+    docs/openapi.json                                  the OpenAPI 3.1 document, for people
+    functions/.../callout_task/openapi.json            the same, compact: ``GET /openapi.json``
+    docs/task.schema.json                              JSON Schema of the answers (direct, timer)
+
+from ``callout_task.request`` (parameters, both spellings), ``callout_task.contract`` (the task
+and the problem body) and ``callout_task.problems`` (every problem class, with its status).
+``--check`` writes nothing and exits 1 when a file is not what the code would generate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from callout_task import contract, problems
+from callout_task.api_document import DOCUMENT as SHIPPED_DOCUMENT
+from callout_task.events import MAX_BODY_BYTES
+from callout_task.request import SPELLINGS, TaskRequest
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+REPO = Path(__file__).resolve().parents[2]
+OPENAPI_DOCUMENT = REPO / "docs" / "openapi.json"
+TASK_SCHEMA = REPO / "docs" / "task.schema.json"
+
+API_VERSION = "1.0.0"  # the contract's own version: bump it when an answer or a parameter changes
+JSON_TYPE = "application/json"
+PROBLEM_TYPE = "application/problem+json"
+COMPONENT_REF = "#/components/schemas/{model}"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+TASK_SCHEMA_ID = "urn:autocallout:schema:task"
+
+_ANSWER_MODELS: tuple[type[BaseModel], ...] = (
+    contract.Task,
+    contract.Problem,
+    contract.TimerResults,
+)
+_REQUIRED_FIELDS = ("sdk_app_id", "task_id")
+
+DESCRIPTION = f"""\
+What is the state of auto-callout task `TaskId` of Contact Center application `SdkAppId`?
+The function reads it from CCC (`DescribeAutoCalloutTask`) with its execution role and answers
+the normalised task, or an RFC 9457 problem (`{PROBLEM_TYPE}`).
+
+Parameters come in Tencent's spelling (`SdkAppId`, `TaskId`, ...) or in snake_case
+(`sdk_app_id`, `task_id`, ...): `SdkAppId`/`sdk_app_id` and `TaskId`/`task_id` are required,
+one spelling of each (both only with equal values). Whole numbers from 1 to 2^63-1. Unknown
+parameters are ignored. A body is a JSON object of at most {MAX_BODY_BYTES} bytes.
+
+Methods other than GET, POST and OPTIONS are answered 405 (`Allow: GET, POST, OPTIONS`).
+Every answer carries `X-Request-Id` and `Cache-Control: no-store`.
+
+Authentication is the front door's: a CAM-signed request to the Function URL (the default), or
+the API key of the legacy API Gateway. Timers and direct invocations get the same task JSON:
+see `task.schema.json` and `docs/integrations.md`."""
+
+
+# --- the pieces ------------------------------------------------------------------------------
+
+
+def _without_titles(schema: Any) -> Any:
+    """pydantic's generated titles ("Sdk App Id") say nothing the names do not: drop them."""
+    if isinstance(schema, dict):
+        cleaned = {key: _without_titles(value) for key, value in schema.items()}
+        if isinstance(cleaned.get("properties"), dict):
+            for prop in cleaned["properties"].values():
+                if isinstance(prop, dict):
+                    prop.pop("title", None)
+        return cleaned
+    if isinstance(schema, list):
+        return [_without_titles(item) for item in schema]
+    return schema
+
+
+def model_schemas(ref_template: str) -> dict[str, Any]:
+    """Every answer model's JSON Schema, by name, referring to each other with ref_template."""
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation") for model in _ANSWER_MODELS
+    ]
+    _, top = models_json_schema(models, ref_template=ref_template)
+    schemas: dict[str, Any] = _without_titles(top["$defs"])
+    return schemas
+
+
+def spellings_by_field() -> dict[str, list[str]]:
+    """``sdk_app_id`` -> ``["SdkAppId", "sdk_app_id"]``: Tencent's spelling first."""
+    by_field: dict[str, list[str]] = {}
+    for name, field in SPELLINGS.items():
+        by_field.setdefault(field, []).append(name)
+    return {
+        field: sorted(names, key=lambda n: (n[:1].islower(), n))
+        for field, names in by_field.items()
+    }
+
+
+def _field_schemas() -> dict[str, dict[str, Any]]:
+    properties = _without_titles(TaskRequest.model_json_schema())["properties"]
+    return {name: dict(schema) for name, schema in properties.items()}
+
+
+def _spelling_description(field: str, names: list[str], description: str) -> str:
+    others = " or ".join(f"`{name}`" for name in names)
+    if field in _REQUIRED_FIELDS:
+        return f"{description}. Required: send it as {others} (both only with equal values)."
+    return f"{description}. Spelled {others}."
+
+
+def request_parameters() -> dict[str, Any]:
+    """One query parameter per accepted spelling; none ``required``, as either spelling will do."""
+    fields = _field_schemas()
+    parameters: dict[str, Any] = {}
+    for field, names in spellings_by_field().items():
+        schema = fields[field]
+        description = str(schema.pop("description"))
+        for name in names:
+            parameters[name] = {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": _spelling_description(field, names, description),
+                "schema": schema,
+            }
+    return parameters
+
+
+def request_body_schema() -> dict[str, Any]:
+    """The JSON body: any spelling of each parameter; one spelling of each required pair."""
+    fields = _field_schemas()
+    properties: dict[str, Any] = {}
+    for field, names in spellings_by_field().items():
+        schema = dict(fields[field])
+        description = str(schema.pop("description"))
+        for name in names:
+            properties[name] = {
+                **schema,
+                "description": _spelling_description(field, names, description),
+            }
+    pairs = spellings_by_field()
+    return {
+        "type": "object",
+        "description": "The task to describe. Unknown members are ignored.",
+        "properties": properties,
+        "allOf": [
+            {"anyOf": [{"required": [name]} for name in pairs[field]]} for field in _REQUIRED_FIELDS
+        ],
+        "examples": [{"SdkAppId": 1400000000, "TaskId": 3, "callee_limit": 2}],
+    }
+
+
+def problem_kinds() -> dict[int, list[tuple[str, str]]]:
+    """Every problem class's ``(slug, title)``, by HTTP status (``problems``' own classes)."""
+    kinds: dict[int, set[tuple[str, str]]] = {}
+    for cls in _subclasses(problems.Problem):
+        kinds.setdefault(cls.status, set()).add((cls.slug, cls.title))
+    return {status: sorted(found) for status, found in sorted(kinds.items())}
+
+
+def _subclasses(cls: type[problems.Problem]) -> Iterator[type[problems.Problem]]:
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _subclasses(sub)
+
+
+# --- the OpenAPI document --------------------------------------------------------------------
+
+_COMMON_HEADERS = {
+    "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"},
+    "Cache-Control": {"$ref": "#/components/headers/Cache-Control"},
+}
+_CORS_HEADER = {
+    "Access-Control-Allow-Origin": {"$ref": "#/components/headers/Access-Control-Allow-Origin"}
+}
+
+
+def _problem_response(status: int, kinds: list[tuple[str, str]]) -> dict[str, Any]:
+    slugs = [slug for slug, _ in kinds]
+    headers = dict(_COMMON_HEADERS)
+    if status == problems.RateLimited.status:
+        headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+    if status == problems.MethodNotAllowed.status:
+        headers["Allow"] = {"$ref": "#/components/headers/Allow"}
+    return {
+        "description": "; ".join(f"{title} (`{slug}`)" for slug, title in kinds),
+        "headers": headers,
+        "content": {
+            PROBLEM_TYPE: {
+                "schema": {
+                    "allOf": [
+                        {"$ref": COMPONENT_REF.format(model="Problem")},
+                        {
+                            "properties": {
+                                "status": {"const": status},
+                                "type": {
+                                    "enum": [problems.PROBLEM_TYPE_PREFIX + slug for slug in slugs]
+                                },
+                                "title": {"enum": sorted({title for _, title in kinds})},
+                            }
+                        },
+                    ]
+                }
+            }
+        },
+    }
+
+
+def _response_name(status: int) -> str:
+    return f"Problem{status}"
+
+
+def _lookup_operation(method: str) -> dict[str, Any]:
+    statuses = [status for status in problem_kinds() if status != problems.MethodNotAllowed.status]
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "The task, normalised.",
+            "headers": {**_COMMON_HEADERS, **_CORS_HEADER},
+            "content": {JSON_TYPE: {"schema": {"$ref": COMPONENT_REF.format(model="Task")}}},
+        }
+    }
+    for status in statuses:
+        responses[str(status)] = {"$ref": f"#/components/responses/{_response_name(status)}"}
+    operation: dict[str, Any] = {
+        "operationId": f"describeAutoCalloutTask{method.title()}",
+        "summary": "Describe an auto-callout task",
+        "tags": ["tasks"],
+        "responses": responses,
+    }
+    if method == "get":
+        operation["description"] = "The parameters in the query string."
+        operation["parameters"] = [
+            {"$ref": f"#/components/parameters/{name}"} for name in request_parameters()
+        ]
+    else:
+        operation["description"] = (
+            "The parameters in a JSON body (query-string parameters are read too, and must agree)."
+        )
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                JSON_TYPE: {"schema": {"$ref": COMPONENT_REF.format(model="TaskRequestBody")}}
+            },
+        }
+    return operation
+
+
+def _preflight_operation() -> dict[str, Any]:
+    return {
+        "operationId": "preflight",
+        "summary": "CORS preflight",
+        "description": "Answers browsers' preflight; the CORS headers only for an allowed Origin "
+        "(`CORS_ALLOW_ORIGINS`). No authentication: the Function URL answers it itself.",
+        "tags": ["meta"],
+        "security": [],
+        "responses": {
+            "204": {
+                "description": "No content.",
+                "headers": {
+                    **_COMMON_HEADERS,
+                    "Allow": {"$ref": "#/components/headers/Allow"},
+                    **_CORS_HEADER,
+                },
+            },
+            "500": {"$ref": f"#/components/responses/{_response_name(500)}"},
+        },
+    }
+
+
+def _document_operation() -> dict[str, Any]:
+    return {
+        "operationId": "getOpenApiDocument",
+        "summary": "This document",
+        "description": "This API's OpenAPI document, served by the function without calling CCC.",
+        "tags": ["meta"],
+        "responses": {
+            "200": {
+                "description": "The OpenAPI 3.1 document.",
+                "headers": {**_COMMON_HEADERS, **_CORS_HEADER},
+                "content": {
+                    JSON_TYPE: {"schema": {"type": "object", "required": ["openapi", "paths"]}}
+                },
+            },
+            # a package built without the generated file
+            "404": {"$ref": f"#/components/responses/{_response_name(404)}"},
+            "500": {"$ref": f"#/components/responses/{_response_name(500)}"},
+        },
+    }
+
+
+def _headers() -> dict[str, Any]:
+    return {
+        "X-Request-Id": {
+            "description": "The invocation's request id; quote it to support (also `request_id`).",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+        },
+        "Cache-Control": {
+            "description": "Answers are never cached.",
+            "required": True,
+            "schema": {"type": "string", "const": "no-store"},
+        },
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+        "Allow": {
+            "description": "The methods the path answers: `GET, POST, OPTIONS` (`/`), "
+            "`GET, OPTIONS` (`/openapi.json`).",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[A-Z]+(, [A-Z]+)*$"},
+        },
+        "Access-Control-Allow-Origin": {
+            "description": "Present when the request's Origin is allowed (`CORS_ALLOW_ORIGINS`).",
+            "required": False,
+            "schema": {"type": "string"},
+        },
+    }
+
+
+def _security_schemes() -> dict[str, Any]:
+    return {
+        "functionUrlCam": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Function URL with CAM authentication (the default front door): the "
+            "request is signed with TC3-HMAC-SHA256 (Tencent Cloud API signature v3, service "
+            "`scf`) using the key of a CAM user or role allowed `scf:InvokeFunctionUrl` on this "
+            "function, sent in `Authorization` with `X-TC-Timestamp` (and `X-TC-Token` for "
+            "temporary credentials). Recipes: docs/integrations.md.",
+        },
+        "apiGatewayKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Legacy API Gateway, key-pair authentication (`auth_type = SECRET`): "
+            '`Authorization: hmac id="<key id>", algorithm="hmac-sha1", headers="x-date source", '
+            'signature="<Base64 HMAC-SHA1 of the listed headers>"`, with the `X-Date` (GMT, '
+            "within 15 minutes) and `Source` headers. Recipes: docs/integrations.md.",
+        },
+    }
+
+
+def build_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document, in a stable order."""
+    schemas = model_schemas(COMPONENT_REF)
+    schemas["TaskRequestBody"] = request_body_schema()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Auto-callout task lookup (Tencent CCC)",
+            "version": API_VERSION,
+            "description": DESCRIPTION,
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
+        "servers": [
+            {
+                "url": "https://{function_url_host}",
+                "description": "Function URL (`terraform output url`)",
+                "variables": {"function_url_host": {"default": "function-url.example.com"}},
+            },
+            {
+                "url": "https://{api_gateway_host}/release",
+                "description": 'Legacy API Gateway (`front_door = "api_gateway"`)',
+                "variables": {
+                    "api_gateway_host": {"default": "service-example.gz.apigw.tencentcs.com"}
+                },
+            },
+        ],
+        "security": [{"functionUrlCam": []}, {"apiGatewayKey": []}],
+        "tags": [
+            {"name": "tasks", "description": "Auto-callout tasks"},
+            {"name": "meta", "description": "CORS and this document"},
+        ],
+        "paths": {
+            "/": {
+                "get": _lookup_operation("get"),
+                "post": _lookup_operation("post"),
+                "options": _preflight_operation(),
+            },
+            "/openapi.json": {"get": _document_operation()},
+        },
+        "components": {
+            "schemas": schemas,
+            "parameters": request_parameters(),
+            "headers": _headers(),
+            "responses": {
+                _response_name(status): _problem_response(status, kinds)
+                for status, kinds in problem_kinds().items()
+            },
+            "securitySchemes": _security_schemes(),
+        },
+    }
+
+
+# --- the JSON Schema of the answers ----------------------------------------------------------
+
+
+def build_task_schema() -> dict[str, Any]:
+    """The normalised task at the root; the problem, the timer's envelope and either answer of a
+    direct invocation under ``$defs``, for direct-invocation and timer consumers."""
+    defs = model_schemas("#/$defs/{model}")
+    defs["DirectAnswer"] = {
+        "description": "What a direct invocation returns: the task, or a problem.",
+        "anyOf": [{"$ref": "#/$defs/Task"}, {"$ref": "#/$defs/Problem"}],
+    }
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": TASK_SCHEMA_ID,
+        "title": "Normalised CCC auto-callout task",
+        "description": "The task JSON the function answers (HTTP 200 body, direct invocation, "
+        "each successful timer result). `#/$defs/Problem` is a failure, `#/$defs/TimerResults` "
+        "a timer run's answer, `#/$defs/DirectAnswer` a direct invocation's. Generated by "
+        "`python -m autocallout.openapi`.",
+        "$ref": "#/$defs/Task",
+        "$defs": defs,
+    }
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def pretty(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def expected_files() -> dict[Path, str]:
+    """Each generated file and the text it must hold."""
+    document = build_document()
+    outputs: list[tuple[Path, Callable[[Any], str], Any]] = [
+        (OPENAPI_DOCUMENT, pretty, document),
+        (SHIPPED_DOCUMENT, compact, document),
+        (TASK_SCHEMA, pretty, build_task_schema()),
+    ]
+    return {path: render(value) for path, render, value in outputs}
+
+
+def stale_files() -> list[Path]:
+    return [
+        path
+        for path, text in expected_files().items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m autocallout.openapi",
+        description="Generate the OpenAPI document and the task JSON Schema from the code.",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file is stale"
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"stale: {path.relative_to(REPO)} (run python -m autocallout.openapi)")
+        return 1 if stale else 0
+    for path, text in expected_files().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

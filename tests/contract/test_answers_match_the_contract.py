@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 import pytest
-from callout_task import contract, problems
+from callout_task import problems
 from callout_task.normalise import normalise
 from callout_task.request import TaskRequest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from autocallout import openapi
+from autocallout import contract, openapi
 from tests.contract.conftest import TASK_SCHEMA, load_json
 from tests.function.conftest import EVENTS, Invoke, load_event
 

@@ -7,14 +7,14 @@ import typing
 from typing import Any
 
 import pytest
-from callout_task import contract, problems
+from callout_task import problems
 from callout_task.api_document import DOCUMENT as SHIPPED_DOCUMENT
 from callout_task.normalise import CALLEE_STATES, TASK_STATES, UNKNOWN
 from callout_task.request import SPELLINGS
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from autocallout import openapi
+from autocallout import contract, openapi
 from tests.contract.conftest import OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
 from tests.function.conftest import Invoke, http_body
 

@@ -2,7 +2,7 @@
 
 Not a timing (``make bench`` measures those, docs/benchmarks.md): a fresh interpreter imports
 ``index`` from the function folder, as SCF does, and lists the modules that import added. Only
-the standard library, pydantic and its own dependencies, and the function's package may appear;
+the standard library, pydantic-core and typing_extensions, and the function's package may appear;
 the SDK and its HTTP stack (``tencentcloud``, ``requests``, ``urllib3``, ...) are imported on the
 first CCC call, never before, so answers that do not reach CCC do not pay for them; and a few
 heavy standard-library modules that nothing on the cold path needs stay out too.
@@ -23,10 +23,10 @@ from tests.conftest import REPO
 FUNCTION_DIR = REPO / "functions" / "describe_auto_callout_task"
 
 FUNCTION_PACKAGES = frozenset({"index", "callout_task"})
-# pydantic validates the request: it and what it imports are the only third-party code allowed.
-ALLOWED_THIRD_PARTY = frozenset(
-    {"pydantic", "pydantic_core", "typing_extensions", "annotated_types", "typing_inspection"}
-)
+# pydantic-core validates the request (with the schema pydantic builds for the request model,
+# generated into request_schema.py): it and typing_extensions are the only third-party code
+# allowed. pydantic itself, and the model it would build on every cold start, stay out.
+ALLOWED_THIRD_PARTY = frozenset({"pydantic_core", "typing_extensions"})
 # Loaded lazily by the CCC call (callout_task.upstream): never by ``import index``.
 LAZY_SDK = frozenset(
     {"tencentcloud", "requests", "urllib3", "charset_normalizer", "idna", "certifi", "chardet"}

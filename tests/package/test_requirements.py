@@ -44,11 +44,18 @@ def pyproject_dependencies() -> dict[str, str]:
     return pins
 
 
+# pyproject's own: the request model's source, not shipped (the function runs on pydantic-core).
+NOT_SHIPPED = {"pydantic"}
+
+
 def test_every_runtime_dependency_of_pyproject_is_pinned_at_the_same_version() -> None:
     # Given both files / When comparing the direct dependencies
     pinned = {name: version for name, (version, _) in requirement_entries().items()}
-    # Then each is in requirements.txt at pyproject's version
+    # Then each is in requirements.txt at pyproject's version, but for pydantic, which is not
     for name, version in pyproject_dependencies().items():
+        if name in NOT_SHIPPED:
+            assert name not in pinned, f"{name} is shipped but the function never imports it"
+            continue
         assert pinned.get(name) == version, (
             f"{name}: pyproject {version}, requirements {pinned.get(name)}"
         )

@@ -1,47 +1,43 @@
-"""The request every trigger is reduced to, validated with pydantic.
+"""The request every trigger is reduced to, validated with pydantic's validator.
 
 Parameters may come from several places at once (a query string, a JSON body, path parameters,
 a direct event). ``gather`` merges them under one name per parameter, turning query-string text
 into numbers and booleans where it spells one exactly, and refusing different values for one
-name; ``TaskRequest`` then checks types and ranges strictly.
+name; the request model's compiled schema then checks types and ranges strictly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import SchemaValidator, ValidationError
 
 from callout_task.problems import InvalidRequest
+from callout_task.request_schema import REQUEST_SCHEMA
 
 MAX_ID = 2**63 - 1
 MAX_CALLEE_LIMIT = 10_000
 DEFAULT_CALLEE_LIMIT = 1_000
 
 
-class TaskRequest(BaseModel):
-    """Which task to describe, and which page of its callees to return."""
+@dataclass(frozen=True)
+class TaskRequest:
+    """Which task to describe, and which page of its callees to return (validated)."""
 
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+    sdk_app_id: int
+    task_id: int
+    include_callees: bool = True
+    callee_offset: int = 0
+    callee_limit: int = DEFAULT_CALLEE_LIMIT
 
-    sdk_app_id: Annotated[
-        int,
-        Field(ge=1, le=MAX_ID, description="CCC application id (SdkAppId)", examples=[1400000000]),
-    ]
-    task_id: Annotated[
-        int, Field(ge=1, le=MAX_ID, description="Auto-callout task id (TaskId)", examples=[3])
-    ]
-    include_callees: Annotated[
-        bool, Field(description="Return the page of callees (the summary is always returned)")
-    ] = True
-    callee_offset: Annotated[
-        int, Field(ge=0, le=MAX_ID, description="Index of the first callee to return")
-    ] = 0
-    callee_limit: Annotated[
-        int, Field(ge=1, le=MAX_CALLEE_LIMIT, description="Most callees to return")
-    ] = DEFAULT_CALLEE_LIMIT
+
+# pydantic-core compiles the schema that pydantic builds for the request model
+# (autocallout.contract.TaskRequestModel, written to request_schema.py by
+# ``python -m autocallout.openapi``): the same validation, without importing pydantic itself
+# and building the model on every cold start (about 90 ms of it, see docs/benchmarks.md).
+_VALIDATOR = SchemaValidator(REQUEST_SCHEMA)
 
 
 # Every accepted spelling -> the model's field name. Anything else is ignored.
@@ -101,7 +97,7 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     if conflicts:
         raise InvalidRequest("A parameter was given several different values.", errors=conflicts)
     try:
-        return TaskRequest.model_validate(merged)
+        return TaskRequest(**_VALIDATOR.validate_python(merged))
     except ValidationError as error:
         raise InvalidRequest(
             "The request's parameters are missing or invalid.",

@@ -1,17 +1,78 @@
-"""The shapes of the function's answers, as pydantic models: the published contract.
+"""The function's contract as pydantic models: the request it validates, the answers it gives.
 
-``normalise`` and ``problems`` build plain dictionaries on the hot path; these models describe
-those dictionaries for the OpenAPI document and the JSON Schema (``python -m autocallout.openapi``)
-and for the tests that hold the two together. The handler never imports this module.
+``TaskRequestModel`` is the source of the request's validation: its pydantic-core schema is
+written into the function as ``callout_task/request_schema.py`` (``python -m autocallout.openapi``),
+which the function compiles with pydantic-core alone. ``normalise`` and ``problems`` build plain
+dictionaries on the hot path; the answer models describe them for the OpenAPI document and the
+JSON Schema, and for the tests that hold the two together. Nothing here is deployed.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from callout_task.request import DEFAULT_CALLEE_LIMIT, MAX_CALLEE_LIMIT, MAX_ID
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
+
+
+class TaskRequestModel(BaseModel):
+    """Which task to describe, and which page of its callees to return."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, title="TaskRequest")
+
+    sdk_app_id: Annotated[
+        int,
+        Field(ge=1, le=MAX_ID, description="CCC application id (SdkAppId)", examples=[1400000000]),
+    ]
+    task_id: Annotated[
+        int, Field(ge=1, le=MAX_ID, description="Auto-callout task id (TaskId)", examples=[3])
+    ]
+    include_callees: Annotated[
+        bool, Field(description="Return the page of callees (the summary is always returned)")
+    ] = True
+    callee_offset: Annotated[
+        int, Field(ge=0, le=MAX_ID, description="Index of the first callee to return")
+    ] = 0
+    callee_limit: Annotated[
+        int, Field(ge=1, le=MAX_CALLEE_LIMIT, description="Most callees to return")
+    ] = DEFAULT_CALLEE_LIMIT
+
+
+def _plain(node: Any) -> Any:
+    """A core schema without what only the model class needs (class, refs, JSON-schema hooks)."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items() if k not in ("cls", "ref", "metadata")}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    return node
+
+
+def request_core_schema() -> dict[str, Any]:
+    """TaskRequestModel's validation as a typed-dict core schema of plain data.
+
+    Field by field, the model's own pydantic-core schemas (types, bounds, defaults, strictness):
+    the function validates into a dict with exactly the model's rules.
+    """
+    model = TaskRequestModel.__pydantic_core_schema__
+    if model["type"] != "model" or model["schema"]["type"] != "model-fields":
+        raise TypeError("TaskRequestModel's core schema is not a plain model any more")
+    fields = {
+        name: {
+            "type": "typed-dict-field",
+            "schema": _plain(field["schema"]),
+            "required": field["schema"]["type"] != "default",
+        }
+        for name, field in model["schema"]["fields"].items()
+    }
+    return {
+        "type": "typed-dict",
+        "fields": fields,
+        "extra_behavior": "ignore",
+        "config": {"strict": True, "extra_fields_behavior": "ignore"},
+    }
+
 
 TaskState = Literal["initial", "running", "completed", "ending", "terminated", "paused", "unknown"]
 CalleeState = Literal["initial", "answered", "not_answered", "calling", "waiting_retry", "unknown"]

@@ -6,11 +6,12 @@ keeps only its last four. Credentials are never handed to this module.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
 from typing import Any
+
+from pydantic_core import to_json
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 _LONG_NUMBER = re.compile(r"\+?\d{7,}")
@@ -46,4 +47,4 @@ def emit(level: str, message: str, **fields: Any) -> None:
     line = {"level": level, "message": mask(message), "time": round(time.time(), 3)}
     for name, value in fields.items():
         line[name] = _masked(value, name)
-    sys.stdout.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(to_json(line, fallback=str).decode() + "\n")

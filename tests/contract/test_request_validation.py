@@ -72,7 +72,7 @@ def test_the_compiled_schema_refuses_what_the_model_refuses() -> None:
 def test_gather_gives_a_request_with_the_models_defaults() -> None:
     got = request.gather([request.Source({"SdkAppId": 1400000000, "TaskId": 3})])
     assert got == request.TaskRequest(1400000000, 3, True, 0, 1000)
-    assert TaskRequestModel(sdk_app_id=1400000000, task_id=3).model_dump() == vars(got)
+    assert TaskRequestModel(sdk_app_id=1400000000, task_id=3).model_dump() == got._asdict()
 
 
 def test_a_refused_request_names_the_field_as_spelled() -> None:

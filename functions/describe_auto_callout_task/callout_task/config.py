@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The user-settable variables, in the order a reader meets them in infra/ and serverless.yml.
 ENVIRONMENT_VARIABLES: tuple[str, ...] = (
@@ -34,8 +34,7 @@ class ConfigurationError(ValueError):
     """An environment variable holds a value the function cannot use."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     ccc_region: str = ""
     ccc_endpoint: str = ""
     ccc_role_arn: str = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from callout_task.problems import CredentialsMissing
 
@@ -20,11 +20,13 @@ HOW_TO_CONFIGURE = (
 )
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     secret_id: str
-    secret_key: str = field(repr=False)
-    token: str | None = field(default=None, repr=False)
+    secret_key: str
+    token: str | None = None
+
+    def __repr__(self) -> str:  # the key and the token never reach a log or a traceback
+        return f"Credentials(secret_id={self.secret_id!r}, secret_key=..., token=...)"
 
 
 def read_credentials(environ: Mapping[str, str] | None = None) -> Credentials:

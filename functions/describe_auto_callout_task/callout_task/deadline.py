@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # Time kept back to build and return the answer once the last upstream call is over.
 ANSWER_RESERVE_SECONDS = 0.15
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     at: float  # time.monotonic() value
 
     @classmethod

@@ -13,8 +13,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from callout_task.problems import InvalidRequest, PayloadTooLarge
@@ -42,14 +41,13 @@ def detect(event: Any) -> str:
     return DIRECT
 
 
-@dataclass(frozen=True)
-class HttpCall:
+class HttpCall(NamedTuple):
     """What an HTTP trigger's event says about the request behind it."""
 
     method: str
     path: str
-    headers: dict[str, str] = field(default_factory=dict)
-    request_id: str | None = None
+    headers: dict[str, str]
+    request_id: str | None
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> HttpCall:

@@ -14,7 +14,6 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from callout_task import assume_role, events, http, logs, problems, upstream
@@ -40,17 +39,19 @@ def _configured() -> tuple[Settings, TokenBucket]:
     return _instance
 
 
-@dataclass
 class Outcome:
     """What one task's lookup came to, for the answer and the log line."""
 
-    sdk_app_id: int | None = None
-    task_id: int | None = None
-    status: int = 200
-    body: dict[str, Any] = field(default_factory=dict)
-    retry_after: int | None = None
-    detail: str | None = None
-    call: upstream.CallReport = field(default_factory=upstream.CallReport)
+    __slots__ = ("body", "call", "detail", "retry_after", "sdk_app_id", "status", "task_id")
+
+    def __init__(self, status: int = 200, body: dict[str, Any] | None = None) -> None:
+        self.status = status
+        self.body: dict[str, Any] = {} if body is None else body
+        self.sdk_app_id: int | None = None
+        self.task_id: int | None = None
+        self.retry_after: int | None = None
+        self.detail: str | None = None
+        self.call = upstream.CallReport()
 
     def log_fields(self) -> dict[str, Any]:
         return {

@@ -9,8 +9,7 @@ name; the request model's compiled schema then checks types and ranges strictly.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic_core import SchemaValidator, ValidationError
 
@@ -22,8 +21,7 @@ MAX_CALLEE_LIMIT = 10_000
 DEFAULT_CALLEE_LIMIT = 1_000
 
 
-@dataclass(frozen=True)
-class TaskRequest:
+class TaskRequest(NamedTuple):
     """Which task to describe, and which page of its callees to return (validated)."""
 
     sdk_app_id: int
@@ -57,8 +55,7 @@ _BOOLEAN_FIELDS = frozenset({"include_callees"})
 _BOOLEAN_TEXT = {"true": True, "1": True, "false": False, "0": False}
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Parameters from one place; ``textual`` when they arrived as text (a query string)."""
 
     values: Mapping[str, Any]

@@ -11,7 +11,6 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -38,14 +37,16 @@ _RETRYABLE_PREFIXES = (
 _MAX_CLIENTS = 4
 
 
-@dataclass
 class CallReport:
     """What the call did, for the invocation's log line."""
 
-    attempts: int = 0
-    upstream_code: str | None = None
-    upstream_request_id: str | None = None
-    codes: list[str] = field(default_factory=list)
+    __slots__ = ("attempts", "codes", "upstream_code", "upstream_request_id")
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.upstream_code: str | None = None
+        self.upstream_request_id: str | None = None
+        self.codes: list[str] = []
 
 
 ClientKey = tuple[str, str, str | None, str, str]

@@ -17,19 +17,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 import common
+from callout_task.normalise import CALLEE_STATES, TASK_STATES
 from pydantic import BaseModel, ConfigDict, Field
 from tencentcloud.ccc.v20200210 import models
 from tencentcloud.ccc.v20200210.ccc_client import CccClient
-
-TASK_STATES = {
-    0: "initial",
-    1: "running",
-    2: "completed",
-    3: "ending",
-    4: "terminated",
-    5: "paused",
-}
-CALLEE_STATES = {0: "initial", 1: "answered", 2: "not_answered", 3: "calling", 4: "waiting_retry"}
 
 
 class TaskQuery(BaseModel):

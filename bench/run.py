@@ -41,6 +41,8 @@ from typing import Any, TextIO
 
 import common
 
+from autocallout.local_invoke import patched_environ
+
 RESULTS = common.BENCH / "results.json"
 PACKAGE_ZIP = common.REPO / "dist" / "describe_auto_callout_task.zip"
 MiB = 1024 * 1024
@@ -294,20 +296,6 @@ def measure_imports(runs: int, env: dict[str, str], log: Callable[[str], None]) 
 
 # -- warm ---------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextlib.contextmanager
 def quiet_stdout() -> Iterator[TextIO]:
     """The function's log line goes to stdout; on the bench it goes to /dev/null (a real write,
     as to SCF's pipe) so that the table stays readable."""
@@ -328,7 +316,7 @@ def comparable(body: str) -> Any:
 
 
 def measure_warm(plan: Plan, env: dict[str, str], log: Callable[[str], None]) -> dict[str, Any]:
-    with environment(env), quiet_stdout():
+    with patched_environ(env), quiet_stdout():
         sys.path.insert(0, str(common.FUNCTION_DIR))
         import baseline
         import index

@@ -22,11 +22,17 @@ import time
 from typing import Any
 
 import common
-from run import environment, fake_ccc, quiet_stdout
+from run import fake_ccc, quiet_stdout
+
+from autocallout.local_invoke import patched_environ
 
 
 def warm_profile(size: int, top: int) -> None:
-    with fake_ccc([size]) as url, environment(common.bench_environment(url)), quiet_stdout() as out:
+    with (
+        fake_ccc([size]) as url,
+        patched_environ(common.bench_environment(url)),
+        quiet_stdout() as out,
+    ):
         sys.path.insert(0, str(common.FUNCTION_DIR))
         import index
 

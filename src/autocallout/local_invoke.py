@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +33,14 @@ def seeded_backend(tasks: str | None) -> CccBackend:
 
 
 @contextlib.contextmanager
-def fake_environment(
-    credentials: FakeCredentials = DEFAULT_CREDENTIALS, endpoint: str | None = None
-) -> Iterator[None]:
-    """Role variables set to the fake's credentials; CCC_ENDPOINT set to ``endpoint`` or unset."""
-    names = (*ROLE_VARIABLES, *LOCAL_VARIABLES, "TENCENTCLOUD_SESSION_TOKEN", "CCC_ENDPOINT")
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ["TENCENTCLOUD_SECRETID"] = credentials.secret_id
-    os.environ["TENCENTCLOUD_SECRETKEY"] = credentials.secret_key
-    if credentials.token:
-        os.environ["TENCENTCLOUD_SESSIONTOKEN"] = credentials.token
-    if endpoint:
-        os.environ["CCC_ENDPOINT"] = endpoint
+def patched_environ(values: Mapping[str, str | None]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set (None: unset) for the block, then as it was."""
+    saved = {name: os.environ.get(name) for name in values}
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:
@@ -55,6 +49,22 @@ def fake_environment(
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def fake_environment(
+    credentials: FakeCredentials = DEFAULT_CREDENTIALS, endpoint: str | None = None
+) -> contextlib.AbstractContextManager[None]:
+    """Role variables set to the fake's credentials; CCC_ENDPOINT set to ``endpoint`` or unset."""
+    values: dict[str, str | None] = dict.fromkeys(
+        (*ROLE_VARIABLES, *LOCAL_VARIABLES, "TENCENTCLOUD_SESSION_TOKEN", "CCC_ENDPOINT")
+    )
+    values.update(
+        TENCENTCLOUD_SECRETID=credentials.secret_id,
+        TENCENTCLOUD_SECRETKEY=credentials.secret_key,
+        TENCENTCLOUD_SESSIONTOKEN=credentials.token,
+        CCC_ENDPOINT=endpoint,
+    )
+    return patched_environ(values)
 
 
 def status_of(answer: Any) -> int:

@@ -1,5 +1,6 @@
 # Every target bootstraps what it needs from the project's own files: a fresh clone needs only
-# python3 (>= 3.10) and make. `make test` is what CI runs (.ci/run).
+# python3 (>= 3.11, for the test tools; the function runs on 3.10 and 3.12) and make.
+# `make test` is what CI runs (.ci/run).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -9,6 +9,7 @@ import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
+from autocallout.fake_ccc.server import is_loopback_client
 from tests.conftest import sdk_client
 
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
@@ -67,3 +68,21 @@ def test_the_server_keeps_connections_alive_across_calls() -> None:
             client.call("DescribeAutoCalloutTask", TASK)
         pool = client.request.conn._session.adapters["http://"].poolmanager.pools
         assert len(pool.keys()) == 1
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("10.0.0.5", False),
+        ("192.168.1.2", False),
+        ("::ffff:10.0.0.5", False),
+        ("fe80::1%eth0", False),
+        ("not an address", False),
+    ],
+)
+def test_only_loopback_clients_may_use_the_control_api(host: str, allowed: bool) -> None:
+    assert is_loopback_client(host) is allowed

@@ -103,7 +103,7 @@ def test_one_structured_line_per_invocation(
 
 
 @pytest.mark.parametrize("level", ["DEBUG", "INFO"])
-def test_no_secret_token_or_callee_number_in_any_log_line_or_answer(
+def test_no_secret_or_token_in_any_log_line_or_answer_and_no_callee_number_in_any_log_line(
     invoke: Invoke,
     ccc: CccBackend,
     capsys: pytest.CaptureFixture[str],
@@ -126,3 +126,10 @@ def test_no_secret_token_or_callee_number_in_any_log_line_or_answer(
         assert secret not in answered
     assert "13800130001" not in logged
     assert "*******0001" in logged
+
+
+def test_a_decimal_in_a_log_line_is_not_masked_as_a_phone_number() -> None:
+    from callout_task.logs import mask
+
+    assert mask("read timeout=2.8512349973") == "read timeout=2.8512349973"
+    assert mask("callee 13800138000 and +8613800138000") == "callee *******8000 and **********8000"

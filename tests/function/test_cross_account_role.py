@@ -70,3 +70,19 @@ def test_a_role_sts_does_not_know_is_a_502_logged_as_misconfiguration(
     assert body["upstream_code"] == "ResourceNotFound.RoleNotExist"
     assert ccc.calls_to("DescribeAutoCalloutTask") == []
     assert "misconfiguration" in capsys.readouterr().out
+
+
+def test_sts_throttled_once_is_retried(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.throttle(times=1, action="AssumeRole")
+    assert invoke(dict(TASK))["task_id"] == 3
+    assert len(ccc.calls_to("AssumeRole")) == 2
+
+
+def test_sts_throttled_throughout_is_a_429_not_a_misconfiguration(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.throttle(times=None, action="AssumeRole")
+    body = invoke(dict(TASK))
+    assert (body["status"], body["upstream_code"]) == (429, "RequestLimitExceeded")
+    assert len(ccc.calls_to("AssumeRole")) == 3
+    assert "misconfiguration" not in capsys.readouterr().out

@@ -214,3 +214,59 @@ def test_a_timer_with_more_than_50_tasks_is_refused(invoke: Invoke, ccc: CccBack
     [problem] = invoke({"Type": "Timer", "Message": message})["results"]
     assert "more than 50 tasks" in problem["detail"]
     assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 4}',
+        '{"SdkAppId": 1400000000, "task_id": 3, "task_id": "3"}',
+    ],
+)
+def test_a_name_repeated_with_another_value_in_one_body_is_refused(
+    invoke: Invoke, ccc: CccBackend, body: str
+) -> None:
+    event = function_url_get()
+    event.update(httpMethod="POST", body=body)
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert (
+        http_body(response)["errors"][0]["message"] == "given more than once with different values"
+    )
+    assert ccc.calls == []
+
+
+def test_a_name_repeated_with_the_same_value_in_one_body_is_accepted(invoke: Invoke) -> None:
+    event = function_url_get()
+    event.update(httpMethod="POST", body='{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 3}')
+    assert invoke(event)["statusCode"] == 200
+
+
+def test_a_timer_task_repeating_a_name_is_refused(invoke: Invoke) -> None:
+    [problem] = invoke(
+        {"Type": "Timer", "Message": '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 5}'}
+    )["results"]
+    assert problem["status"] == 400
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_json_numbers_in_a_body_are_refused_as_json(invoke: Invoke, constant: str) -> None:
+    event = function_url_get()
+    event.update(
+        httpMethod="POST", body=f'{{"SdkAppId": 1400000000, "TaskId": 3, "x": {constant}}}'
+    )
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert http_body(response)["detail"] == "The body is not valid JSON."
+
+
+def test_query_values_spelling_one_number_differently_are_refused(invoke: Invoke) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=["3", "03"]))
+    assert response["statusCode"] == 400
+
+
+def test_a_timer_message_that_is_not_text_gets_its_own_message(invoke: Invoke) -> None:
+    [problem] = invoke({"Type": "Timer", "Message": {"SdkAppId": 1400000000, "TaskId": 3}})[
+        "results"
+    ]
+    assert problem["detail"].startswith("The timer's Message must be JSON text")

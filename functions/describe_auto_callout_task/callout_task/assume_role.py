@@ -15,6 +15,7 @@ from typing import Any
 from callout_task import problems
 from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
+from callout_task.upstream import CallReport, problem_from_upstream, with_retries
 
 STS_VERSION = "2018-08-13"
 DURATION_SECONDS = 7200
@@ -37,62 +38,69 @@ def forget(role_arn: str, base: Credentials) -> None:
 
 
 def role_credentials(
-    base: Credentials, role_arn: str, region: str, deadline: Deadline
+    base: Credentials,
+    role_arn: str,
+    region: str,
+    deadline: Deadline,
+    max_attempts: int,
+    report: CallReport,
 ) -> Credentials:
     key = (role_arn, base.secret_id)
     with _lock:
         cached = _cache.get(key)
     if cached is not None and time.time() < cached[1] - REFRESH_BEFORE_EXPIRY_SECONDS:
         return cached[0]
-    credentials, expires_at = _assume(base, role_arn, region, deadline)
+    credentials, expires_at = _assume(base, role_arn, region, deadline, max_attempts, report)
     with _lock:
         _cache[key] = (credentials, expires_at)
     return credentials
 
 
+def _problem(code: str, message: str, request_id: str | None) -> problems.Problem:
+    """STS errors by CCC's table, but for those that mean the role cannot be had (502)."""
+    if code.startswith(("AuthFailure", "UnauthorizedOperation", "ResourceNotFound")):
+        return problems.UpstreamAuthFailure(
+            "The function could not assume the role that reads CCC.",
+            upstream_code=code,
+            upstream_request_id=request_id or None,
+            upstream_message=message or None,
+        )
+    return problem_from_upstream(code, message, request_id)
+
+
 def _assume(
-    base: Credentials, role_arn: str, region: str, deadline: Deadline
+    base: Credentials,
+    role_arn: str,
+    region: str,
+    deadline: Deadline,
+    max_attempts: int,
+    report: CallReport,
 ) -> tuple[Credentials, float]:
     from tencentcloud.common.common_client import CommonClient
     from tencentcloud.common.credential import Credential
-    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
-        TencentCloudSDKException,
-    )
 
-    left = deadline.remaining()
-    if left <= 0:
-        raise problems.UpstreamTimeout("The deadline came before the CCC role could be assumed.")
-    try:
-        client = CommonClient(
-            "sts",
-            STS_VERSION,
-            Credential(base.secret_id, base.secret_key, base.token),
-            region or "ap-guangzhou",
-        )
+    client = CommonClient(
+        "sts",
+        STS_VERSION,
+        Credential(base.secret_id, base.secret_key, base.token),
+        region or "ap-guangzhou",
+    )
+    params = {
+        "RoleArn": role_arn,
+        "RoleSessionName": session_name(),
+        "DurationSeconds": DURATION_SECONDS,
+    }
+
+    def attempt(left: float) -> Any:
         client.request.conn.timeout = left
-        answer: Any = client.call_json(
-            "AssumeRole",
-            {
-                "RoleArn": role_arn,
-                "RoleSessionName": session_name(),
-                "DurationSeconds": DURATION_SECONDS,
-            },
-        )
+        return client.call_json("AssumeRole", params)
+
+    answer = with_retries(attempt, deadline, max_attempts, report, "STS", _problem)
+    try:
         issued = answer["Response"]["Credentials"]
-        expires_at = float(answer["Response"]["ExpiredTime"])
         return (
             Credentials(issued["TmpSecretId"], issued["TmpSecretKey"], issued["Token"]),
-            expires_at,
+            float(answer["Response"]["ExpiredTime"]),
         )
-    except TencentCloudSDKException as error:
-        code = str(error.code or "")
-        if code == "ClientNetworkError" and "timed out" in str(error.message).lower():
-            raise problems.UpstreamTimeout("STS did not answer before the deadline.") from None
-        raise problems.UpstreamAuthFailure(
-            "The function could not assume the role that reads CCC.",
-            upstream_code=code,
-            upstream_request_id=error.requestId or None,
-            upstream_message=str(error.message or "") or None,
-        ) from None
     except (KeyError, TypeError, ValueError):
         raise problems.UpstreamAuthFailure("STS answered AssumeRole without credentials.") from None

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from callout_task.problems import InvalidRequest, PayloadTooLarge
-from callout_task.request import Source
+from callout_task.request import SPELLINGS, Source
 
 APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
 HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
@@ -140,11 +140,45 @@ def _body(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return _json_object(data, "The body")
 
 
-def _json_object(data: bytes | str, what: str) -> Mapping[str, Any]:
+class _RepeatedName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a parameter given twice with different values in it (json.loads
+    would keep the last one silently)."""
+    value: dict[str, Any] = {}
+    for name, item in pairs:
+        if name in value and name in SPELLINGS and value[name] != item:
+            raise _RepeatedName(name)
+        value[name] = item
+    return value
+
+
+def _not_a_number(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # json.loads would take NaN and Infinity
+
+
+def _parse_json(data: bytes | str, what: str) -> Any:
     try:
-        value = json.loads(data)
+        return json.loads(
+            data, object_pairs_hook=_object_without_repeats, parse_constant=_not_a_number
+        )
+    except _RepeatedName as repeated:
+        raise InvalidRequest(
+            f"{what} gives a parameter several different values.",
+            errors=[
+                {"field": repeated.name, "message": "given more than once with different values"}
+            ],
+        ) from None
     except (ValueError, RecursionError):
         raise InvalidRequest(f"{what} is not valid JSON.") from None
+
+
+def _json_object(data: bytes | str, what: str) -> Mapping[str, Any]:
+    value = _parse_json(data, what)
     if not isinstance(value, dict):
         raise InvalidRequest(f"{what} must be a JSON object.")
     if _depth(value) > MAX_JSON_DEPTH:
@@ -155,15 +189,15 @@ def _json_object(data: bytes | str, what: str) -> Mapping[str, Any]:
 def timer_tasks(event: Mapping[str, Any]) -> list[Any]:
     """The task entries of a timer's ``Message``: one JSON object or a list of them."""
     message = event.get("Message")
-    if not isinstance(message, str) or not message.strip():
-        raise InvalidRequest(
-            "The timer's Message is empty: set the trigger's argument to a task "
-            '({"SdkAppId": 1400000000, "TaskId": 3}) or a JSON list of tasks.'
-        )
-    try:
-        value = json.loads(message)
-    except (ValueError, RecursionError):
-        raise InvalidRequest("The timer's Message is not valid JSON.") from None
+    how = (
+        'set the trigger\'s argument to a task ({"SdkAppId": 1400000000, "TaskId": 3}) '
+        "or a JSON list of tasks."
+    )
+    if not isinstance(message, str):
+        raise InvalidRequest(f"The timer's Message must be JSON text: {how}")
+    if not message.strip():
+        raise InvalidRequest(f"The timer's Message is empty: {how}")
+    value = _parse_json(message, "The timer's Message")
     tasks = value if isinstance(value, list) else [value]
     if _depth(value) > MAX_JSON_DEPTH:
         raise InvalidRequest(f"The timer's Message nests deeper than {MAX_JSON_DEPTH} levels.")

@@ -302,7 +302,14 @@ def _describe(
     role = settings.ccc_role_arn
     for refreshed in (False, True):
         signer = (
-            assume_role.role_credentials(credentials, role, settings.ccc_region, deadline)
+            assume_role.role_credentials(
+                credentials,
+                role,
+                settings.ccc_region,
+                deadline,
+                settings.retry_max_attempts,
+                outcome.call,
+            )
             if role
             else credentials
         )

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic_core import to_json
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
-_LONG_NUMBER = re.compile(r"\+?\d{7,}")
+_LONG_NUMBER = re.compile(r"(?<![\d.])\+?\d{7,}(?![\d.])")  # not the digits of a decimal
 # Request ids may hold digit runs by chance: masking them would break tracing.
 _IDENTIFIERS = frozenset({"request_id", "upstream_request_id"})
 

@@ -76,6 +76,7 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     """One validated request from every source; raises InvalidRequest naming each bad field."""
     merged: dict[str, Any] = {}
     spelled: dict[str, str] = {}
+    texts: dict[str, Any] = {}  # the text a query value was given as, where it came as text
     conflicts: list[dict[str, str]] = []
     for source in sources:
         for name, raw in source.values.items():
@@ -87,7 +88,12 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
                 value = _from_text(field, given) if source.textual else given
                 if field not in merged:
                     merged[field], spelled[field] = value, name
-                elif (type(merged[field]), merged[field]) != (type(value), value):
+                    if source.textual:
+                        texts[field] = given
+                elif (type(merged[field]), merged[field]) != (type(value), value) or (
+                    # "3" and "03" spell one number but are two different values as sent
+                    source.textual and texts.setdefault(field, given) != given
+                ):
                     conflicts.append(
                         {"field": name, "message": "given more than once with different values"}
                     )

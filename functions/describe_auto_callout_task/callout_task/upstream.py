@@ -7,11 +7,13 @@ do not pay for importing it.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic_core import from_json
@@ -113,17 +115,46 @@ def describe_task(
     report: CallReport,
 ) -> dict[str, Any]:
     """CCC's ``Response`` object for the task; raises a Problem for every failure."""
+
+    client = _client(credentials, region, endpoint)
+    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
+
+    def attempt(left: float) -> dict[str, Any]:
+        # The SDK fixes its timeout when the client is built; its connection holds the live value.
+        client.request.conn.timeout = left
+        return _response(_raw_body(client, params), report)
+
+    return with_retries(attempt, deadline, max_attempts, report, "CCC")
+
+
+T = TypeVar("T")
+
+
+def with_retries(
+    attempt: Callable[[float], T],
+    deadline: Deadline,
+    max_attempts: int,
+    report: CallReport,
+    service: str,
+    problem_for: Callable[[str, str, str | None], problems.Problem] | None = None,
+) -> T:
+    """``attempt(time_left)`` until it succeeds, fails for good, or time or attempts run out.
+
+    Retried, with exponential backoff and full jitter: throttling, network errors and internal
+    errors (the calls are read-only). No attempt starts without MIN_ATTEMPT_SECONDS left; each
+    gets only the time left. A failure becomes the Problem ``problem_for`` (default: CCC's
+    table) gives for its code.
+    """
     from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
         TencentCloudSDKException,
     )
 
-    client = _client(credentials, region, endpoint)
-    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
+    to_problem = problem_for or problem_from_upstream
     last: problems.Problem | None = None
-    for attempt in range(max_attempts):
-        if attempt:
+    for number in range(max_attempts):
+        if number:
             # Backoff jitter needs no cryptographic randomness.
-            ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
+            ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**number)
             pause = random.uniform(0, ceiling)  # noqa: S311  # nosec B311
             if deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
                 break
@@ -131,23 +162,23 @@ def describe_task(
         left = deadline.remaining()
         if left < MIN_ATTEMPT_SECONDS:
             break
-        # The SDK fixes its timeout when the client is built; its connection holds the live value.
-        client.request.conn.timeout = left
         report.attempts += 1
         try:
-            return _response(_raw_body(client, params), report)
+            return attempt(left)
         except TencentCloudSDKException as error:
             code = str(error.code or "")
             report.codes.append(code)
             report.upstream_code = code
             report.upstream_request_id = error.requestId or None
-            last = _problem(code, str(error.message or ""), error.requestId)
+            last = to_problem(code, str(error.message or ""), error.requestId)
             if not code.startswith(_RETRYABLE_PREFIXES) or isinstance(
                 last, problems.UpstreamTimeout
             ):
                 raise last from None
     if last is None:
-        raise problems.UpstreamTimeout("The invocation's deadline came before CCC could be called.")
+        raise problems.UpstreamTimeout(
+            f"The invocation's deadline came before {service} could be called."
+        )
     raise last
 
 
@@ -167,7 +198,7 @@ def _raw_body(client: CccClient, params: dict[str, int]) -> bytes:
 
 def _response(body: bytes, report: CallReport) -> dict[str, Any]:
     try:
-        envelope = from_json(body)
+        envelope = _parse(body)
     except ValueError:
         report.upstream_code = "BadBody"
         raise problems.UpstreamFailure("CCC answered with a body that is not JSON.") from None
@@ -192,11 +223,21 @@ def _response(body: bytes, report: CallReport) -> dict[str, Any]:
     return response
 
 
+def _parse(body: bytes) -> Any:
+    try:
+        return from_json(body)
+    except ValueError:
+        # pydantic-core refuses lone surrogate escapes ("\ud800") that JSON allows; the
+        # standard library takes them. Anything else it refuses is not JSON at all.
+        return json.loads(body)
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _problem(code: str, message: str, request_id: str | None) -> problems.Problem:
+def problem_from_upstream(code: str, message: str, request_id: str | None) -> problems.Problem:
+    """The Problem for a CCC (or SDK) error code: SPEC's error table."""
     if code == "ClientNetworkError" and "timed out" in message.lower():
         return problems.UpstreamTimeout(
             "CCC did not answer before the invocation's deadline.",

@@ -10,6 +10,7 @@ The standard library's ThreadingHTTPServer is enough: every request is one call 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import struct
@@ -88,6 +89,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, {"Content-Type": "application/json"}, json.dumps(payload).encode())
 
     def _control(self, route: str, body: bytes) -> None:
+        # Faults and the call log (SecretIds in it) are for this machine, whatever --host says.
+        if not is_loopback_client(self.client_address[0]):
+            self._json(403, {"error": "the control API answers loopback clients only"})
+            return
         action = _CONTROL_ROUTES.get((self.command, route))
         if action is None:
             self._json(404, {"error": f"no control route {self.command} {CONTROL_PREFIX}{route}"})
@@ -137,6 +142,17 @@ _CONTROL_ROUTES: dict[tuple[str, str], Callable[[CccBackend, Any], Any]] = {
     ("POST", "tasks/advance"): _advance,
     ("POST", "reset"): _reset,
 }
+
+
+def is_loopback_client(host: str) -> bool:
+    """127.0.0.0/8 or ::1, also as an IPv4-mapped IPv6 address (a dual-stack socket's view)."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 class _Server(ThreadingHTTPServer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -51,24 +52,32 @@ def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.Complete
     )
 
 
-@pytest.fixture
-def served(request: pytest.FixtureRequest) -> Iterator[str]:
-    """``autocallout serve`` on a free loopback port; yields its URL and stops it."""
-    args = getattr(request, "param", ())
+@contextlib.contextmanager
+def serving(*args: str, **env: str) -> Iterator[tuple[str, str]]:
+    """``autocallout serve --port 0 ARGS`` with the environment without credentials plus
+    ``env``: yields (function URL, fake CCC URL, empty unless the fake runs), then stops it."""
     process = subprocess.Popen(
         [AUTOCALLOUT, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         cwd=REPO,
-        env=clean_environment(),
+        env=clean_environment(**env),
     )
     assert process.stdout is not None
     first = process.stdout.readline()
-    url = first.split(" on ", 1)[1].split(",", 1)[0]
+    function_url = first.split(" on ", 1)[1].split(",", 1)[0]
+    fake_url = first.rsplit(" at ", 1)[1].strip() if "fake CCC at" in first else ""
     drain(process)
     try:
-        yield url
+        yield function_url, fake_url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``autocallout serve`` on a free loopback port; yields its URL and stops it."""
+    with serving(*getattr(request, "param", ())) as (url, _):
+        yield url

@@ -3,7 +3,6 @@ every request gets a valid task or a 429 with Retry-After; none is lost, none is
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.cli.conftest import AUTOCALLOUT, REPO, clean_environment, drain
+from tests.cli.conftest import serving
 
 REQUESTS = 500
 PARALLEL = 20
@@ -21,24 +20,8 @@ THROTTLED_CALLS = 200
 @pytest.fixture
 def endpoints() -> Iterator[tuple[str, str]]:
     """(function URL, fake CCC URL) of a serve process with the local rate limit off."""
-    process = subprocess.Popen(
-        [AUTOCALLOUT, "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=REPO,
-        env=clean_environment(RATE_LIMIT_QPS="0"),
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    function_url = first.split(" on ", 1)[1].split(",", 1)[0]
-    fake_url = first.rsplit(" at ", 1)[1].strip()
-    drain(process)
-    try:
-        yield function_url, fake_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(RATE_LIMIT_QPS="0") as urls:
+        yield urls
 
 
 def test_a_throttled_burst_loses_nothing_and_never_fails(endpoints: tuple[str, str]) -> None:

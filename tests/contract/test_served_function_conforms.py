@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import AUTOCALLOUT, clean_environment
-from tests.conftest import REPO
+from tests.cli.conftest import clean_environment, serving
 from tests.contract.conftest import OPENAPI_DOCUMENT
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
@@ -47,26 +45,9 @@ LOOPBACK_ONLY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,local
 def served_url() -> Iterator[str]:
     """The function on a free loopback port, calling the fake CCC, without its local rate limit
     (schemathesis sends far more than 20 requests a second; 429 is tested elsewhere)."""
-    process = subprocess.Popen(
-        [AUTOCALLOUT, "serve", "--fake", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=REPO,
-        env=clean_environment(RATE_LIMIT_QPS="0"),
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    url = first.split(" on ", 1)[1].split(",", 1)[0]
-    assert url.startswith("http://127.0.0.1:")
-    # The function logs a line per invocation on stdout: keep the pipe drained, or the server
-    # blocks once its buffer is full.
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    try:
+    with serving("--fake", RATE_LIMIT_QPS="0") as (url, _):
+        assert url.startswith("http://127.0.0.1:")
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_every_answer_of_the_served_function_matches_its_document(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from tencentcloud.ccc.v20200210 import models
 
+from autocallout.fake_ccc import active_backend, mock_ccc
+from tests.conftest import sdk_client
 from tests.fake.conftest import Fake
 
 
@@ -71,9 +74,6 @@ def test_every_call_is_logged_with_the_signer_and_outcome(fake: Fake) -> None:
 
 
 def test_the_regional_endpoint_is_served_too() -> None:
-    from autocallout.fake_ccc import mock_ccc
-    from tests.conftest import sdk_client
-
     with mock_ccc() as backend:
         client = sdk_client("ccc.ap-shanghai.tencentcloudapi.com")
         client.profile.httpProfile.scheme = "https"
@@ -83,3 +83,21 @@ def test_the_regional_endpoint_is_served_too() -> None:
 
     assert body["Response"]["Name"] == "任务1"
     assert len(backend.calls) == 1
+
+
+@mock_ccc()
+def _read_task_under_the_decorator() -> tuple[str, int]:
+    body = json.loads(
+        sdk_client().call("DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 3})
+    )
+    return body["Response"]["Name"], len(active_backend().calls)
+
+
+def test_the_decorator_gives_each_call_a_fresh_backend() -> None:
+    assert _read_task_under_the_decorator() == ("任务1", 1)
+    assert _read_task_under_the_decorator() == ("任务1", 1)  # the first call's log is gone
+
+
+def test_no_backend_is_active_outside_the_mock() -> None:
+    with pytest.raises(RuntimeError, match="no mock_ccc is active"):
+        active_backend()

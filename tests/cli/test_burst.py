@@ -52,9 +52,8 @@ def test_a_throttled_burst_loses_nothing_and_never_fails(endpoints: tuple[str, s
     assert len(answers) == REQUESTS
     assert len({request_id for _, request_id, *_ in answers}) == REQUESTS
     assert set(statuses) <= {200, 429}, statuses
-    assert (
-        statuses[200] >= REQUESTS - THROTTLED_CALLS // 3
-    )  # most throttling is absorbed by retries
+    # Without retries 200 requests would fail; with three attempts most throttling is absorbed.
+    assert statuses[200] >= REQUESTS - THROTTLED_CALLS // 2, statuses
     for status, _, body, retry_after in answers:
         if status == 200:
             assert body["sdk_app_id"] == 1400000000

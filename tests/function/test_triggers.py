@@ -227,3 +227,15 @@ def test_openapi_json_is_served_without_calling_ccc(invoke: Invoke, ccc: CccBack
     assert response["statusCode"] in (200, 404)  # 404 only for a deployment packaged without it
     assert json.loads(response["body"])
     assert ccc.calls == []
+
+
+def test_a_package_without_the_openapi_document_answers_404(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("callout_task.handler.openapi_document", lambda: None)
+    event = function_url_get()
+    event["path"] = "/openapi.json"
+    response = invoke(event)
+    assert response["statusCode"] == 404
+    assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
+    assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"

@@ -155,11 +155,7 @@ def _answer_http(
         outcome = _problem_outcome(
             problems.NotFound("This deployment carries no OpenAPI document."), request_id
         )
-        outcomes.append(outcome)
-        return http.response(
-            404, http.encode(outcome.body), request_id, content_type=http.PROBLEM_TYPE, extra=cors
-        )
-    if call.method not in allowed.split(", "):
+    elif call.method not in allowed.split(", "):
         outcome = _problem_outcome(
             problems.MethodNotAllowed(
                 f"Method {call.method or '(none)'} is not allowed here; use {allowed}."

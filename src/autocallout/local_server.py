@@ -17,6 +17,8 @@ from urllib.parse import unquote_plus, urlsplit
 
 SHAPES = ("function-url", "apigw")
 MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
+# The path of the one API infra/ creates on the legacy gateway (request_config_path).
+API_PATH = "/"
 
 
 def query_values(query: str) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def build_event(
         event.update(
             requestContext={
                 "serviceId": "service-local",
-                "path": event["path"],
+                "path": API_PATH,
                 "httpMethod": method,
                 "requestId": str(uuid.uuid4()),
                 "identity": {},

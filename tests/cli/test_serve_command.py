@@ -92,3 +92,14 @@ def test_serve_on_a_port_in_use_is_a_one_line_error(served: str) -> None:
     assert result.returncode == 2
     assert "cannot listen on" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "served", [(), ("--shape", "apigw")], indirect=True, ids=["function-url", "apigw"]
+)
+@pytest.mark.parametrize("path", ["/favicon.ico", "/tasks/3", "/release/"])
+def test_an_unknown_path_is_a_404_problem(served: str, path: str) -> None:
+    answer = requests.get(f"{served}{path}", params=TASK_QUERY, timeout=10)
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"] == "application/problem+json; charset=utf-8"
+    assert answer.json()["type"] == "urn:autocallout:problem:not-found"

@@ -239,3 +239,28 @@ def test_a_package_without_the_openapi_document_answers_404(
     assert response["statusCode"] == 404
     assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
     assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/tasks", "/openapi.json/x", "/release/"])
+def test_a_function_url_path_other_than_the_root_is_a_404_problem(
+    invoke: Invoke, ccc: CccBackend, path: str
+) -> None:
+    # A Function URL passes every path on: the function answers only at / and /openapi.json.
+    event = function_url_get()
+    event["path"] = path
+    response = invoke(event)
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(("path", "status"), [("/test/value", 200), ("/test/value/more", 404)])
+def test_behind_the_gateway_the_lookup_answers_at_its_api_path(
+    invoke: Invoke, path: str, status: int
+) -> None:
+    # The gateway's API path ("/test/{path}" in Tencent's sample) may hold parameters.
+    event = _official("apigw-legacy-doc-sample.json")
+    event.update(path=path, httpMethod="GET", queryString={"SdkAppId": "1400000000", "TaskId": "3"})
+    event["requestContext"]["httpMethod"] = "GET"
+    event.pop("body", None)
+    assert invoke(event)["statusCode"] == status

@@ -144,10 +144,19 @@ def _answer_http(
     cors = http.cors_headers(settings.cors_allow_origins, call.headers)
     wants_document = call.path.rstrip("/").endswith("/openapi.json")
     allowed = http.DOCUMENT_METHODS if wants_document else http.ALLOWED_METHODS
-    if call.method == "OPTIONS":
+    known = wants_document or call.at_lookup_path(gateway="requestContext" in event)
+    if call.method == "OPTIONS" and known:
         outcomes.append(Outcome(status=204))
         return http.preflight(request_id, cors, call.headers, allowed)
-    if call.method == "GET" and wants_document:
+    if not known:
+        outcome = _problem_outcome(
+            problems.NotFound(
+                "Nothing is served at this path: the task lookup answers at the function's "
+                "root, its OpenAPI document at /openapi.json."
+            ),
+            request_id,
+        )
+    elif call.method == "GET" and wants_document:
         document = openapi_document()
         if document is not None:
             outcomes.append(Outcome(status=200))

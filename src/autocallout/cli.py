@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +22,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fake_ccc(args: argparse.Namespace) -> int:
-    from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer, FakeCredentials
+    from autocallout import env_file
+    from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCccServer, FakeCredentials
+    from autocallout.local_invoke import seeded_backend
+    from autocallout.local_target import seed_summary
 
     if bool(args.secret_id) != bool(args.secret_key):
         raise CommandError("--secret-id and --secret-key go together")
@@ -34,28 +38,43 @@ def _fake_ccc(args: argparse.Namespace) -> int:
             args.token or DEFAULT_CREDENTIALS.token,
         )
     )
-    try:
-        backend = CccBackend.seeded(args.tasks, credentials=(credentials,))
-    except FileNotFoundError:
-        raise CommandError(f"no such tasks file: {args.tasks}") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read tasks from {args.tasks}: {error}") from None
+    backend = _seeded(seeded_backend, args.tasks)
+    backend.credentials.clear()
+    backend.add_credentials(credentials)
     try:
         server = FakeCccServer(
             backend, args.host, args.port, log=_log_line if args.verbose else None
         )
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
-    lines = [
-        f"fake CCC listening on {server.url} with {len(backend.tasks)} tasks (Ctrl-C stops it)",
-        "point the function or the SDK at it with:",
-        f"  export CCC_ENDPOINT={server.url}",
-        f"  export TENCENTCLOUD_SECRET_ID={credentials.secret_id}",
-        f"  export TENCENTCLOUD_SECRET_KEY={credentials.secret_key}",
-    ]
+    settings = {
+        "CCC_ENDPOINT": server.url,
+        "TENCENTCLOUD_SECRET_ID": credentials.secret_id,
+        "TENCENTCLOUD_SECRET_KEY": credentials.secret_key,
+    }
     if credentials.token:
-        lines.append(f"  export TENCENTCLOUD_SESSION_TOKEN={credentials.token}")
-    lines.append(f"control API: {server.url}/_fake/{{health,calls,faults,tasks,reset}}")
+        settings["TENCENTCLOUD_SESSION_TOKEN"] = credentials.token
+    if args.env_file:
+        text = env_file.render(settings, f"autocallout fake-ccc on {server.url}")
+        try:
+            Path(args.env_file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            server.stop()
+            raise CommandError(f"cannot write {args.env_file}: {error.strerror}") from None
+    if args.env_file:
+        use = f"--env-file {args.env_file}"
+    elif credentials == DEFAULT_CREDENTIALS:
+        use = f"--ccc-endpoint {server.url}"
+    else:  # its own credentials: only an env file carries them to the function
+        use = "--env-file FILE (start me with --env-file FILE to write it)"
+    lines = [
+        f"fake CCC listening on {server.url} (Ctrl-C stops it)",
+        f"tasks: {seed_summary(backend.tasks)}",
+        f"use it: autocallout serve {use}   (or autocallout invoke EVENT.json {use})",
+        "or point the SDK at it:",
+        *(f"  export {name}={value}" for name, value in settings.items()),
+        f"control API: {server.url}/_fake/{{health,calls,faults,tasks,reset}}",
+    ]
     print("\n".join(lines), flush=True)
     try:
         server.serve_forever()
@@ -66,62 +85,113 @@ def _fake_ccc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seeded(make: Callable[[str | None], Any], tasks: str | None) -> Any:
+    """The fake's backend from ``--tasks`` (or the bundled seed), or the one-line reason why not."""
+    try:
+        return make(tasks)
+    except FileNotFoundError:
+        raise CommandError(f"no such tasks file: {tasks}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"cannot read tasks from {tasks}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"cannot read tasks from {tasks}: not JSON (line {error.lineno}, column "
+            f"{error.colno}: {error.msg})"
+        ) from None
+    except ValueError as error:
+        raise CommandError(f"cannot read tasks from {tasks}: {error}") from None
+
+
+def _source_name(source: str) -> str:
+    return "standard input" if source == "-" else source
+
+
 def _read_event(source: str) -> Any:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CommandError(f"no such event file: {source}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {source}: {error}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"cannot read {_source_name(source)}: not UTF-8 text") from None
+    except OSError as error:
+        raise CommandError(f"cannot read {_source_name(source)}: {error.strerror}") from None
     try:
         return json.loads(text)
     except ValueError as error:
-        raise CommandError(f"{source} is not JSON: {error}") from None
+        raise CommandError(f"{_source_name(source)} is not JSON: {error}") from None
 
 
-def _use_fake(args: argparse.Namespace) -> bool:
-    from autocallout.local_invoke import has_credentials
+def _configuration(args: argparse.Namespace) -> dict[str, str]:
+    """The --env-file's settings, checked as the function checks its environment."""
+    from callout_task.config import ConfigurationError, load_settings
 
-    if args.live:
-        if not has_credentials():
-            raise CommandError(
-                "--live needs credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY"
-            )
-        return False
-    return bool(args.fake) or not has_credentials()
+    from autocallout import env_file
+
+    if not args.env_file:
+        return {}
+    try:
+        values = env_file.read(args.env_file)
+        load_settings(values)
+    except (ValueError, ConfigurationError) as error:
+        raise CommandError(f"--env-file {args.env_file}: {error}") from None
+    return values
 
 
 @contextlib.contextmanager
 def _function_target(args: argparse.Namespace, in_process: bool) -> Iterator[str]:
-    """Wire the function to the fake (in process or on loopback) or leave it on real CCC."""
-    from autocallout.local_invoke import fake_environment, seeded_backend
+    """Wire the function to the CCC the options choose, say which on stderr, yield it short."""
+    from autocallout import local_target
+    from autocallout.local_invoke import fake_environment, patched_environ, seeded_backend
 
-    if getattr(args, "ccc_endpoint", None):
-        import os
-
-        os.environ["CCC_ENDPOINT"] = args.ccc_endpoint
-        yield f"CCC at {args.ccc_endpoint}"
-        return
-    if not _use_fake(args):
-        yield "real CCC, with the credentials in the environment"
-        return
+    if args.fake and args.ccc_endpoint:
+        raise CommandError("--fake and --ccc-endpoint contradict each other: choose one")
+    configuration = _configuration(args)
     try:
-        backend = seeded_backend(args.tasks)
-    except FileNotFoundError:
-        raise CommandError(f"no such tasks file: {args.tasks}") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read tasks from {args.tasks}: {error}") from None
-    if in_process:
-        from autocallout.fake_ccc import mock_ccc
+        target = local_target.choose(
+            live=args.live,
+            fake=args.fake,
+            endpoint=args.ccc_endpoint,
+            env_file=configuration,
+            environ=os.environ,
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    note = local_target.unused_credentials_note(target, os.environ)
+    with patched_environ(configuration):
+        if target.live:
+            with patched_environ({"CCC_ENDPOINT": target.endpoint}):
+                _say(args, f"calling {local_target.describe(target)}")
+                yield f"real CCC at {target.endpoint}"
+            return
+        if target.endpoint is not None:
+            with fake_environment(target.credentials, endpoint=target.endpoint):
+                _say(args, f"calling {local_target.describe(target)}{note}")
+                yield f"CCC at {target.endpoint}"
+            return
+        backend = _seeded(seeded_backend, args.tasks)
+        role_arn = configuration.get("CCC_ROLE_ARN", "").strip()
+        if role_arn:  # the deployed configuration assumes a role: the fake's STS knows it
+            backend.roles.add(role_arn)
+        seed = local_target.seed_summary(backend.tasks)
+        if args.tasks:
+            seed += f" (from {args.tasks})"
+        if in_process:
+            from autocallout.fake_ccc import mock_ccc
 
-        with fake_environment(), mock_ccc(backend):
-            yield "the fake CCC (in process)"
-        return
-    from autocallout.fake_ccc import FakeCccServer
+            with fake_environment(), mock_ccc(backend):
+                _say(args, f"calling {local_target.describe(target, seed=seed)}{note}")
+                yield "the fake CCC (in process)"
+            return
+        from autocallout.fake_ccc import FakeCccServer
 
-    server = FakeCccServer(backend)
-    with server as url, fake_environment(endpoint=url):
-        yield f"the fake CCC at {url}"
+        server = FakeCccServer(backend)
+        with server as url, fake_environment(endpoint=url):
+            _say(args, f"calling {local_target.describe(target, url, seed)}{note}")
+            yield f"the fake CCC at {url}"
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    print(f"autocallout {args.command}: {line}", file=sys.stderr, flush=True)
 
 
 def _invoke(args: argparse.Namespace) -> int:
@@ -139,53 +209,68 @@ def _invoke(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from callout_task.handler import main_handler
+
     from autocallout.local_server import LocalFunctionServer
 
-    with _function_target(args, in_process=False) as target:
-        from callout_task.handler import main_handler
-
-        try:
-            server = LocalFunctionServer(
-                (args.host, args.port), args.shape, main_handler, args.time_limit_ms
+    try:
+        server = LocalFunctionServer(
+            (args.host, args.port), args.shape, main_handler, args.time_limit_ms
+        )
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+    try:
+        with _function_target(args, in_process=False) as target:
+            print(f"function ({args.shape} events) on {server.url}, calling {target}", flush=True)
+            print(
+                f"try: curl '{server.url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)",
+                flush=True,
             )
-        except OSError as error:
-            raise CommandError(
-                f"cannot listen on {args.host}:{args.port}: {error.strerror}"
-            ) from None
-        print(f"function ({args.shape} events) on {server.url}, calling {target}", flush=True)
-        print(f"try: curl '{server.url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 
 def _events(args: argparse.Namespace) -> int:
     from autocallout.sample_events import make_event, task_parameters
 
+    http = args.shape in ("apigw", "function-url")
     if args.shape != "timer" and len(args.task_id) > 1:
         raise CommandError("several --task-id values make sense only for a timer event")
+    if not http and (args.method or args.base64):
+        option = "--method" if args.method else "--base64"
+        raise CommandError(
+            f"{option} applies to HTTP events (apigw, function-url), not {args.shape}"
+        )
+    method = args.method or "GET"
+    if args.base64 and method != "POST":
+        raise CommandError("--base64 encodes a request body: add --method POST")
     tasks = [
         task_parameters(
             args.sdk_app_id, task_id, args.include_callees, args.callee_offset, args.callee_limit
         )
         for task_id in args.task_id
     ]
-    event = make_event(args.shape, tasks, args.method, args.base64)
+    event = make_event(args.shape, tasks, method, args.base64)
     print(json.dumps(event, ensure_ascii=False, indent=2))
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
     from autocallout.demo import run_demo
+    from autocallout.local_invoke import seeded_backend
+    from autocallout.local_target import seed_summary
 
     events_dir = Path(args.events)
     if not events_dir.is_dir():
         raise CommandError(f"no such events folder: {events_dir} (run from the repository root)")
-    return run_demo(events_dir, args.show)
+    if not (events_dir / args.show).is_file():
+        raise CommandError(f"--show {args.show}: no such event in {events_dir}")
+    backend = seeded_backend(None)
+    _say(args, f"calling the fake CCC in process, seeded with {seed_summary(backend.tasks)}")
+    return run_demo(events_dir, args.show, backend=backend)
 
 
 def _positive(text: str) -> int:
@@ -200,28 +285,57 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _add_target_options(command: argparse.ArgumentParser, with_endpoint: bool) -> None:
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def _time_limit(text: str) -> int:
+    # SCF's longest timeout is 900 s; more would also overflow socket timeouts downstream.
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 900_000:
+        raise argparse.ArgumentTypeError(f"expected milliseconds from 1 to 900000, got {text!r}")
+    return int(text)
+
+
+def _endpoint(text: str) -> str:
+    from autocallout.local_target import endpoint_url
+
+    try:
+        return endpoint_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_target_options(command: argparse.ArgumentParser) -> None:
     where = command.add_mutually_exclusive_group()
     where.add_argument(
         "--fake",
         action="store_true",
-        help="use the fake CCC (the default when no credentials are set)",
+        help="use the fake CCC in this process (the default), whatever --env-file says",
     )
     where.add_argument(
         "--live",
         action="store_true",
-        help="use real CCC with TENCENTCLOUD_SECRET_ID/_KEY from the environment",
+        help="use real CCC with TENCENTCLOUD_SECRET_ID/_KEY from the environment or --env-file",
     )
-    if with_endpoint:
-        where.add_argument(
-            "--ccc-endpoint",
-            metavar="URL",
-            help="call the CCC at URL (e.g. a running autocallout fake-ccc)",
-        )
+    command.add_argument(
+        "--ccc-endpoint",
+        type=_endpoint,
+        metavar="URL",
+        help="call the CCC at URL: on this machine (e.g. a running autocallout fake-ccc, with "
+        "its default credentials), or anywhere with --live",
+    )
+    command.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="the function's environment from NAME=value lines, e.g. written by "
+        "`terraform output -raw local_env` or `autocallout fake-ccc --env-file`",
+    )
     command.add_argument("--tasks", metavar="FILE", help="seed tasks for the fake (JSON list)")
     command.add_argument(
         "--time-limit-ms",
-        type=_positive,
+        type=_time_limit,
         default=3000,
         metavar="MS",
         help="the invocation's time limit, as SCF's context gives it (3000)",
@@ -237,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="autocallout",
         description="Run the auto-callout task function and a fake Tencent CCC on this machine.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -247,11 +362,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the fake CCC over HTTP: signatures verified, faults injectable.",
     )
     fake.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    fake.add_argument("--port", type=_count, default=9000, help="port (default 9000; 0 picks one)")
+    fake.add_argument("--port", type=_port, default=9000, help="port (default 9000; 0 picks one)")
     fake.add_argument("--tasks", metavar="FILE", help="seed tasks JSON (default: bundled seed)")
     fake.add_argument("--secret-id", help="SecretId the fake accepts (default: the local one)")
     fake.add_argument("--secret-key", help="SecretKey for --secret-id")
     fake.add_argument("--token", help="session token: the credentials become temporary ones")
+    fake.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="write its endpoint and credentials to FILE, for serve/invoke --env-file FILE",
+    )
     fake.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     fake.set_defaults(run=_fake_ccc)
 
@@ -262,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit code 0 for a 2xx answer, 1 otherwise.",
     )
     invoke.add_argument("event", metavar="EVENT.json", help="the event; - reads standard input")
-    _add_target_options(invoke, with_endpoint=False)
+    _add_target_options(invoke)
     invoke.set_defaults(run=_invoke)
 
     serve = commands.add_parser(
@@ -272,14 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
         "and answer with its response.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=_count, default=8080, help="port (default 8080; 0 picks one)")
+    serve.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0 picks one)")
     serve.add_argument(
         "--shape",
         choices=("function-url", "apigw"),
         default="function-url",
         help="which front door's events to make (default function-url)",
     )
-    _add_target_options(serve, with_endpoint=True)
+    _add_target_options(serve)
     serve.set_defaults(run=_serve)
 
     events = commands.add_parser(
@@ -287,8 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a realistic event for a task",
         description="Print an SCF event of the given shape, ready for `autocallout invoke -`.",
     )
-    events.add_argument("shape", choices=("apigw", "function-url", "timer", "direct"))
-    events.add_argument("--sdk-app-id", type=_positive, required=True, metavar="ID")
+    events.add_argument(
+        "shape",
+        choices=("apigw", "function-url", "timer", "direct"),
+        help="the trigger: legacy API Gateway, Function URL, timer, or a direct invocation",
+    )
+    events.add_argument(
+        "--sdk-app-id", type=_positive, required=True, metavar="ID", help="the CCC application"
+    )
     events.add_argument(
         "--task-id",
         type=_positive,
@@ -300,13 +426,27 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument(
         "--method",
         choices=("GET", "POST"),
-        default="GET",
-        help="HTTP shapes: query string (GET) or JSON body (POST)",
+        help="HTTP shapes only: parameters in the query string (GET, the default) or a JSON body "
+        "(POST)",
     )
-    events.add_argument("--base64", action="store_true", help="HTTP POST: Base64-encode the body")
-    events.add_argument("--include-callees", action=argparse.BooleanOptionalAction, default=None)
-    events.add_argument("--callee-offset", type=_count, metavar="N")
-    events.add_argument("--callee-limit", type=_positive, metavar="N")
+    events.add_argument(
+        "--base64", action="store_true", help="with --method POST: Base64-encode the body"
+    )
+    events.add_argument(
+        "--include-callees",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask for the callee list (the function's default) or only the summary",
+    )
+    events.add_argument(
+        "--callee-offset", type=_count, metavar="N", help="the first callee returned (default 0)"
+    )
+    events.add_argument(
+        "--callee-limit",
+        type=_positive,
+        metavar="N",
+        help="callees per answer (the function's default 1000, at most 10000)",
+    )
     events.set_defaults(run=_events)
 
     demo = commands.add_parser(
@@ -326,15 +466,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("autocallout")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
     except CommandError as error:
         print(f"autocallout {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader left (`autocallout ... | head`); say so once, and keep Python from
+        # failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"autocallout {args.command}: stopped: standard output was closed", file=sys.stderr)
+        return 141  # what a shell reports for a process ended by SIGPIPE
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

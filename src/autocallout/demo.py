@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from autocallout.fake_ccc import mock_ccc
+from autocallout.fake_ccc import CccBackend, mock_ccc
 from autocallout.local_invoke import fake_environment, seeded_backend, status_of, trigger_of
 
 
@@ -32,7 +32,9 @@ def _summary(answer: Any) -> tuple[str, str]:
     return answer["state"], f"{total} {noun}" + (f" ({counts})" if counts else "")
 
 
-def run_demo(events_dir: Path, show: str, out: Any = None) -> int:
+def run_demo(
+    events_dir: Path, show: str, out: Any = None, backend: CccBackend | None = None
+) -> int:
     from callout_task.handler import main_handler
 
     out = out or sys.stdout
@@ -41,7 +43,7 @@ def run_demo(events_dir: Path, show: str, out: Any = None) -> int:
         raise FileNotFoundError(f"no sample events in {events_dir}")
     rows = []
     full: Any = None
-    with fake_environment(), mock_ccc(seeded_backend(None)):
+    with fake_environment(), mock_ccc(backend or seeded_backend(None)):
         for path in paths:
             event = json.loads(path.read_text(encoding="utf-8"))
             with contextlib.redirect_stdout(io.StringIO()):  # the function's own log lines

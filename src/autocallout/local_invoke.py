@@ -1,7 +1,8 @@
 """Running the function in this process, on the fake CCC or on real credentials.
 
-``fake_environment`` is what ``--fake`` means everywhere in the CLI: the fake's credentials in
-the variables SCF would set for an execution role, and CCC calls answered by the fake.
+``fake_environment`` is what the fake means everywhere in the CLI: its credentials in the
+variables SCF would set for an execution role, and CCC calls answered by the fake. Which CCC a
+command calls is chosen in ``local_target``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,6 @@ from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCredential
 
 ROLE_VARIABLES = ("TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN")
 LOCAL_VARIABLES = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")
-
-
-def has_credentials() -> bool:
-    """Whether real credentials are configured (then the CLI talks to real CCC by default)."""
-    return all(os.environ.get(name) for name in ROLE_VARIABLES[:2]) or all(
-        os.environ.get(name) for name in LOCAL_VARIABLES
-    )
 
 
 def seeded_backend(tasks: str | None) -> CccBackend:

@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from autocallout.fake_ccc import FakeCredentials
-from tests.conftest import sdk_client
+from tests.conftest import REPO, sdk_client
 
 AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """The fake started with ARGS, and what it printed: its export lines, plus "tasks"."""
     process = subprocess.Popen(
         [AUTOCALLOUT, "fake-ccc", "--port", "0", *args],
         stdout=subprocess.PIPE,
@@ -31,6 +33,8 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
         match = re.match(r"\s+export (\w+)=(\S+)", line)
         if match:
             printed[match[1]] = match[2]
+        if line.startswith("tasks: "):
+            printed["tasks"] = line.removeprefix("tasks: ").strip()
         if line.startswith("control API"):
             break
     return process, printed
@@ -95,7 +99,7 @@ def test_a_tasks_file_replaces_the_bundled_seed(tmp_path: Path) -> None:
     [
         (["--tasks", "/no/such/file.json"], "no such tasks file"),
         (["--secret-id", "AKIDONLY"], "--secret-id and --secret-key go together"),
-        (["--port", "x"], "expected a whole number >= 0"),
+        (["--port", "x"], "expected a port from 0 to 65535"),
     ],
 )
 def test_bad_arguments_get_a_one_line_error(args: list[str], message: str) -> None:
@@ -110,3 +114,20 @@ def test_bad_arguments_get_a_one_line_error(args: list[str], message: str) -> No
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_the_control_api_lists_the_seeded_tasks(started: dict[str, str]) -> None:
+    listed = requests.get(f"{started['CCC_ENDPOINT']}/_fake/tasks", timeout=10).json()
+    keys = [(task["SdkAppId"], task["TaskId"]) for task in listed]
+    assert keys == [(1400000000, n) for n in (1, 3, 4, 5, 6, 7, 8)] + [(1400000001, 1)]
+    by_key = {(task["SdkAppId"], task["TaskId"]): task for task in listed}
+    assert by_key[(1400000000, 3)] == {
+        "SdkAppId": 1400000000, "TaskId": 3, "Name": "任务1", "State": 1, "Callees": 6
+    }  # fmt: skip
+    assert by_key[(1400000000, 7)]["Callees"] == 10_000
+
+
+def test_the_start_text_and_the_readme_name_the_same_tasks(started: dict[str, str]) -> None:
+    assert started["tasks"] == "SdkAppId 1400000000: tasks 1, 3-8; SdkAppId 1400000001: task 1"
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"seed tasks are {started['tasks']}" in readme

@@ -15,7 +15,9 @@ def test_invoking_a_sample_prints_the_answer_and_exits_0() -> None:
     answer = json.loads(result.stdout)
     assert result.returncode == 0
     assert (answer["task_id"], answer["state"]) == (3, "running")
-    logged = [json.loads(line) for line in result.stderr.splitlines()]
+    said, *log_lines = result.stderr.splitlines()
+    assert said.startswith("autocallout invoke: calling the fake CCC in process")
+    logged = [json.loads(line) for line in log_lines]
     assert [line["message"] for line in logged] == ["invocation"]  # the log line, off stdout
 
 
@@ -55,7 +57,7 @@ def test_live_without_credentials_is_a_one_line_error() -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "autocallout invoke: error: --live needs credentials: set TENCENTCLOUD_SECRET_ID and "
-        "TENCENTCLOUD_SECRET_KEY"
+        "TENCENTCLOUD_SECRET_KEY (in the environment or the --env-file)"
     )
 
 
@@ -73,7 +75,7 @@ def test_live_without_credentials_is_a_one_line_error() -> None:
         (
             ["invoke", "events/direct-invoke.json", "--time-limit-ms", "-5"],
             None,
-            "expected a whole number",
+            "expected milliseconds from 1 to 900000",
         ),
         (["invoke"], None, "required"),
         (["nonsense"], None, "invalid choice"),
@@ -95,3 +97,38 @@ def test_every_level_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: autocallout")
+
+
+def test_version_is_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"autocallout {version('autocallout')}"
+
+
+def test_standard_input_is_called_standard_input() -> None:
+    result = run("invoke", "-", stdin="{not json")
+    assert result.returncode == 2
+    assert result.stderr.startswith("autocallout invoke: error: standard input is not JSON: ")
+
+
+def test_a_bad_tasks_file_is_named_once(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text("{}")
+    result = run("invoke", "events/direct-invoke.json", "--tasks", str(seed))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"autocallout invoke: error: cannot read tasks from {seed}: "
+        "the seed file must hold a JSON list of tasks"
+    )
+
+
+def test_a_tasks_file_that_is_not_json_says_where(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text('[{"SdkAppId": 1,\n  oops}]')
+    result = run("invoke", "events/direct-invoke.json", "--tasks", str(seed))
+    assert result.stderr.strip() == (
+        f"autocallout invoke: error: cannot read tasks from {seed}: not JSON (line 2, column 3: "
+        "Expecting property name enclosed in double quotes)"
+    )

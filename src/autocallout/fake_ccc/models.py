@@ -134,7 +134,7 @@ class CccBackend:
             with open(source, encoding="utf-8") as handle:
                 entries = json.load(handle)
             if not isinstance(entries, list):
-                raise ValueError(f"{source}: the seed file must hold a JSON list of tasks")
+                raise ValueError("the seed file must hold a JSON list of tasks")
         else:
             entries = list(source)
         for entry in entries:
@@ -222,6 +222,20 @@ class CccBackend:
     def record(self, record: CallRecord) -> None:
         with self._lock:
             self.calls.append(record)
+
+    def listing(self) -> list[JSONObject]:
+        """Every task's ids, name, state and callee count (not its callees: one has 10 000)."""
+        with self._lock:
+            return [
+                {
+                    "SdkAppId": sdk_app_id,
+                    "TaskId": task_id,
+                    "Name": task.get("Name"),
+                    "State": task.get("State"),
+                    "Callees": len(task.get("Callees") or ()),
+                }
+                for (sdk_app_id, task_id), task in sorted(self.tasks.items())
+            ]
 
     def calls_to(self, action: str) -> list[CallRecord]:
         with self._lock:

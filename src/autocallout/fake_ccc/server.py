@@ -138,6 +138,7 @@ _CONTROL_ROUTES: dict[tuple[str, str], Callable[[CccBackend, Any], Any]] = {
     ("GET", "calls"): lambda backend, _: [call.as_dict() for call in backend.calls],
     ("POST", "faults"): _add_faults,
     ("DELETE", "faults"): _clear_faults,
+    ("GET", "tasks"): lambda backend, _: backend.listing(),
     ("POST", "tasks"): lambda backend, payload: {"added": backend.load_tasks(_objects(payload))},
     ("POST", "tasks/advance"): _advance,
     ("POST", "reset"): _reset,
@@ -188,6 +189,7 @@ class FakeCccServer:
         self.backend = backend if backend is not None else CccBackend.seeded()
         self._server = _Server((host, port), self.backend, log)
         self._thread: threading.Thread | None = None
+        self._serving = False  # shutdown() would wait forever for a loop that never ran
 
     @property
     def endpoint(self) -> str:
@@ -200,6 +202,7 @@ class FakeCccServer:
         return f"http://{self.endpoint}"
 
     def start(self) -> str:
+        self._serving = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="fake-ccc", daemon=True
         )
@@ -207,10 +210,12 @@ class FakeCccServer:
         return self.url
 
     def serve_forever(self) -> None:
+        self._serving = True
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._serving:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

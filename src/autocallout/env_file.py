@@ -1,0 +1,62 @@
+"""``--env-file``: the function's configuration for a local run, as ``NAME=value`` lines.
+
+The format docker and systemd read, written by ``terraform output -raw local_env`` (the deployed
+configuration) and by ``autocallout fake-ccc --env-file`` (a running fake and its credentials):
+one ``NAME=value`` a line, ``#`` comments and blank lines skipped, values taken literally (no
+quotes, no expansion). Only names the function reads are accepted, so that a typo is an error
+rather than a setting silently not applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from autocallout.local_target import CREDENTIAL_VARIABLES
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def known_names() -> tuple[str, ...]:
+    """The function's settings and the credential variables it reads."""
+    from callout_task.config import ENVIRONMENT_VARIABLES
+
+    return (*ENVIRONMENT_VARIABLES, *(name for names in CREDENTIAL_VARIABLES for name in names))
+
+
+def parse(text: str, known: Collection[str]) -> dict[str, str]:
+    """``NAME=value`` lines into a dict; ValueError naming the line that is wrong."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        name, equals, value = stripped.removeprefix("export ").partition("=")
+        name = name.strip()
+        if not equals or not _NAME.fullmatch(name):
+            raise ValueError(f"line {number}: expected NAME=value, got {stripped[:40]!r}")
+        if name not in known:
+            raise ValueError(f"line {number}: {name} is not a variable the function reads")
+        if name in values:
+            raise ValueError(f"line {number}: {name} is set twice")
+        values[name] = value.strip()
+    return values
+
+
+def read(path: str) -> dict[str, str]:
+    """The env file at ``path``; ValueError with a message that does not repeat the path."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError("no such file") from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except OSError as error:
+        raise ValueError(error.strerror or str(error)) from None
+    return parse(text, known_names())
+
+
+def render(values: Mapping[str, str], comment: str) -> str:
+    """An env file that ``read`` takes back: a comment line, then ``NAME=value`` lines."""
+    return f"# {comment}\n" + "".join(f"{name}={value}\n" for name, value in values.items())

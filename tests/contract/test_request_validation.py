@@ -78,6 +78,4 @@ def test_gather_gives_a_request_with_the_models_defaults() -> None:
 def test_a_refused_request_names_the_field_as_spelled() -> None:
     with pytest.raises(InvalidRequest) as caught:
         request.gather([request.Source({"SdkAppId": 1400000000, "task_id": 0})])
-    assert caught.value.errors == [
-        {"field": "task_id", "message": "Input should be greater than or equal to 1"}
-    ]
+    assert caught.value.errors == [{"field": "task_id", "message": "must be at least 1"}]

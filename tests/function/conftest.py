@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from callout_task import handler, upstream
+from callout_task import assume_role, handler, upstream
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, mock_ccc
@@ -36,6 +36,7 @@ def cold_instance(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     handler._instance = None
     upstream.forget_clients()
+    assume_role._cache.clear()
     yield
     handler._instance = None
     upstream.forget_clients()

@@ -260,9 +260,103 @@ def test_non_json_numbers_in_a_body_are_refused_as_json(invoke: Invoke, constant
     assert http_body(response)["detail"] == "The body is not valid JSON."
 
 
-def test_query_values_spelling_one_number_differently_are_refused(invoke: Invoke) -> None:
-    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=["3", "03"]))
+# One conflict rule, whichever two sources meet: values are compared as read, so 3 (JSON), "3"
+# and "03" (text) are one value; 3 and 4 are two.
+SOURCES = ["body", "queryString", "queryStringParameters", "pathParameters"]
+SOURCE_PAIRS = [(a, b) for i, a in enumerate(SOURCES) for b in SOURCES[i:]]
+
+
+def _apigw_event(task_ids: dict[str, list[str]]) -> dict[str, Any]:
+    """An apigw event giving TaskId in each named source (several values: a repeated key)."""
+    event: dict[str, Any] = {
+        "httpMethod": "POST",
+        "path": "/",
+        "headers": {},
+        "requestContext": {"httpMethod": "POST", "requestId": "conflict-rule"},
+        "queryString": {"SdkAppId": "1400000000"},
+    }
+    for source, values in task_ids.items():
+        if source == "body":
+            [value] = values
+            event["body"] = json.dumps({"TaskId": int(value)})
+        else:
+            event.setdefault(source, {})["TaskId"] = values if len(values) > 1 else values[0]
+    return event
+
+
+def _two_values(first: str, second: str, sources: tuple[str, str]) -> dict[str, list[str]]:
+    if sources[0] == sources[1]:
+        return {sources[0]: [first, second]}
+    return {sources[0]: [first], sources[1]: [second]}
+
+
+@pytest.mark.parametrize("sources", [p for p in SOURCE_PAIRS if p != ("body", "body")])
+def test_one_number_spelt_two_ways_in_any_two_sources_is_one_value(
+    invoke: Invoke, sources: tuple[str, str]
+) -> None:
+    response = invoke(_apigw_event(_two_values("3", "03", sources)))
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3
+
+
+@pytest.mark.parametrize("sources", [p for p in SOURCE_PAIRS if p != ("body", "body")])
+def test_two_numbers_in_any_two_sources_are_a_conflict(
+    invoke: Invoke, ccc: CccBackend, sources: tuple[str, str]
+) -> None:
+    response = invoke(_apigw_event(_two_values("3", "4", sources)))
     assert response["statusCode"] == 400
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": "given more than once with different values"}
+    ]
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "must be at least 1"),
+        (-3, "must be at least 1"),
+        (MAX + 1, f"must be at most {MAX}"),
+        ("3", "send TaskId as a JSON number, not a string"),
+        (3.5, "must be a whole number, without a fraction"),
+        (True, "must be a whole number, not true or false"),
+        (None, "must be a whole number, not null"),
+        ([3], "must be a whole number"),
+    ],
+)
+def test_a_refused_json_task_id_says_what_was_wrong(
+    invoke: Invoke, value: Any, message: str
+) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=value)
+    assert body["errors"] == [{"field": "TaskId", "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is blank; give a whole number"),
+        (" ", "is blank; give a whole number"),
+        ("+3", "must be a whole number written without a sign"),
+        ("-3", "must be a whole number written without a sign"),
+        ("0", "must be at least 1"),
+        (" 3", "must be a whole number written without spaces"),
+        ("3.0", "must be a whole number written without a decimal point or an exponent"),
+        ("3e2", "must be a whole number written without a decimal point or an exponent"),
+        ("abc", "must be a whole number written with the digits 0-9"),
+        ("٣", "must be a whole number written with the digits 0-9"),
+        (True, "has no value; give a whole number"),
+    ],
+)
+def test_a_refused_query_task_id_says_what_was_wrong(
+    invoke: Invoke, text: str | bool, message: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=text))
+    assert http_body(response)["errors"] == [{"field": "TaskId", "message": message}]
+
+
+def test_a_refused_include_callees_says_what_to_send(invoke: Invoke) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=3, include_callees="yes")
+    assert body["errors"] == [{"field": "include_callees", "message": "must be true or false"}]
 
 
 def test_a_timer_message_that_is_not_text_gets_its_own_message(invoke: Invoke) -> None:

@@ -5,14 +5,19 @@
   request_schema is that schema, generated
 - credentials: the execution role's credentials, read per invocation
 - assume_role: CCC_ROLE_ARN, a role's credentials through STS
-- upstream: the CCC call, with client reuse, deadline and retries
-- rate_limit: the per-instance token bucket
+- upstream: the CCC call, with client reuse, a token per attempt, and retries
+- sdk_transport: one attempt over the SDK, bounded by the deadline (the only user of SDK
+  internals)
+- watchdog: ends an attempt's connections at its deadline
+- rate_limit: the limiter interface, the per-instance token bucket, waiting vs 429
+- gc_pause: no cyclic garbage collection while an answer is parsed and normalised
 - normalise: CCC's response to the normalised task
 - problems: every failure as an RFC 9457 problem, with its status
 - http: the four-field HTTP response, CORS, preflight
 - api_document: GET /openapi.json
-- logs: one structured line per invocation, numbers masked
+- logs: structured lines in one schema (LOG_FIELDS), phone numbers and secrets masked
 - deadline: how long the invocation has left
+- invocation: the state of one invocation, handed down in one object
 - config: environment variables, validated once per instance
 - handler: the invocation, start to end
 """

@@ -1,7 +1,12 @@
 """CCC_ROLE_ARN: credentials of a role in the account that owns CCC, through STS AssumeRole.
 
-The function's own credentials sign the AssumeRole call; the role's temporary credentials are
-kept until shortly before they expire, and dropped when CCC refuses their token.
+The function's own credentials sign the AssumeRole call, which is bounded, rate-limited and
+retried like a CCC call. The role's temporary credentials are kept until shortly before they
+expire, and dropped when CCC refuses their token; the cache holds at most a few entries (the
+execution role's credentials rotate, and each rotation is a new key).
+
+STS refusing the role (a wrong or missing ARN, a trust policy that leaves the function out) is
+the operator's to fix: a 502 whose STS message goes to the log only, never to the caller.
 """
 
 from __future__ import annotations
@@ -10,20 +15,36 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlsplit
 
-from callout_task import problems
+from callout_task import problems, sdk_transport
+from callout_task.config import is_loopback
 from callout_task.credentials import Credentials
-from callout_task.deadline import Deadline
-from callout_task.upstream import CallReport, problem_from_upstream, with_retries
+from callout_task.invocation import CallReport, Invocation
+from callout_task.upstream import MAX_ANSWER_BYTES, problem_from_upstream, response_of, with_retries
 
 STS_VERSION = "2018-08-13"
 DURATION_SECONDS = 7200
 REFRESH_BEFORE_EXPIRY_SECONDS = 300
+MAX_CACHED_ROLES = 8
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
+# STS failures that may pass by themselves; any other means the role cannot be had.
+_TRANSIENT_PREFIXES = (
+    "RequestLimitExceeded",
+    "InternalError",
+    "ServiceUnavailable",
+    "ResourceUnavailable",
+    "ClientNetworkError",
+    "ServerNetworkError",
+    "DeadlineReached",
+    "BadBody",
+    "BodyTooLarge",
+)
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], tuple[Credentials, float]] = {}
+_cache: OrderedDict[tuple[str, str], tuple[Credentials, float]] = OrderedDict()
 
 
 def session_name() -> str:
@@ -38,69 +59,81 @@ def forget(role_arn: str, base: Credentials) -> None:
 
 
 def role_credentials(
-    base: Credentials,
-    role_arn: str,
-    region: str,
-    deadline: Deadline,
-    max_attempts: int,
-    report: CallReport,
+    base: Credentials, role_arn: str, invocation: Invocation, report: CallReport
 ) -> Credentials:
     key = (role_arn, base.secret_id)
     with _lock:
         cached = _cache.get(key)
     if cached is not None and time.time() < cached[1] - REFRESH_BEFORE_EXPIRY_SECONDS:
         return cached[0]
-    credentials, expires_at = _assume(base, role_arn, region, deadline, max_attempts, report)
+    credentials, expires_at = _assume(base, role_arn, invocation, report)
     with _lock:
         _cache[key] = (credentials, expires_at)
+        _cache.move_to_end(key)
+        now = time.time()
+        for stale in [k for k, (_, expiry) in _cache.items() if expiry <= now]:
+            del _cache[stale]
+        while len(_cache) > MAX_CACHED_ROLES:
+            _cache.popitem(last=False)
     return credentials
 
 
 def _problem(code: str, message: str, request_id: str | None) -> problems.Problem:
-    """STS errors by CCC's table, but for those that mean the role cannot be had (502)."""
-    if code.startswith(("AuthFailure", "UnauthorizedOperation", "ResourceNotFound")):
-        return problems.UpstreamAuthFailure(
-            "The function could not assume the role that reads CCC.",
-            upstream_code=code,
-            upstream_request_id=request_id or None,
-            upstream_message=message or None,
-        )
-    return problem_from_upstream(code, message, request_id)
+    """STS errors: transient ones as for CCC; every other one means the role cannot be had."""
+    if code.startswith(_TRANSIENT_PREFIXES):
+        problem = problem_from_upstream(code, message, request_id)
+        problem.detail = problem.detail.replace("CCC", "STS")
+        return problem
+    unavailable: problems.Problem = problems.RoleUnavailable(
+        "The function could not assume the role that reads CCC; see its log.",
+        upstream_code=code,
+        upstream_request_id=request_id or None,
+        upstream_message=message or None,
+    )
+    return unavailable
 
 
 def _assume(
-    base: Credentials,
-    role_arn: str,
-    region: str,
-    deadline: Deadline,
-    max_attempts: int,
-    report: CallReport,
+    base: Credentials, role_arn: str, invocation: Invocation, report: CallReport
 ) -> tuple[Credentials, float]:
     from tencentcloud.common.common_client import CommonClient
     from tencentcloud.common.credential import Credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
 
+    # A CCC_ENDPOINT on loopback is the local fake, which answers STS too; else STS's own host.
+    local = urlsplit(invocation.settings.ccc_endpoint)
+    profile = (
+        HttpProfile(endpoint=local.netloc, protocol=local.scheme)
+        if is_loopback(local.hostname)
+        else HttpProfile()
+    )
     client = CommonClient(
         "sts",
         STS_VERSION,
         Credential(base.secret_id, base.secret_key, base.token),
-        region or "ap-guangzhou",
+        invocation.settings.ccc_region or "ap-guangzhou",
+        profile=ClientProfile(httpProfile=profile),
     )
+    sdk_transport.prepare(client)
     params = {
         "RoleArn": role_arn,
         "RoleSessionName": session_name(),
         "DurationSeconds": DURATION_SECONDS,
     }
 
-    def attempt(left: float) -> Any:
-        client.request.conn.timeout = left
-        return client.call_json("AssumeRole", params)
+    def attempt() -> dict[str, Any]:
+        body = sdk_transport.exchange(
+            client, "AssumeRole", params, invocation.deadline, MAX_ANSWER_BYTES
+        )
+        return response_of(body, report)
 
-    answer = with_retries(attempt, deadline, max_attempts, report, "STS", _problem)
+    response = with_retries(attempt, invocation, report, "STS", _problem)
     try:
-        issued = answer["Response"]["Credentials"]
+        issued = response["Credentials"]
         return (
             Credentials(issued["TmpSecretId"], issued["TmpSecretKey"], issued["Token"]),
-            float(answer["Response"]["ExpiredTime"]),
+            float(response["ExpiredTime"]),
         )
     except (KeyError, TypeError, ValueError):
-        raise problems.UpstreamAuthFailure("STS answered AssumeRole without credentials.") from None
+        raise problems.RoleUnavailable("STS answered AssumeRole without credentials.") from None

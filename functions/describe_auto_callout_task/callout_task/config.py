@@ -2,15 +2,18 @@
 
 SCF sets the execution role's credentials itself (see ``credentials``); everything here is the
 user's to set, in Terraform (``infra/function.tf``) and in ``serverless.yml``. An empty value
-means "use the default".
+means "use the default". ``CCC_ENDPOINT`` is https, or http to loopback only; on loopback (the
+local fake, which answers STS too) the STS calls of ``CCC_ROLE_ARN`` go there as well.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 # The user-settable variables, in the order a reader meets them in infra/ and serverless.yml.
 ENVIRONMENT_VARIABLES: tuple[str, ...] = (
@@ -73,6 +76,41 @@ def _list(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in environ.get(name, "").split(",") if item.strip())
 
 
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 or localhost: this machine, where the local fake CCC listens."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _endpoint(raw: str) -> str:
+    """CCC_ENDPOINT as ``scheme://host[:port]``: https, or plain http to loopback only (the
+    local fake) - the requests carry the role's session token, which must not cross a network
+    in cleartext."""
+    if not raw:
+        return ""
+    parts = urlsplit(raw if "://" in raw else "https://" + raw)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        raise ConfigurationError(f"CCC_ENDPOINT has an invalid port: {raw!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+        raise ConfigurationError(
+            f"CCC_ENDPOINT must be https://host[:port] (http only on loopback), got {raw!r}"
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ConfigurationError(f"CCC_ENDPOINT must name a host, without a path: {raw!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(
+            "CCC_ENDPOINT may use plain http only on loopback (the local fake): the session "
+            f"token would cross the network in cleartext; use https://{parts.netloc}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check the configuration; raises ConfigurationError naming the bad variable."""
     env = os.environ if environ is None else environ
@@ -87,12 +125,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
         raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
-    endpoint = env.get("CCC_ENDPOINT", "").strip()
-    if endpoint and not endpoint.startswith(("http://", "https://")):
-        endpoint = "https://" + endpoint
     return Settings(
         ccc_region=env.get("CCC_REGION", "").strip(),
-        ccc_endpoint=endpoint.rstrip("/"),
+        ccc_endpoint=_endpoint(env.get("CCC_ENDPOINT", "").strip()),
         ccc_role_arn=env.get("CCC_ROLE_ARN", "").strip(),
         allowed_sdk_app_ids=frozenset(allowed),
         rate_limit_qps=qps,

@@ -1,19 +1,18 @@
 """One invocation, start to end: detect the trigger, validate, check, call CCC, answer, log.
 
-Per request the order is: parameters (400) -> allow-list (403) -> local rate limit (429) ->
-credentials (502) -> CCC. Everything that goes wrong is a ``Problem``; anything else becomes a
-generic 500 whose details only reach the log.
+Per task the order is: parameters (400) -> allow-list (403) -> credentials (502) -> a rate-limit
+token for each attempt (429) -> CCC. Everything that goes wrong is a ``Problem``; anything else
+becomes a generic 500 whose details only reach the log, for that task alone: the other tasks of
+a timer run are answered as usual.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from callout_task import assume_role, events, http, logs, problems, upstream
@@ -21,15 +20,20 @@ from callout_task.api_document import openapi_document
 from callout_task.config import ConfigurationError, Settings, load_settings
 from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credentials
 from callout_task.deadline import Deadline, context_request_id
+from callout_task.invocation import CallReport, Invocation
 from callout_task.normalise import normalise
-from callout_task.rate_limit import TokenBucket, retry_after_seconds
-from callout_task.request import TaskRequest, gather
+from callout_task.rate_limit import Limiter, TokenBucket
+from callout_task.request import Source, TaskRequest, gather
 
-_instance: tuple[Settings, TokenBucket] | None = None
+_instance: tuple[Settings, Limiter] | None = None
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+ROLE_HINT = (
+    "check CCC_ROLE_ARN: the role must exist, trust the function's execution role, and allow "
+    "ccc:DescribeAutoCalloutTask"
+)
 
 
-def _configured() -> tuple[Settings, TokenBucket]:
+def _configured() -> tuple[Settings, Limiter]:
     """Settings and the rate limiter, built once per instance (a failure is retried next time)."""
     global _instance  # noqa: PLW0603 - per-instance state is the point
     if _instance is None:
@@ -40,7 +44,7 @@ def _configured() -> tuple[Settings, TokenBucket]:
 
 
 class Outcome:
-    """What one task's lookup came to, for the answer and the log line."""
+    """What one task's lookup came to: the answer's body and status, and what the log needs."""
 
     __slots__ = ("body", "call", "detail", "retry_after", "sdk_app_id", "status", "task_id")
 
@@ -51,105 +55,80 @@ class Outcome:
         self.task_id: int | None = None
         self.retry_after: int | None = None
         self.detail: str | None = None
-        self.call = upstream.CallReport()
+        self.call = CallReport()
 
-    def log_fields(self) -> dict[str, Any]:
-        return {
-            "sdk_app_id": self.sdk_app_id,
-            "task_id": self.task_id,
-            "status": self.status,
-            "upstream_code": self.call.upstream_code,
-            "upstream_request_id": self.call.upstream_request_id,
-            "attempts": self.call.attempts,
-            "detail": self.detail,
-        }
+    def failed(self, problem: problems.Problem, request_id: str) -> Outcome:
+        self.status = problem.status
+        self.body = problem.body(request_id)
+        self.retry_after = problem.retry_after
+        self.detail = problem.detail
+        if problem.upstream_message and problem.upstream_message != problem.detail:
+            self.detail = f"{problem.detail} (upstream: {problem.upstream_message})"
+        return self
 
 
 def main_handler(event: Any, context: Any) -> Any:
     started = time.monotonic()
     trigger = events.detect(event)
     http_call = events.HttpCall.from_event(event) if trigger in events.HTTP_TRIGGERS else None
+    scf_request_id = context_request_id(context)
     # Ids given by the platform are echoed in X-Request-Id: only well-formed ones are taken.
-    given = (http_call.request_id if http_call else None) or context_request_id(context)
+    given = (http_call.request_id if http_call else None) or scf_request_id
     request_id = given if given and _REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
-    outcomes: list[Outcome] = []
+    ids = {"request_id": request_id, "scf_request_id": scf_request_id, "trigger": trigger}
     try:
-        settings, bucket = _configured()
-        deadline = Deadline.for_invocation(context, settings.time_budget_seconds, started)
-        if http_call is not None:
-            answer = _answer_http(
-                event, http_call, settings, bucket, deadline, request_id, outcomes
-            )
-        elif trigger == events.TIMER:
-            answer = _answer_timer(event, settings, bucket, deadline, request_id, outcomes)
-        else:
-            outcome = _lookup(
-                lambda: events.task_sources(event, "The event"),
-                settings,
-                bucket,
-                deadline,
-                request_id,
-            )
-            outcomes.append(outcome)
-            answer = outcome.body
-    except ConfigurationError as error:
-        logs.emit("ERROR", f"configuration error: {error}", request_id=request_id)
-        answer = _failure(
-            problems.Misconfigured("The function is misconfigured; see its log."),
-            http_call,
+        settings, limiter = _configured()
+        invocation = Invocation(
+            settings,
+            limiter,
+            Deadline.for_invocation(context, settings.time_budget_seconds, started),
             trigger,
             request_id,
-            outcomes,
+            scf_request_id,
+            started,
+            waits_for_tokens=trigger == events.TIMER,
+        )
+        if http_call is not None:
+            return _answer_http(invocation, event, http_call)
+        if trigger == events.TIMER:
+            return _answer_timer(invocation, event)
+        return _answer_direct(invocation, event)
+    except ConfigurationError as error:
+        logs.emit("ERROR", f"configuration error: {error}", **ids)
+        problem: problems.Problem = problems.Misconfigured(
+            "The function is misconfigured; see its log."
         )
     except Exception:  # the last line of defence: nothing escapes to the platform
-        logs.emit(
-            "ERROR", "unexpected error", request_id=request_id, traceback=traceback.format_exc()
-        )
-        answer = _failure(
-            problems.Unexpected("An unexpected error occurred."),
-            http_call,
-            trigger,
-            request_id,
-            outcomes,
-        )
-    _log_invocation(request_id, trigger, outcomes, started)
-    return answer
-
-
-def _failure(
-    problem: problems.Problem,
-    http_call: events.HttpCall | None,
-    trigger: str,
-    request_id: str,
-    outcomes: list[Outcome],
-) -> Any:
-    body = problem.body(request_id)
-    outcomes[:] = [Outcome(status=problem.status, body=body)]
+        logs.emit("ERROR", "unexpected error", traceback=traceback.format_exc(), **ids)
+        problem = problems.Unexpected("An unexpected error occurred.")
+    outcome = Outcome().failed(problem, request_id)
+    logs.emit("INFO", "invocation", **ids, **_log_fields(outcome, started))
     if http_call is not None:
         return http.response(
-            problem.status, http.encode(body), request_id, content_type=http.PROBLEM_TYPE
+            problem.status, http.encode(outcome.body), request_id, content_type=http.PROBLEM_TYPE
         )
-    return {"results": [body]} if trigger == events.TIMER else body
+    return {"results": [outcome.body]} if trigger == events.TIMER else outcome.body
+
+
+def _answer_direct(invocation: Invocation, event: Any) -> dict[str, Any]:
+    outcome = _lookup(invocation, lambda: events.task_sources(event, "The event"))
+    _log(invocation, outcome)
+    return outcome.body
 
 
 def _answer_http(
-    event: Mapping[str, Any],
-    call: events.HttpCall,
-    settings: Settings,
-    bucket: TokenBucket,
-    deadline: Deadline,
-    request_id: str,
-    outcomes: list[Outcome],
+    invocation: Invocation, event: Mapping[str, Any], call: events.HttpCall
 ) -> dict[str, Any]:
+    settings, request_id = invocation.settings, invocation.request_id
     cors = http.cors_headers(settings.cors_allow_origins, call.headers)
     wants_document = call.path.rstrip("/").endswith("/openapi.json")
     allowed = http.DOCUMENT_METHODS if wants_document else http.ALLOWED_METHODS
     known = wants_document or call.at_lookup_path(gateway="requestContext" in event)
     if call.method == "OPTIONS" and known:
-        outcomes.append(Outcome(status=204))
+        _log(invocation, Outcome(status=204))
         return http.preflight(request_id, cors, call.headers, allowed)
     if not known:
-        outcome = _problem_outcome(
+        outcome = Outcome().failed(
             problems.NotFound(
                 "Nothing is served at this path: the task lookup answers at the function's "
                 "root, its OpenAPI document at /openapi.json."
@@ -159,13 +138,13 @@ def _answer_http(
     elif call.method == "GET" and wants_document:
         document = openapi_document()
         if document is not None:
-            outcomes.append(Outcome(status=200))
+            _log(invocation, Outcome(status=200))
             return http.response(200, document, request_id, extra=cors)
-        outcome = _problem_outcome(
+        outcome = Outcome().failed(
             problems.NotFound("This deployment carries no OpenAPI document."), request_id
         )
     elif call.method not in allowed.split(", "):
-        outcome = _problem_outcome(
+        outcome = Outcome().failed(
             problems.MethodNotAllowed(
                 f"Method {call.method or '(none)'} is not allowed here; use {allowed}."
             ),
@@ -173,177 +152,139 @@ def _answer_http(
         )
         cors = {**cors, "Allow": allowed}
     else:
-        outcome = _lookup(
-            lambda: events.http_sources(event), settings, bucket, deadline, request_id
-        )
-    outcomes.append(outcome)
+        outcome = _lookup(invocation, lambda: events.http_sources(event))
     extra = dict(cors)
     if outcome.retry_after is not None:
         extra["Retry-After"] = str(outcome.retry_after)
     content_type = http.PROBLEM_TYPE if outcome.status >= 400 else http.JSON_TYPE
-    return http.response(
-        outcome.status,
-        http.encode(outcome.body),
-        request_id,
-        content_type=content_type,
-        extra=extra,
-    )
+    body = http.encode(outcome.body)
+    answer = http.response(outcome.status, body, request_id, content_type=content_type, extra=extra)
+    _log(invocation, outcome)
+    return answer
 
 
-def _answer_timer(
-    event: Mapping[str, Any],
-    settings: Settings,
-    bucket: TokenBucket,
-    deadline: Deadline,
-    request_id: str,
-    outcomes: list[Outcome],
-) -> dict[str, Any]:
+def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str, Any]:
     try:
         entries = events.timer_tasks(event)
     except problems.Problem as problem:
         logs.emit(
             "ERROR",
-            f"timer trigger misconfigured: {problem.detail}",
-            request_id=request_id,
-            trigger_name=str(event.get("TriggerName", "")),
+            f"timer trigger {str(event.get('TriggerName', ''))!r} misconfigured: {problem.detail}",
+            **_ids(invocation),
         )
-        outcomes.append(_problem_outcome(problem, request_id))
-        return {"results": [outcomes[-1].body]}
+        outcome = Outcome().failed(problem, invocation.request_id)
+        _log(invocation, outcome)
+        return {"results": [outcome.body]}
+    results = []
     for position, entry in enumerate(entries):
-        outcomes.append(
-            _lookup(
-                lambda entry=entry, position=position: events.task_sources(
-                    entry, f"Task {position} of the timer's Message"
-                ),
-                settings,
-                bucket,
-                deadline,
-                request_id,
-            )
-        )
-    return {"results": [outcome.body for outcome in outcomes]}
+
+        def sources(entry: Any = entry, position: int = position) -> list[Source]:
+            return events.task_sources(entry, f"Task {position} of the timer's Message")
+
+        outcome = _lookup(invocation, sources)
+        _log(invocation, outcome)  # at once: a run cut short still leaves its tasks' lines
+        results.append(outcome.body)
+    return {"results": results}
 
 
-def _problem_outcome(
-    problem: problems.Problem, request_id: str, outcome: Outcome | None = None
-) -> Outcome:
-    outcome = outcome or Outcome()
-    outcome.status = problem.status
-    outcome.body = problem.body(request_id)
-    outcome.retry_after = problem.retry_after
-    outcome.detail = problem.detail
-    if problem.upstream_message and problem.upstream_message != problem.detail:
-        outcome.detail = f"{problem.detail} (CCC: {problem.upstream_message})"
-    return outcome
-
-
-def _lookup(
-    sources: Any, settings: Settings, bucket: TokenBucket, deadline: Deadline, request_id: str
-) -> Outcome:
-    """One task: every failure on the way becomes the outcome's problem."""
+def _lookup(invocation: Invocation, sources: Callable[[], list[Source]]) -> Outcome:
+    """One task, isolated: every failure on the way becomes this task's outcome, and only its."""
     outcome = Outcome()
     try:
-        request: TaskRequest = gather(sources())
+        request = gather(sources())
         outcome.sdk_app_id, outcome.task_id = request.sdk_app_id, request.task_id
-        if settings.allowed_sdk_app_ids and request.sdk_app_id not in settings.allowed_sdk_app_ids:
+        allowed = invocation.settings.allowed_sdk_app_ids
+        if allowed and request.sdk_app_id not in allowed:
             raise problems.Forbidden(
                 f"SdkAppId {request.sdk_app_id} is not one this function may read."
             )
-        wait = bucket.take()
-        if wait:
-            raise problems.RateLimited(
-                "This function's rate limit was reached; retry after the indicated time.",
-                retry_after=retry_after_seconds(wait),
-            )
-        try:
-            credentials = read_credentials()
-        except problems.CredentialsMissing:
-            logs.emit(
-                "ERROR",
-                f"misconfiguration: no credentials; {HOW_TO_CONFIGURE}",
-                request_id=request_id,
-            )
-            raise
-        with _collector_paused():
-            response = _describe(credentials, settings, request, deadline, outcome)
-            outcome.body = normalise(response, request)
+        outcome.body = _describe(invocation, read_credentials(), request, outcome.call)
     except problems.Problem as problem:
-        if isinstance(problem, problems.UpstreamAuthFailure):
-            logs.emit(
-                "ERROR",
-                f"misconfiguration: CCC or STS rejected the credentials; {HOW_TO_CONFIGURE}",
-                request_id=request_id,
-                upstream_code=problem.upstream_code,
-            )
-        _problem_outcome(problem, request_id, outcome)
+        _log_misconfiguration(invocation, problem)
+        outcome.failed(problem, invocation.request_id)
+    except Exception:  # this task's failure, not the run's
+        logs.emit(
+            "ERROR",
+            "unexpected error",
+            traceback=traceback.format_exc(),
+            sdk_app_id=outcome.sdk_app_id,
+            task_id=outcome.task_id,
+            **_ids(invocation),
+        )
+        outcome.failed(problems.Unexpected("An unexpected error occurred."), invocation.request_id)
     return outcome
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a task is parsed and normalised.
-
-    A task of 100 000 callees is some 300 000 new containers, none of them garbage; the collector
-    would scan them again and again as they pile up (a third of the time at that size). Nothing
-    here builds reference cycles, so reference counting frees it all as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _describe(
-    credentials: Credentials,
-    settings: Settings,
-    request: TaskRequest,
-    deadline: Deadline,
-    outcome: Outcome,
+    invocation: Invocation, credentials: Credentials, request: TaskRequest, report: CallReport
 ) -> dict[str, Any]:
-    """CCC's answer, with the function's own credentials or, given CCC_ROLE_ARN, the role's."""
-    role = settings.ccc_role_arn
-    for refreshed in (False, True):
-        signer = (
-            assume_role.role_credentials(
-                credentials,
-                role,
-                settings.ccc_region,
-                deadline,
-                settings.retry_max_attempts,
-                outcome.call,
-            )
-            if role
-            else credentials
+    """CCC's answer, normalised, with the function's own credentials or, given CCC_ROLE_ARN,
+    the role's."""
+
+    def lookup(signer: Credentials) -> dict[str, Any]:
+        return upstream.describe_task(
+            signer,
+            invocation,
+            request.sdk_app_id,
+            request.task_id,
+            report,
+            lambda response: normalise(response, request),
         )
-        try:
-            return upstream.describe_task(
-                signer,
-                settings.ccc_region,
-                settings.ccc_endpoint,
-                request.sdk_app_id,
-                request.task_id,
-                deadline,
-                settings.retry_max_attempts,
-                outcome.call,
-            )
-        except problems.UpstreamProblem as problem:
-            # Role credentials whose token CCC refuses are assumed afresh, once.
-            if not role or refreshed or problem.upstream_code != "AuthFailure.TokenFailure":
-                raise
-            assume_role.forget(role, credentials)
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    role = invocation.settings.ccc_role_arn
+    if not role:
+        return lookup(credentials)
+    try:
+        return lookup(assume_role.role_credentials(credentials, role, invocation, report))
+    except problems.UpstreamProblem as problem:
+        if problem.upstream_code != "AuthFailure.TokenFailure":
+            raise
+    # CCC refused the role's token (revoked, or expired early): assume the role afresh, once.
+    assume_role.forget(role, credentials)
+    return lookup(assume_role.role_credentials(credentials, role, invocation, report))
 
 
-def _log_invocation(request_id: str, trigger: str, outcomes: list[Outcome], started: float) -> None:
-    fields: dict[str, Any] = {"request_id": request_id, "trigger": trigger}
-    if len(outcomes) == 1:
-        fields.update(outcomes[0].log_fields())
+def _log_misconfiguration(invocation: Invocation, problem: problems.Problem) -> None:
+    """Faults only an operator can fix get an ERROR line of their own, saying what to fix."""
+    if isinstance(problem, problems.RoleUnavailable):
+        what = f"STS would not give the role's credentials; {ROLE_HINT}"
+    elif isinstance(problem, problems.UpstreamAuthFailure):
+        what = f"CCC rejected the credentials; {HOW_TO_CONFIGURE}"
+    elif isinstance(problem, problems.CredentialsMissing):
+        what = f"no credentials; {HOW_TO_CONFIGURE}"
     else:
-        fields["status"] = max((o.status for o in outcomes), default=200)
-        fields["results"] = [o.log_fields() for o in outcomes]
-        fields["attempts"] = sum(o.call.attempts for o in outcomes)
-    fields["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
-    logs.emit("INFO", "invocation", **fields)
+        return
+    logs.emit(
+        "ERROR",
+        f"misconfiguration: {what}",
+        upstream_code=problem.upstream_code,
+        upstream_request_id=problem.upstream_request_id,
+        detail=problem.upstream_message or problem.detail,
+        **_ids(invocation),
+    )
+
+
+def _ids(invocation: Invocation) -> dict[str, Any]:
+    return {
+        "request_id": invocation.request_id,
+        "scf_request_id": invocation.scf_request_id,
+        "trigger": invocation.trigger,
+    }
+
+
+def _log_fields(outcome: Outcome, started: float) -> dict[str, Any]:
+    return {
+        "sdk_app_id": outcome.sdk_app_id,
+        "task_id": outcome.task_id,
+        "status": outcome.status,
+        "upstream_code": outcome.call.upstream_code,
+        "upstream_request_id": outcome.call.upstream_request_id,
+        "attempts": outcome.call.attempts,
+        "latency_ms": round((time.monotonic() - started) * 1000, 1),
+        "detail": outcome.detail,
+    }
+
+
+def _log(invocation: Invocation, outcome: Outcome) -> None:
+    """The ``invocation`` line of one lookup (see ``logs``: one schema whatever the trigger)."""
+    logs.emit("INFO", "invocation", **_ids(invocation), **_log_fields(outcome, invocation.started))

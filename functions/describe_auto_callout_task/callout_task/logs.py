@@ -1,22 +1,60 @@
-"""One structured JSON line per invocation on stdout (SCF ships stdout to CLS).
+"""Structured JSON lines on stdout (SCF ships stdout to CLS), all in one schema.
 
-Free text is masked before it is written: any run of seven or more digits (a phone number)
-keeps only its last four. Credentials are never handed to this module.
+Every line carries exactly the fields of ``LOG_FIELDS``, ``null`` where a field does not apply,
+whatever the trigger: a CLS index built from that tuple covers every line. An invocation writes
+one ``invocation`` line per task it looked up (an HTTP or direct call: one; a timer run: one per
+task of its Message, all with the run's ids), or one without task ids when it never got to a
+task (preflight, 405, bad configuration). Faults an operator must fix write an ERROR line too.
+
+Free text is masked before it is written: phone numbers keep their last four digits and
+credential-shaped strings are cut out; numbers labelled as identifiers (``SdkAppId 1400000000``,
+``uin/100012345678``, ``TaskId``) stay readable. Credentials are never handed to this module.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
 from typing import Any
 
-from pydantic_core import to_json
+from pydantic_core import PydanticSerializationError, to_json
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
-_LONG_NUMBER = re.compile(r"(?<![\d.])\+?\d{7,}(?![\d.])")  # not the digits of a decimal
-# Request ids may hold digit runs by chance: masking them would break tracing.
-_IDENTIFIERS = frozenset({"request_id", "upstream_request_id"})
+
+LOG_FIELDS: tuple[str, ...] = (
+    "level",  # DEBUG, INFO, WARNING or ERROR
+    "message",  # "invocation" for the line of each lookup; free text (masked) otherwise
+    "time",  # Unix seconds
+    "request_id",  # the id the caller sees (X-Request-Id): the gateway's, SCF's or a new one
+    "scf_request_id",  # SCF's own context.request_id, for SCF's console and support
+    "trigger",  # apigw, function_url, timer or direct
+    "sdk_app_id",  # the task's SdkAppId, once known
+    "task_id",  # the task's TaskId, once known
+    "status",  # the HTTP status of the lookup's answer (or of its entry in a timer's results)
+    "upstream_code",  # CCC's or STS's error code, or our own for a bad answer (BadBody, ...)
+    "upstream_request_id",  # the RequestId of CCC's (or STS's) last answer
+    "attempts",  # calls sent upstream for this lookup (CCC and STS)
+    "latency_ms",  # from the invocation's start to the end of this lookup
+    "detail",  # what went wrong, upstream messages included (masked); null on success
+    "traceback",  # only for "unexpected error" lines
+)
+_FIELD_SET = frozenset(LOG_FIELDS)
+# Ids stay exactly as given: masking digit runs in them would break tracing.
+_IDENTIFIERS = frozenset({"request_id", "scf_request_id", "upstream_request_id"})
+
+# A run of seven or more digits (a phone number), not part of a decimal or a longer word.
+_LONG_NUMBER = re.compile(r"(?<![\w.])\+?\d{7,}(?![\w.])")
+# ... unless it is labelled as an identifier an operator needs to read.
+_ID_LABEL = re.compile(
+    r"(?i)(?:sdk_?app_?id|task_?id|app_?id|owner_?uin|sub_?account_?uin|uin)[\s:=#/'\"]{0,3}$"
+)
+# Credential shapes: a Tencent SecretId, and long runs of token characters holding digits and
+# both cases (session tokens, keys); paths and identifiers lack one of those. Dashes are not
+# token characters, so UUID request ids are left alone.
+_SECRET_ID = re.compile(r"AKID[0-9A-Za-z]{8,}")
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_]{40,}")
 
 _threshold = LEVELS["INFO"]
 
@@ -26,9 +64,24 @@ def set_level(name: str) -> None:
     _threshold = LEVELS.get(name, LEVELS["INFO"])
 
 
+def _mask_number(match: re.Match[str]) -> str:
+    before = match.string[max(0, match.start() - 24) : match.start()]
+    if _ID_LABEL.search(before):
+        return match[0]
+    return "*" * (len(match[0]) - 4) + match[0][-4:]
+
+
+def _mask_token(match: re.Match[str]) -> str:
+    run = match[0]
+    mixed = any(c.isdigit() for c in run) and not run.islower() and not run.isupper()
+    return "[masked]" if mixed else run
+
+
 def mask(text: str) -> str:
-    """``13800138000`` -> ``*******8000``."""
-    return _LONG_NUMBER.sub(lambda m: "*" * (len(m[0]) - 4) + m[0][-4:], text)
+    """``callee 13800138000`` -> ``callee *******8000``; ``SdkAppId 1400000000`` unchanged."""
+    text = _SECRET_ID.sub("AKID[masked]", text)
+    text = _TOKEN.sub(_mask_token, text)
+    return _LONG_NUMBER.sub(_mask_number, text)
 
 
 def _masked(value: Any, name: str = "") -> Any:
@@ -42,9 +95,20 @@ def _masked(value: Any, name: str = "") -> Any:
 
 
 def emit(level: str, message: str, **fields: Any) -> None:
+    """One line of the schema: ``fields`` are a subset of LOG_FIELDS, the rest are null."""
     if LEVELS[level] < _threshold:
         return
-    line = {"level": level, "message": mask(message), "time": round(time.time(), 3)}
+    unknown = fields.keys() - _FIELD_SET
+    if unknown:  # a programming error; the line is still written, the field kept out
+        fields = {name: value for name, value in fields.items() if name in _FIELD_SET}
+        fields["detail"] = f"{fields.get('detail') or ''} (unknown log fields: {sorted(unknown)})"
+    line: dict[str, Any] = dict.fromkeys(LOG_FIELDS)
+    line.update(level=level, message=mask(message), time=round(time.time(), 3))
     for name, value in fields.items():
         line[name] = _masked(value, name)
-    sys.stdout.write(to_json(line, fallback=str).decode() + "\n")
+    try:
+        text = to_json(line, fallback=str).decode()
+    except PydanticSerializationError:
+        # Text that is not valid Unicode (a lone surrogate from upstream): escaped, not lost.
+        text = json.dumps(line, default=str)
+    sys.stdout.write(text + "\n")

@@ -9,7 +9,8 @@
     ├── Misconfigured              500   an environment variable is wrong (logged, not shown)
     ├── Unexpected                 500   anything else; details in the log only
     ├── CredentialsMissing         502   no execution role / local credentials
-    └── UpstreamProblem            4xx/5xx, from a CCC error code (see ``from_upstream``)
+    └── UpstreamProblem            4xx/5xx, from a CCC error code (see ``upstream_class``)
+        └── RoleUnavailable        502   STS refused CCC_ROLE_ARN (detail in the log only)
 
 Rendering is one function, ``Problem.body``.
 """
@@ -116,6 +117,8 @@ UpstreamForbidden = _upstream(403, "upstream-unauthorized", "Not authorised by C
 UpstreamNotFound = _upstream(404, "task-not-found", "Task not found")
 UpstreamThrottled = _upstream(429, "upstream-throttled", "CCC rate limit reached")
 UpstreamAuthFailure = _upstream(502, "upstream-auth-failure", "Upstream credentials rejected")
+# STS would not issue CCC_ROLE_ARN's credentials: the same row, an operator's fix (the role).
+RoleUnavailable = type("RoleUnavailable", (UpstreamAuthFailure,), {})
 UpstreamFailure = _upstream(502, "upstream-failure", "CCC failed")
 UpstreamUnavailable = _upstream(503, "upstream-unavailable", "CCC unavailable")
 UpstreamTimeout = _upstream(504, "upstream-timeout", "CCC did not answer in time")

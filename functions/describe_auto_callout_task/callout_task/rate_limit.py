@@ -1,7 +1,14 @@
-"""The per-instance token bucket in front of CCC (RATE_LIMIT_QPS, RATE_LIMIT_BURST).
+"""The rate limit in front of CCC and STS (RATE_LIMIT_QPS, RATE_LIMIT_BURST): every attempt to
+call either one takes a token first, retries included.
 
-An SCF instance serves one request at a time, so with reserved concurrency N and RATE_LIMIT_QPS
-= total / N the account never sends CCC more than the total (infra/ computes the split).
+A limiter answers one question per attempt, ``take()``; ``acquire`` decides what to do when the
+answer is "not yet": a timer run waits for the token within its deadline (nobody could act on
+a Retry-After), an HTTP or direct caller is answered 429 with ``Retry-After`` at once.
+
+``TokenBucket`` is the per-instance limiter: an SCF instance serves one request at a time, so
+with reserved concurrency N and RATE_LIMIT_QPS = total / N the account never sends CCC more than
+the total (infra/ computes the split). Another store (one budget shared by all instances) only
+has to implement ``Limiter``.
 """
 
 from __future__ import annotations
@@ -9,6 +16,20 @@ from __future__ import annotations
 import math
 import threading
 import time
+from typing import Protocol
+
+from callout_task.deadline import Deadline
+from callout_task.problems import RateLimited
+
+# An attempt needs at least this long; waiting for a token that leaves less is pointless.
+MIN_ATTEMPT_SECONDS = 0.1
+
+
+class Limiter(Protocol):
+    def take(self) -> float:
+        """Take one token: 0.0 when taken; otherwise the seconds until one will be there
+        (nothing taken)."""
+        ...  # pragma: no cover - a protocol
 
 
 class TokenBucket:
@@ -20,7 +41,6 @@ class TokenBucket:
         self._lock = threading.Lock()
 
     def take(self) -> float:
-        """0 when a token was taken; otherwise the seconds until one will be there."""
         if self.rate <= 0:
             return 0.0  # RATE_LIMIT_QPS=0 switches the local limit off
         with self._lock:
@@ -31,6 +51,21 @@ class TokenBucket:
                 self._tokens -= 1
                 return 0.0
             return (1 - self._tokens) / self.rate
+
+
+def acquire(limiter: Limiter, deadline: Deadline, wait: bool) -> None:
+    """Take a token for one attempt, waiting for it (``wait``) only while the deadline allows;
+    raises RateLimited (429, with the seconds to wait) when the attempt may not be made."""
+    while True:
+        needed = limiter.take()
+        if needed <= 0:
+            return
+        if not wait or deadline.remaining() - needed < MIN_ATTEMPT_SECONDS:
+            raise RateLimited(
+                "This function's rate limit was reached; retry after the indicated time.",
+                retry_after=retry_after_seconds(needed),
+            )
+        time.sleep(needed)
 
 
 def retry_after_seconds(wait: float) -> int:

@@ -4,11 +4,19 @@ Parameters may come from several places at once (a query string, a JSON body, pa
 a direct event). ``gather`` merges them under one name per parameter, turning query-string text
 into numbers and booleans where it spells one exactly, and refusing different values for one
 name; the request model's compiled schema then checks types and ranges strictly.
+
+One conflict rule, whichever sources meet: values are compared as read, so ``3`` in a body,
+``3`` or ``03`` in a query string and ``3`` in a path are one value (the number 3), and
+``true``/``1`` are one boolean; a number and a string, or two numbers, are different values.
+
+A refusal says what was wrong with the value as the caller sent it ("send TaskId as a JSON
+number, not a string", "must be at least 1"), never only the validator's type name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from pydantic_core import SchemaValidator, ValidationError
@@ -76,7 +84,7 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     """One validated request from every source; raises InvalidRequest naming each bad field."""
     merged: dict[str, Any] = {}
     spelled: dict[str, str] = {}
-    texts: dict[str, Any] = {}  # the text a query value was given as, where it came as text
+    given_as: dict[str, tuple[Any, bool]] = {}  # what was sent, and whether as text
     conflicts: list[dict[str, str]] = []
     for source in sources:
         for name, raw in source.values.items():
@@ -88,12 +96,8 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
                 value = _from_text(field, given) if source.textual else given
                 if field not in merged:
                     merged[field], spelled[field] = value, name
-                    if source.textual:
-                        texts[field] = given
-                elif (type(merged[field]), merged[field]) != (type(value), value) or (
-                    # "3" and "03" spell one number but are two different values as sent
-                    source.textual and texts.setdefault(field, given) != given
-                ):
+                    given_as[field] = (given, source.textual)
+                elif (type(merged[field]), merged[field]) != (type(value), value):
                     conflicts.append(
                         {"field": name, "message": "given more than once with different values"}
                     )
@@ -104,17 +108,60 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     except ValidationError as error:
         raise InvalidRequest(
             "The request's parameters are missing or invalid.",
-            errors=[_field_error(entry, spelled) for entry in error.errors()],
+            errors=[_field_error(entry, spelled, given_as) for entry in error.errors()],
         ) from None
 
 
-def _field_error(entry: Any, spelled: dict[str, str]) -> dict[str, str]:
+def _field_error(
+    entry: Any, spelled: dict[str, str], given_as: dict[str, tuple[Any, bool]]
+) -> dict[str, str]:
     field = str(entry["loc"][0]) if entry["loc"] else ""
     name = spelled.get(field, _TENCENT_NAMES.get(field, field))
-    message = str(entry["msg"])
     if entry["type"] == "missing":
         message = f"required; send it as {_TENCENT_NAMES[field]} or {field}"
+    elif field in given_as:
+        value, textual = given_as[field]
+        message = _what_was_wrong(entry, name, value, textual) or str(entry["msg"])
+    else:
+        message = str(entry["msg"])
     return {"field": name, "message": message}
+
+
+def _what_was_wrong(entry: Any, name: str, value: Any, textual: bool) -> str | None:
+    """The refusal in the caller's terms: what was sent, and what to send instead."""
+    context = entry.get("ctx") or {}
+    if "ge" in context:
+        return f"must be at least {context['ge']}"
+    if "le" in context:
+        return f"must be at most {context['le']}"
+    if not entry["type"].startswith("int"):
+        return "must be true or false" if entry["type"].startswith("bool") else None
+    if value is True and textual:
+        return "has no value; give a whole number"
+    if isinstance(value, bool):
+        return "must be a whole number, not true or false"
+    if value is None:
+        return "must be a whole number, not null"
+    if isinstance(value, (float, Decimal)):
+        return "must be a whole number, without a fraction"
+    if not isinstance(value, str):
+        return "must be a whole number"
+    if not textual:
+        return f"send {name} as a JSON number, not a string"
+    return _what_was_wrong_with_text(value)
+
+
+def _what_was_wrong_with_text(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return "is blank; give a whole number"
+    if text[0] in "+-":
+        return "must be a whole number written without a sign"
+    if text.isascii() and text.isdigit():
+        return "must be a whole number written without spaces"
+    if any(mark in text for mark in ".eE"):
+        return "must be a whole number written without a decimal point or an exponent"
+    return "must be a whole number written with the digits 0-9"
 
 
 _TENCENT_NAMES = {

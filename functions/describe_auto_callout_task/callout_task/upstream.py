@@ -1,5 +1,6 @@
-"""The CCC call: one SDK client per credentials+region reused while warm, a timeout cut to the
-time left, and retries with exponential backoff and full jitter on what may pass.
+"""The CCC call: one SDK client per credentials+region reused while warm; every attempt takes a
+rate-limit token, is bounded by the deadline (``sdk_transport``), and is retried with exponential
+backoff and full jitter when what went wrong may pass.
 
 The SDK is imported on first use, so answers that never reach CCC (bad input, preflight, 403)
 do not pay for importing it.
@@ -18,38 +19,40 @@ from urllib.parse import urlsplit
 
 from pydantic_core import from_json
 
-from callout_task import problems
+from callout_task import gc_pause, problems, rate_limit, sdk_transport
 from callout_task.credentials import Credentials
-from callout_task.deadline import Deadline
+from callout_task.invocation import CallReport, Invocation
+from callout_task.sdk_transport import AttemptFailed
 
 if TYPE_CHECKING:
     from tencentcloud.ccc.v20200210.ccc_client import CccClient
 
 ACTION = "DescribeAutoCalloutTask"
-MIN_ATTEMPT_SECONDS = 0.1  # an attempt with less time than this left is not started
+MIN_ATTEMPT_SECONDS = rate_limit.MIN_ATTEMPT_SECONDS  # no attempt starts with less time left
 BACKOFF_BASE_SECONDS = 0.1
 BACKOFF_CAP_SECONDS = 1.0
 RETRY_AFTER_THROTTLED = 1
+# The largest answer read: some 350 000 callees. Past it the body is not read further (an
+# upstream that never stops sending would otherwise fill the instance's memory first).
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 _RETRYABLE_PREFIXES = (
     "RequestLimitExceeded",
     "InternalError",
     "ClientNetworkError",
     "ServerNetworkError",
 )
+# Codes the function gives failures CCC did not name: logged, not sent as upstream_code.
+_FUNCTION_CODES = frozenset({"DeadlineReached", "BodyTooLarge", "BadBody"})
 _MAX_CLIENTS = 4
 
-
-class CallReport:
-    """What the call did, for the invocation's log line."""
-
-    __slots__ = ("attempts", "codes", "upstream_code", "upstream_request_id")
-
-    def __init__(self) -> None:
-        self.attempts = 0
-        self.upstream_code: str | None = None
-        self.upstream_request_id: str | None = None
-        self.codes: list[str] = []
-
+__all__ = [
+    "CallReport",
+    "describe_task",
+    "forget_clients",
+    "problem_from_upstream",
+    "response_of",
+    "with_retries",
+]
 
 ClientKey = tuple[str, str, str | None, str, str]
 
@@ -98,60 +101,57 @@ def _client(credentials: Credentials, region: str, endpoint: str) -> CccClient:
             "The function's credentials are malformed (empty or with spaces)."
         ) from None
     client = CccClient(credential, region, ClientProfile(httpProfile=profile))
+    sdk_transport.prepare(client)
     cached[key] = client
     while len(cached) > _MAX_CLIENTS:  # rotated credentials leave old clients behind
         cached.popitem(last=False)
     return client
 
 
-def describe_task(
-    credentials: Credentials,
-    region: str,
-    endpoint: str,
-    sdk_app_id: int,
-    task_id: int,
-    deadline: Deadline,
-    max_attempts: int,
-    report: CallReport,
-) -> dict[str, Any]:
-    """CCC's ``Response`` object for the task; raises a Problem for every failure."""
-
-    client = _client(credentials, region, endpoint)
-    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
-
-    def attempt(left: float) -> dict[str, Any]:
-        # The SDK fixes its timeout when the client is built; its connection holds the live value.
-        client.request.conn.timeout = left
-        return _response(_raw_body(client, params), report)
-
-    return with_retries(attempt, deadline, max_attempts, report, "CCC")
-
-
 T = TypeVar("T")
 
 
+def describe_task(
+    credentials: Credentials,
+    invocation: Invocation,
+    sdk_app_id: int,
+    task_id: int,
+    report: CallReport,
+    shape: Callable[[dict[str, Any]], T],
+) -> T:
+    """CCC's ``Response`` object for the task, made into ``shape(response)``; raises a Problem
+    for every failure. Parsing and shaping run with the garbage collector paused."""
+    settings = invocation.settings
+    client = _client(credentials, settings.ccc_region, settings.ccc_endpoint)
+    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
+
+    def attempt() -> T:
+        body = sdk_transport.exchange(client, ACTION, params, invocation.deadline, MAX_ANSWER_BYTES)
+        with gc_pause.paused():
+            return shape(response_of(body, report))
+
+    return with_retries(attempt, invocation, report, "CCC")
+
+
 def with_retries(
-    attempt: Callable[[float], T],
-    deadline: Deadline,
-    max_attempts: int,
+    attempt: Callable[[], T],
+    invocation: Invocation,
     report: CallReport,
     service: str,
     problem_for: Callable[[str, str, str | None], problems.Problem] | None = None,
 ) -> T:
-    """``attempt(time_left)`` until it succeeds, fails for good, or time or attempts run out.
+    """``attempt()`` until it succeeds, fails for good, or time, attempts or tokens run out.
 
     Retried, with exponential backoff and full jitter: throttling, network errors and internal
-    errors (the calls are read-only). No attempt starts without MIN_ATTEMPT_SECONDS left; each
-    gets only the time left. A failure becomes the Problem ``problem_for`` (default: CCC's
-    table) gives for its code.
+    errors (the calls are read-only). Every attempt takes a rate-limit token first (RateLimited,
+    429, when it cannot have one); none starts without MIN_ATTEMPT_SECONDS left. A failure
+    becomes the Problem ``problem_for`` (default: CCC's table) gives for its code.
     """
-    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
-        TencentCloudSDKException,
-    )
-
     to_problem = problem_for or problem_from_upstream
-    last: problems.Problem | None = None
-    for number in range(max_attempts):
+    deadline = invocation.deadline
+    last: AttemptFailed | None = None
+    made = 0
+    for number in range(invocation.settings.retry_max_attempts):
         if number:
             # Backoff jitter needs no cryptographic randomness.
             ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**number)
@@ -159,65 +159,49 @@ def with_retries(
             if deadline.remaining() - pause < MIN_ATTEMPT_SECONDS:
                 break
             time.sleep(pause)
-        left = deadline.remaining()
-        if left < MIN_ATTEMPT_SECONDS:
+        if deadline.remaining() < MIN_ATTEMPT_SECONDS:
+            break
+        rate_limit.acquire(invocation.limiter, deadline, invocation.waits_for_tokens)
+        if deadline.remaining() < MIN_ATTEMPT_SECONDS:
             break
         report.attempts += 1
+        made += 1
         try:
-            return attempt(left)
-        except TencentCloudSDKException as error:
-            code = str(error.code or "")
-            report.codes.append(code)
-            report.upstream_code = code
-            report.upstream_request_id = error.requestId or None
-            last = to_problem(code, str(error.message or ""), error.requestId)
-            if not code.startswith(_RETRYABLE_PREFIXES) or isinstance(
-                last, problems.UpstreamTimeout
-            ):
-                raise last from None
+            return attempt()
+        except AttemptFailed as failure:
+            report.codes.append(failure.code)
+            report.upstream_code = failure.code
+            report.upstream_request_id = failure.request_id or report.upstream_request_id
+            last = failure
+            if not failure.code.startswith(_RETRYABLE_PREFIXES):
+                raise to_problem(failure.code, failure.message, failure.request_id) from None
     if last is None:
         raise problems.UpstreamTimeout(
             f"The invocation's deadline came before {service} could be called."
         )
-    raise last
+    if last.code == "ClientNetworkError" and made < invocation.settings.retry_max_attempts:
+        # The network failed and the deadline, not the count, ended the retries.
+        raise to_problem("DeadlineReached", last.message, last.request_id)
+    raise to_problem(last.code, last.message, last.request_id)
 
 
-def _raw_body(client: CccClient, params: dict[str, int]) -> bytes:
-    """The answer's body, unparsed.
-
-    ``CccClient.call`` parses every JSON answer once to look for an error and hands back the
-    bytes, which would then be parsed again: for a task of 100 000 callees that is most of the
-    time spent. The SDK's own steps below sign, send and check the status; the body is parsed
-    once, in ``_response``, where errors are looked for too.
-    """
-    answer = client._call(ACTION, params)
-    client._check_status(answer)
-    content: bytes = answer.content
-    return content
-
-
-def _response(body: bytes, report: CallReport) -> dict[str, Any]:
+def response_of(body: bytes, report: CallReport) -> dict[str, Any]:
+    """The ``Response`` object of a Tencent Cloud API answer; AttemptFailed for its error."""
     try:
         envelope = _parse(body)
     except ValueError:
-        report.upstream_code = "BadBody"
-        raise problems.UpstreamFailure("CCC answered with a body that is not JSON.") from None
+        raise AttemptFailed("BadBody", "The answer's body is not JSON.") from None
     response = envelope.get("Response") if isinstance(envelope, dict) else None
     if not isinstance(response, dict):
-        report.upstream_code = "BadBody"
-        raise problems.UpstreamFailure("CCC answered without a Response object.")
-    report.upstream_request_id = _text(response.get("RequestId"))
+        raise AttemptFailed("BadBody", "The answer has no Response object.")
+    request_id = _text(response.get("RequestId"))
+    report.upstream_request_id = request_id
     error = response.get("Error")
     if isinstance(error, dict):
-        from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
-            TencentCloudSDKException,
-        )
-
-        # The same exception CccClient.call raises, so that retries treat both alike.
-        raise TencentCloudSDKException(
+        raise AttemptFailed(
             _text(error.get("Code")) or "UnknownError",
             _text(error.get("Message")) or "",
-            report.upstream_request_id,
+            request_id,
         )
     report.upstream_code = None
     return response
@@ -228,8 +212,19 @@ def _parse(body: bytes) -> Any:
         return from_json(body)
     except ValueError:
         # pydantic-core refuses lone surrogate escapes ("\ud800") that JSON allows; the
-        # standard library takes them. Anything else it refuses is not JSON at all.
-        return json.loads(body)
+        # standard library takes them, and they become U+FFFD: text that cannot be encoded
+        # would fail the answer later. Anything else it refuses is not JSON at all.
+        return _valid_unicode(json.loads(body))
+
+
+def _valid_unicode(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(item) for item in value]
+    return value
 
 
 def _text(value: Any) -> str | None:
@@ -237,31 +232,46 @@ def _text(value: Any) -> str | None:
 
 
 def problem_from_upstream(code: str, message: str, request_id: str | None) -> problems.Problem:
-    """The Problem for a CCC (or SDK) error code: SPEC's error table."""
-    if code == "ClientNetworkError" and "timed out" in message.lower():
-        return problems.UpstreamTimeout(
+    """The Problem for a CCC error code, or one of ``AttemptFailed``'s own: SPEC's error table.
+
+    CCC's own words reach the caller only for the InvalidParameter family, where they help the
+    caller fix its request; elsewhere they may name accounts, roles and resources, and go to
+    the log only (``upstream_message``).
+    """
+    own: dict[str, tuple[type[problems.UpstreamProblem], str]] = {
+        "DeadlineReached": (
+            problems.UpstreamTimeout,
             "CCC did not answer before the invocation's deadline.",
-            upstream_code=code,
-            upstream_message=message,
-        )
+        ),
+        "BodyTooLarge": (
+            problems.UpstreamFailure,
+            f"CCC's answer is larger than the {MAX_ANSWER_BYTES // 2**20} MiB this function reads.",
+        ),
+        "BadBody": (problems.UpstreamFailure, "CCC answered with a body that is not its JSON."),
+        "ClientNetworkError": (problems.UpstreamFailure, "CCC could not be reached."),
+        "ServerNetworkError": (problems.UpstreamFailure, "CCC answered with an HTTP error."),
+    }
     kind = problems.upstream_class(code)
-    # Upstream wording is passed on only where it helps the caller fix its own request.
-    if kind.status < 500 and kind.status != 429:
+    if code in own:
+        kind, detail = own[code]
+    elif kind is problems.UpstreamInvalid:
         detail = message or f"CCC refused the request ({code})."
+    elif kind is problems.UpstreamForbidden:
+        detail = "CCC did not authorise this function to read the task."
+    elif kind is problems.UpstreamNotFound:
+        detail = "CCC has no such task in that application."
     elif kind is problems.UpstreamThrottled:
         detail = "CCC's rate limit was reached; retry after the indicated time."
     elif code.startswith("AuthFailure"):
         detail = "CCC rejected the function's credentials."
     elif kind is problems.UpstreamUnavailable:
         detail = "CCC is temporarily unavailable."
-    elif code in ("ClientNetworkError", "ServerNetworkError"):
-        detail = "CCC could not be reached."
     else:
         detail = "CCC failed to answer the request."
     retry_after = RETRY_AFTER_THROTTLED if kind is problems.UpstreamThrottled else None
     return kind(
         detail,
-        upstream_code=code,
+        upstream_code=None if code in _FUNCTION_CODES else code,
         upstream_request_id=request_id or None,
         retry_after=retry_after,
         upstream_message=message or None,

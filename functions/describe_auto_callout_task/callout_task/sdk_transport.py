@@ -1,0 +1,176 @@
+"""One attempt over the SDK, bounded by the deadline: the only module that touches SDK internals.
+
+The SDK signs and sends (``AbstractClient._call``: TC3 signing, headers, its requests session);
+this module gives that send a deadline and reads the answer itself:
+
+- ``prepare`` mounts a requests transport adapter on the client's session whose connections put
+  themselves under the attempt's watch (see ``watchdog``);
+- ``exchange`` sets the SDK's per-socket-operation timeout to the time left, sends, and reads the
+  body in chunks, at most ``max_bytes`` of it, all under a watch that fires at the deadline.
+
+Why this is bounded: a TCP connect to one address is bounded by the socket timeout, which is the
+time left; from the moment a connection has a socket (the TLS handshake, the request, the
+headers, the body) the watchdog shuts that socket down at the deadline, which ends any blocked
+operation at once; a body that never ends is cut at ``max_bytes``. What is not bounded: name
+resolution (Python cannot interrupt ``getaddrinfo``), and a host name that resolves to several
+addresses gets the connect timeout once per address tried.
+
+The SDK's private parts used here, and nowhere else: ``client._call`` and
+``client.request.conn`` (its ``timeout`` and its requests ``_session``).
+``tests/function/test_sdk_transport.py`` fails when an SDK release changes any of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from callout_task import watchdog
+from callout_task.deadline import Deadline
+
+if TYPE_CHECKING:
+    from tencentcloud.common.abstract_client import AbstractClient
+
+BODY_CHUNK_BYTES = 256 * 1024
+# Below this many seconds left, a failed attempt is taken to have met the deadline.
+DEADLINE_SLACK_SECONDS = 0.05
+
+
+class AttemptFailed(Exception):
+    """One attempt's failure: CCC's or STS's error code, or one of ours:
+
+    ClientNetworkError   the request or its answer was cut off (connect, send, headers, body)
+    ServerNetworkError   an HTTP status other than 200
+    DeadlineReached      the invocation's deadline ended the attempt
+    BodyTooLarge         the answer was longer than the function will read
+    """
+
+    def __init__(self, code: str, message: str = "", request_id: str | None = None) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+def prepare(client: AbstractClient) -> None:
+    """Route the client's HTTP through connections the watchdog can end (once per client)."""
+    adapter = _watched_adapter_class()()
+    session = client.request.conn._session
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+
+
+def exchange(
+    client: AbstractClient,
+    action: str,
+    params: dict[str, Any],
+    deadline: Deadline,
+    max_bytes: int,
+) -> bytes:
+    """The body of the answer to one signed request, read whole by the deadline; raises
+    AttemptFailed."""
+    from http.client import HTTPException
+
+    from requests import RequestException
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+        TencentCloudSDKException,
+    )
+    from urllib3.exceptions import HTTPError
+
+    # The socket timeout bounds the connect; the watch bounds everything after it.
+    client.request.conn.timeout = max(deadline.remaining(), 0.001)
+    failure: AttemptFailed | None = None
+    with watchdog.watching(deadline.at) as watch:
+        try:
+            answer = client._call(action, params)  # raises for every failure to send
+            if answer is None:  # only with the SDK's region breaker, which is off
+                raise AttemptFailed("ClientNetworkError", "the SDK returned no answer")
+            with answer:
+                if answer.status_code != 200:
+                    raise AttemptFailed("ServerNetworkError", f"HTTP {answer.status_code}")
+                body = _body(answer, max_bytes)
+        except TencentCloudSDKException as error:
+            failure = AttemptFailed(str(error.code or "ClientNetworkError"), str(error.message))
+        except (RequestException, HTTPError, HTTPException, OSError) as error:
+            # While the body was read: outside the SDK's own wrapping, but the same kind of fault.
+            failure = AttemptFailed("ClientNetworkError", f"reading the answer failed: {error}")
+        except AttemptFailed as error:
+            failure = error
+    if watch.fired:
+        # Whatever came back was cut short by the watch: a shut socket reads as the end of the
+        # headers or of a body without a length, so even a "success" is not to be trusted.
+        raise AttemptFailed("DeadlineReached", failure.message if failure else "cut at deadline")
+    if failure is None:
+        return body
+    if failure.code == "ClientNetworkError" and deadline.remaining() < DEADLINE_SLACK_SECONDS:
+        raise AttemptFailed("DeadlineReached", failure.message)  # the socket timeout ran out
+    raise failure
+
+
+def _body(answer: Any, max_bytes: int) -> bytes:
+    length = answer.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise AttemptFailed("BodyTooLarge", f"Content-Length {length} > {max_bytes}")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in answer.iter_content(BODY_CHUNK_BYTES):
+        size += len(chunk)
+        if size > max_bytes:
+            raise AttemptFailed("BodyTooLarge", f"more than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_adapter_class: type[Any] | None = None
+
+
+def _watched_adapter_class() -> type[Any]:
+    """requests' HTTPAdapter whose urllib3 connections adopt themselves into the running watch.
+
+    Built on first use: requests and urllib3 load with the SDK, off the cold path of answers
+    that never reach CCC.
+    """
+    global _adapter_class  # noqa: PLW0603 - built once per instance
+    if _adapter_class is not None:
+        return _adapter_class
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Watched:
+        """Mixin for urllib3's connections: each puts itself under the running attempt's watch."""
+
+        def connect(self) -> None:
+            watchdog.adopt(self)  # type: ignore[arg-type]  # from here the watch ends its socket
+            super().connect()  # type: ignore[misc]
+            watchdog.adopt(self)  # type: ignore[arg-type]  # it may have fired while connecting
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            watchdog.adopt(self)  # type: ignore[arg-type]  # a kept-alive connection is reused
+            super().request(*args, **kwargs)  # type: ignore[misc]
+
+    class WatchedHTTPConnection(Watched, HTTPConnection):
+        pass
+
+    class WatchedHTTPSConnection(Watched, HTTPSConnection):
+        pass
+
+    class WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = WatchedHTTPConnection
+
+    class WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = WatchedHTTPSConnection
+
+    pools = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+
+    class WatchedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(*args, **kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+    _adapter_class = WatchedAdapter
+    return WatchedAdapter

@@ -1,0 +1,119 @@
+"""Every log line has one schema, whatever the trigger or the outcome: the fields of LOG_FIELDS,
+flat, null where they do not apply. What an operator needs to read stays readable; what must
+not leak is masked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from callout_task.logs import LOG_FIELDS, mask
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import Invoke, function_url_get, log_lines
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+CONTEXT = {"time_limit_in_ms": 3000, "request_id": "scf-ctx-0001"}
+
+
+def _every_kind_of_invocation(invoke: Invoke, ccc: CccBackend) -> None:
+    ccc.faults.throttle(times=1)
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), CONTEXT)
+    invoke(dict(TASK), CONTEXT)
+    invoke({"Type": "Timer", "Message": json.dumps([TASK, {"TaskId": "x"}])}, CONTEXT)
+    invoke({"Type": "Timer", "Message": json.dumps(TASK)}, CONTEXT)
+    invoke({"Type": "Timer", "Message": ""}, CONTEXT)
+    apigw = function_url_get(SdkAppId="1400000000", TaskId="404")
+    apigw["requestContext"] = {"requestId": "gw-0001"}
+    invoke(apigw, CONTEXT)
+    invoke({**function_url_get(), "httpMethod": "OPTIONS"}, CONTEXT)
+    invoke({**function_url_get(), "httpMethod": "DELETE"}, CONTEXT)
+
+
+def test_every_line_carries_exactly_the_fields_of_log_fields(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _every_kind_of_invocation(invoke, ccc)
+    lines = log_lines(capsys.readouterr().out)
+
+    assert len(lines) >= 9
+    assert all(list(line) == list(LOG_FIELDS) for line in lines)
+
+
+def test_a_misconfigured_instance_and_an_unexpected_error_log_in_the_same_schema(
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "fast")
+    invoke(dict(TASK), CONTEXT)
+    monkeypatch.delenv("RATE_LIMIT_QPS")
+
+    def explode(*args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("callout_task.handler.normalise", explode)
+    invoke(dict(TASK), CONTEXT)
+    lines = log_lines(capsys.readouterr().out)
+
+    assert {line["level"] for line in lines} == {"ERROR", "INFO"}
+    assert all(list(line) == list(LOG_FIELDS) for line in lines)
+
+
+def test_a_timer_run_logs_each_task_flat_like_any_other_invocation(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke({"Type": "Timer", "Message": json.dumps([TASK, {**TASK, "TaskId": 6}])}, CONTEXT)
+    lines = [line for line in log_lines(capsys.readouterr().out) if line["message"] == "invocation"]
+
+    assert [(line["sdk_app_id"], line["task_id"], line["status"]) for line in lines] == [
+        (1400000000, 3, 200),
+        (1400000000, 6, 200),
+    ]
+    assert {(line["trigger"], line["scf_request_id"]) for line in lines} == {
+        ("timer", "scf-ctx-0001")
+    }
+
+
+def test_scf_s_own_request_id_is_logged_beside_the_gateway_s(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = function_url_get(SdkAppId="1400000000", TaskId="3")
+    event["requestContext"] = {"requestId": "gw-0001"}
+    response = invoke(event, CONTEXT)
+    [line] = log_lines(capsys.readouterr().out)
+
+    assert response["headers"]["X-Request-Id"] == "gw-0001"
+    assert (line["request_id"], line["scf_request_id"]) == ("gw-0001", "scf-ctx-0001")
+
+
+def test_identifiers_stay_readable_where_phone_numbers_are_masked(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.error(
+        "ResourceNotFound",
+        message="SdkAppId 1400000000 does not exist; callee 13800138000; "
+        "resource qcs::ccc:ap-guangzhou:uin/100012345678:sdkappid/1400000000",
+    )
+    invoke(dict(TASK))
+    [line] = log_lines(capsys.readouterr().out)
+
+    assert "SdkAppId 1400000000 does not exist" in line["detail"]
+    assert "uin/100012345678:sdkappid/1400000000" in line["detail"]
+    assert "13800138000" not in line["detail"]
+    assert "callee *******8000" in line["detail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("TaskId 12345678 of SdkAppId 1400000000", "TaskId 12345678 of SdkAppId 1400000000"),
+        ("SecretId AKID" + "x1Y2" * 4, "SecretId AKID[masked]"),
+        ("token " + "aB3dE6" * 10, "token [masked]"),
+        ("id b04aae45-1234-4cde-9abc-1234567890ab", "id b04aae45-1234-4cde-9abc-1234567890ab"),
+        ("read timeout=2.8512349973", "read timeout=2.8512349973"),
+    ],
+)
+def test_masking_cuts_secrets_and_keeps_identifiers(text: str, masked: str) -> None:
+    assert mask(text) == masked

@@ -1,0 +1,116 @@
+"""Faults only an operator can fix are answered as the function's (502, 500), with the detail in
+the log; upstream text that names accounts, roles and resources never reaches the caller."""
+
+from __future__ import annotations
+
+import pytest
+from callout_task import assume_role
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import Invoke, function_url_get, http_body, log_lines
+
+ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+
+
+@pytest.fixture
+def with_role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    ccc.roles.add(ROLE)
+    assume_role._cache.clear()
+
+
+@pytest.mark.parametrize(
+    "code", ["InvalidParameter.ResouceError", "InvalidParameter", "ResourceNotFound.RoleNotExist"]
+)
+def test_sts_refusing_the_role_is_a_502_with_its_words_only_in_the_log(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    with_role: None,
+    code: str,
+) -> None:
+    ccc.faults.error(code, message=f"role {ROLE} is not valid", action="AssumeRole")
+
+    body = invoke(dict(TASK))
+    out = capsys.readouterr().out
+
+    assert (body["status"], body["upstream_code"]) == (502, code)
+    assert body["detail"] == "The function could not assume the role that reads CCC; see its log."
+    assert ROLE not in str(body)
+    [error] = [line for line in log_lines(out) if line["level"] == "ERROR"]
+    assert error["message"].startswith("misconfiguration: STS would not give the role's")
+    assert "CCC_ROLE_ARN" in error["message"]
+    assert ROLE in error["detail"]
+    assert ccc.calls_to("DescribeAutoCalloutTask") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("UnauthorizedOperation", 403),
+        ("AuthFailure.UnauthorizedOperation", 403),
+        ("ResourceNotFound", 404),
+    ],
+)
+def test_403_and_404_answers_carry_no_upstream_text_which_goes_to_the_log(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str], code: str, status: int
+) -> None:
+    cam_words = "uin 100012345678 role ccc-reader may not read qcs::ccc::uin/100012345678:x"
+    ccc.faults.error(code, message=cam_words)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    [line] = log_lines(capsys.readouterr().out)
+
+    assert response["statusCode"] == status
+    assert "100012345678" not in response["body"]
+    assert "ccc-reader" not in response["body"]
+    assert cam_words in line["detail"]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://ccc.tencentcloudapi.com",
+        "http://10.0.0.8:8080",
+        "http://[fd00::1]:80",
+        "ftp://127.0.0.1",
+        "https://ccc.tencentcloudapi.com/some/path",
+        "https://:443",
+    ],
+)
+def test_a_ccc_endpoint_in_cleartext_off_loopback_is_refused_as_misconfiguration(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    endpoint: str,
+) -> None:
+    monkeypatch.setenv("CCC_ENDPOINT", endpoint)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    lines = log_lines(capsys.readouterr().out)
+
+    assert response["statusCode"] == 500
+    assert http_body(response)["type"] == "urn:autocallout:problem:misconfigured"
+    assert any("CCC_ENDPOINT" in line["message"] for line in lines if line["level"] == "ERROR")
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kept"),
+    [
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://localhost:8765/", "http://localhost:8765"),
+        ("http://[::1]:8765", "http://[::1]:8765"),
+        (
+            "https://ccc.ap-shanghai.tencentcloudapi.com",
+            "https://ccc.ap-shanghai.tencentcloudapi.com",
+        ),
+        ("ccc.internal.example", "https://ccc.internal.example"),
+    ],
+)
+def test_https_anywhere_and_http_on_loopback_are_accepted(endpoint: str, kept: str) -> None:
+    from callout_task.config import load_settings
+
+    assert load_settings({"CCC_ENDPOINT": endpoint}).ccc_endpoint == kept

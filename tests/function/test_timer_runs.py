@@ -1,0 +1,87 @@
+"""A timer run answers every task of its Message on its own, whatever happens to the others, and
+waits for rate-limit tokens within its deadline instead of refusing its own tasks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tencentcloud.common.abstract_client import AbstractClient
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.conftest import Invoke, log_lines
+
+
+def _timer(*task_ids: int) -> dict[str, Any]:
+    tasks = [{"SdkAppId": 1400000000, "TaskId": task_id} for task_id in task_ids]
+    return {"Type": "Timer", "TriggerName": "poll", "Message": json.dumps(tasks)}
+
+
+def _invocation_lines(out: str) -> list[dict[str, Any]]:
+    return [line for line in log_lines(out) if line["message"] == "invocation"]
+
+
+def test_a_task_failing_unexpectedly_sinks_only_its_own_entry(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    send = AbstractClient._call
+
+    def sdk_failing_for_task_6(self: Any, action: str, params: Any, *rest: Any) -> Any:
+        if params.get("TaskId") == 6:
+            raise RuntimeError("the SDK broke on this one")
+        return send(self, action, params, *rest)
+
+    monkeypatch.setattr(AbstractClient, "_call", sdk_failing_for_task_6)
+
+    results = invoke(_timer(3, 6, 7))["results"]
+    out = capsys.readouterr().out
+
+    assert [result.get("status", 200) for result in results] == [200, 500, 200]
+    assert (results[0]["task_id"], results[2]["task_id"]) == (3, 7)
+    assert results[1]["detail"] == "An unexpected error occurred."
+    lines = _invocation_lines(out)
+    assert [(line["task_id"], line["status"]) for line in lines] == [(3, 200), (6, 500), (7, 200)]
+    [error] = [line for line in log_lines(out) if line["level"] == "ERROR"]
+    assert (error["task_id"], error["sdk_app_id"]) == (6, 1400000000)
+    assert "RuntimeError: the SDK broke on this one" in error["traceback"]
+
+
+def test_a_timer_run_waits_for_tokens_within_its_deadline(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "10")
+    monkeypatch.setenv("RATE_LIMIT_BURST", "1")
+
+    results = invoke(_timer(3, 6, 7, 3), {"time_limit_in_ms": 3000})["results"]
+
+    assert [result.get("status", 200) for result in results] == [200] * 4
+    assert len(ccc.calls) == 4
+
+
+def test_tasks_a_timer_run_cannot_fit_before_its_deadline_are_reported_not_dropped(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One token a second, one to start with, a 1.5 s run: the second task waits about 1 s for
+    # its token; for the third there is no token before the deadline.
+    monkeypatch.setenv("RATE_LIMIT_QPS", "1")
+    monkeypatch.setenv("RATE_LIMIT_BURST", "1")
+
+    results = invoke(_timer(3, 6, 7, 3), {"time_limit_in_ms": 1500})["results"]
+    lines = _invocation_lines(capsys.readouterr().out)
+
+    assert [result.get("status", 200) for result in results] == [200, 200, 429, 429]
+    assert all(result["retry_after"] >= 1 for result in results[2:])
+    assert len(ccc.calls) == 2
+    assert [(line["task_id"], line["status"], line["attempts"]) for line in lines] == [
+        (3, 200, 1),
+        (6, 200, 1),
+        (7, 429, 0),
+        (3, 429, 0),
+    ]

@@ -37,7 +37,7 @@ resource "tencentcloud_api_gateway_api" "this" {
   service_config_timeout                    = var.timeout
   service_config_scf_function_name          = tencentcloud_scf_function.this.name
   service_config_scf_function_namespace     = var.namespace
-  service_config_scf_function_qualifier     = "$LATEST"
+  service_config_scf_function_qualifier     = local.serving_qualifier
   service_config_scf_function_type          = "EVENT"
   service_config_scf_is_integrated_response = true
 

@@ -24,7 +24,7 @@ resource "tencentcloud_scf_trigger" "function_url" {
   function_name = tencentcloud_scf_function.this.name
   namespace     = var.namespace
   type          = "http"
-  qualifier     = "$LATEST"
+  qualifier     = local.serving_qualifier
   enable        = "OPEN"
   description   = "Function URL of ${var.function_name}"
   trigger_desc = jsonencode(merge({

@@ -18,6 +18,8 @@ INFRA = REPO / "infra"
 POLICIES = INFRA / "policies"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-schema.json"
+# The resources of the operations layer (log index, alarms, notices), same provider commit.
+OPERATIONS_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-operations.json")
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 
 
@@ -53,4 +55,9 @@ def infra() -> Config:
 def schema() -> dict[str, Any]:
     with SCHEMA_FILE.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
+    with OPERATIONS_SCHEMA_FILE.open(encoding="utf-8") as handle:
+        operations: dict[str, Any] = json.load(handle)
+    assert operations["source"] == loaded["source"], "both schema files must describe one commit"
+    assert not set(operations["resources"]) & set(loaded["resources"])
+    loaded["resources"] = {**loaded["resources"], **operations["resources"]}
     return loaded

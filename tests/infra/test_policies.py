@@ -13,7 +13,7 @@ import pytest
 
 from tests.infra.conftest import FIXTURES, INFRA, POLICIES, checkov_binary
 
-POLICY_IDS = {f"CKV_CALLOUT_{n}" for n in range(1, 7)}
+POLICY_IDS = {f"CKV_CALLOUT_{n}" for n in range(1, 9)}
 
 
 def run_checkov(directory: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
@@ -98,6 +98,25 @@ def test_checkov_passes_on_infra_with_every_project_policy_applied() -> None:
             "logging_unwired",
             "CKV_CALLOUT_6",
             {"tencentcloud_scf_function.no_topic", "tencentcloud_scf_function.no_logging"},
+        ),
+        (
+            "alarm_without_notice",
+            "CKV_CALLOUT_7",
+            {
+                "tencentcloud_cls_alarm.no_notice",
+                "tencentcloud_cls_alarm.empty_notice",
+                "tencentcloud_monitor_alarm_policy.no_notice",
+                "tencentcloud_monitor_alarm_policy.empty_notice",
+            },
+        ),
+        (
+            "index_missing_fields",
+            "CKV_CALLOUT_8",
+            {
+                "tencentcloud_cls_index.written_out_partly",
+                "tencentcloud_cls_index.generated_partly",
+                "tencentcloud_cls_index.full_text_only",
+            },
         ),
     ],
 )

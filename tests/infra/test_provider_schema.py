@@ -63,6 +63,7 @@ def test_provider_pin_admits_the_schema_version_and_no_older_than_1_83_16(
         ("computed_only.tf", "'outer_sub_domain' is computed"),
         ("disallowed_value.tf", "'auth_type' = 'IAM' is not one of"),
         ("nested_unknown_argument.tf", "layers[0]: unknown argument 'layer_id'"),
+        ("dynamic_unknown_argument.tf", "dynamic.key_values[0].value[0]: unknown argument"),
     ],
 )
 def test_schema_check_reports_a_broken_fixture(

@@ -33,7 +33,8 @@ def _terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[
 @pytest.fixture(scope="module")
 def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("variables-only")
-    shutil.copy(INFRA / "variables.tf", directory / "variables.tf")
+    for name in ("variables.tf", "variables_operations.tf"):
+        shutil.copy(INFRA / name, directory / name)
     result = _terraform(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
@@ -41,6 +42,19 @@ def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_defaults_are_accepted(variables_only: Path) -> None:
     result = _terraform(variables_only, "plan")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "provisioned_instances=10",
+        'alarm_notice={receiver_uins=["100000000001"], channels=["EMAIL", "CALL"]}',
+        'alarm_notice={webhook_url="https://hooks.example.com/alarm"}',
+    ],
+)
+def test_values_inside_the_rules_are_accepted(variables_only: Path, assignment: str) -> None:
+    result = _terraform(variables_only, "plan", "-var", assignment)
     assert result.returncode == 0, result.stderr
 
 
@@ -59,6 +73,20 @@ def test_defaults_are_accepted(variables_only: Path) -> None:
         ('allowed_sdk_app_ids=["14OO"]', "positive whole number"),
         ('cors_allow_origins=["https://a.example.com/path"]', "no path"),
         ("log_level=TRACE", "DEBUG, INFO, WARNING or ERROR"),
+        ("provisioned_instances=11", "from 0 to max_instances"),
+        ("provisioned_instances=-1", "from 0 to max_instances"),
+        ("provisioned_instances=1.5", "from 0 to max_instances"),
+        ('alarm_notice={receiver_uins=["me"]}', "must be a Tencent Cloud uin"),
+        ('alarm_notice={channels=["PAGER"]}', "EMAIL, SMS, CALL, WECHAT"),
+        ("alarm_notice={channels=[]}", "at least one of EMAIL"),
+        ('alarm_notice={webhook_url="ftp://example.com/hook"}', "http(s) URL"),
+        ("alarm_errors_per_minute=0", "at least 1"),
+        ("alarm_throttles_per_minute=0.5", "at least 1"),
+        ("alarm_duration_percent_of_timeout=101", "between 10 and 100"),
+        ("alarm_concurrency_percent_of_max_instances=5", "between 10 and 100"),
+        ("alarm_5xx_percent=0", "greater than 0 and at most 100"),
+        ("alarm_5xx_min_invocations=0", "at least 1"),
+        ("alarm_throttled_per_5_minutes=0", "at least 1"),
     ],
 )
 def test_value_outside_the_rules_is_refused(

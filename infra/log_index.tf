@@ -6,15 +6,15 @@
 # default SCF_LogTopic_* topic; changes apply to logs written afterwards.
 
 locals {
-  # Every field the function writes (callout_task/logs.py, handler.py), by CLS type. A field the
+  # Every field the function writes (LOG_FIELDS in callout_task/logs.py), by CLS type. A field the
   # code gains must be added here: tests/infra/test_log_index.py and CKV_CALLOUT_8 fail until it is.
   function_log_fields = {
     level               = "text"
     message             = "text"
     time                = "double" # Unix seconds, 3 decimals
     request_id          = "text"   # also X-Request-Id and the problem's request_id
+    scf_request_id      = "text"   # SCF's own context.request_id
     trigger             = "text"
-    trigger_name        = "text"
     sdk_app_id          = "long"
     task_id             = "long"
     status              = "long"
@@ -23,7 +23,6 @@ locals {
     attempts            = "long"
     latency_ms          = "double"
     detail              = "text"
-    results             = "text" # timer: one object per task; nested values arrive as text
     traceback           = "text"
   }
 

@@ -1,30 +1,5 @@
-# The function itself, its configuration, and the instance cap that makes the rate limit hold.
-
-locals {
-  use_function_url = var.front_door == "function_url"
-  use_api_gateway  = var.front_door == "api_gateway"
-
-  # Every instance serves one request at a time and at most max_instances run, so a per-instance
-  # bucket of floor(total / instances) keeps the whole deployment under total_qps.
-  per_instance_qps = floor(var.total_qps / var.max_instances)
-
-  # Everything the code reads (callout_task.config.ENVIRONMENT_VARIABLES); "" means its default.
-  function_environment = {
-    CCC_REGION          = var.ccc_region
-    CCC_ENDPOINT        = var.ccc_endpoint
-    CCC_ROLE_ARN        = var.ccc_role_arn
-    ALLOWED_SDK_APP_IDS = join(",", var.allowed_sdk_app_ids)
-    RATE_LIMIT_QPS      = tostring(local.per_instance_qps)
-    RATE_LIMIT_BURST    = tostring(local.per_instance_qps)
-    RETRY_MAX_ATTEMPTS  = tostring(var.retry_max_attempts)
-    # Used only when SCF's context carries no deadline; half a second left to answer.
-    TIME_BUDGET_SECONDS = tostring(var.timeout - 0.5)
-    # Function URL answers CORS itself (front_door_function_url.tf); behind the legacy gateway
-    # the function does.
-    CORS_ALLOW_ORIGINS = local.use_function_url ? "" : join(",", var.cors_allow_origins)
-    LOG_LEVEL          = var.log_level
-  }
-}
+# The function itself, its configuration (settings.tf), and the instance cap that makes the rate
+# limit hold.
 
 resource "tencentcloud_scf_function" "this" {
   name        = var.function_name

@@ -1,9 +1,8 @@
 # Optional timer: polls timer_tasks on timer_cron. The tasks travel as the trigger's custom
-# argument, which the function receives as the event's Message.
+# argument (local.timer_message, settings.tf), which the function receives as the event's Message.
 
 locals {
   timer_enabled = var.timer_cron != ""
-  timer_message = jsonencode([for t in var.timer_tasks : { SdkAppId = t.sdk_app_id, TaskId = t.task_id }])
 }
 
 resource "tencentcloud_scf_trigger" "timer" {

@@ -224,15 +224,35 @@ variable "timer_cron" {
 }
 
 variable "timer_tasks" {
-  description = "Tasks the timer polls; sent to the function as the trigger's Message."
+  description = "Tasks the timer polls; sent to the function as the trigger's Message. include_callees defaults to false: a status poll needs the state and the callee summary, not up to 1 000 callees every tick."
   type = list(object({
-    sdk_app_id = number
-    task_id    = number
+    sdk_app_id      = string # as in allowed_sdk_app_ids: exact digits, e.g. "1400000000"
+    task_id         = number
+    include_callees = optional(bool, false)
   }))
   default = []
 
   validation {
     condition     = var.timer_cron == "" || length(var.timer_tasks) > 0
     error_message = "timer_tasks must list at least one task when timer_cron is set."
+  }
+
+  validation {
+    condition     = length(var.timer_tasks) <= 50
+    error_message = "timer_tasks: at most 50 tasks, the function's limit for one timer run."
+  }
+
+  validation {
+    condition = alltrue([for t in var.timer_tasks :
+      can(regex("^[1-9][0-9]{0,18}$", t.sdk_app_id)) && t.task_id >= 1 && floor(t.task_id) == t.task_id
+    ])
+    error_message = "timer_tasks: each sdk_app_id must be a positive whole number written as a string, e.g. \"1400000000\", and each task_id a whole number >= 1."
+  }
+
+  validation {
+    condition = length(var.allowed_sdk_app_ids) == 0 || alltrue([
+      for t in var.timer_tasks : contains(var.allowed_sdk_app_ids, t.sdk_app_id)
+    ])
+    error_message = "timer_tasks: every sdk_app_id must be in allowed_sdk_app_ids, or the function refuses the timer's own lookups (403)."
   }
 }

@@ -47,7 +47,7 @@ VARIATIONS: list[dict[str, Any]] = [
         {},
         {
             "timer_cron": "0 */5 * * * * *",
-            "timer_tasks": [{"sdk_app_id": 1400000000, "task_id": 3}],
+            "timer_tasks": [{"sdk_app_id": "1400000000", "task_id": 3}],
             "ccc_role_arn": "qcs::cam::uin/100000000001:roleName/ccc-reader",
             "allowed_sdk_app_ids": ["1400000000"],
             "cors_allow_origins": ["https://console.example.com"],

@@ -98,3 +98,70 @@ def test_value_outside_the_rules_is_refused(
     # Then the plan stops with that rule's message
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
+
+
+TIMER = ("-var", "timer_cron=0 */5 * * * * *")
+
+
+@pytest.mark.parametrize(
+    ("assignments", "message"),
+    [
+        (
+            [
+                'allowed_sdk_app_ids=["1400000000"]',
+                'timer_tasks=[{sdk_app_id="1400000001", task_id=1}]',
+            ],
+            "every sdk_app_id must be in allowed_sdk_app_ids",
+        ),
+        (
+            ['timer_tasks=[{sdk_app_id="14OO", task_id=1}]'],
+            "positive whole number written as a string",
+        ),
+        (
+            ['timer_tasks=[{sdk_app_id="1400000000", task_id=0}]'],
+            "each task_id a whole number >= 1",
+        ),
+        (
+            ['timer_tasks=[{sdk_app_id="1400000000", task_id=1.5}]'],
+            "each task_id a whole number >= 1",
+        ),
+        (
+            [
+                "timer_tasks=["
+                + ", ".join(f'{{sdk_app_id="1", task_id={n}}}' for n in range(1, 52))
+                + "]"
+            ],
+            "at most 50 tasks",
+        ),
+    ],
+)
+def test_a_timer_task_outside_the_rules_is_refused(
+    variables_only: Path, assignments: list[str], message: str
+) -> None:
+    arguments = [part for assignment in assignments for part in ("-var", assignment)]
+    result = _terraform(variables_only, "plan", *TIMER, *arguments)
+    assert result.returncode != 0
+    assert message in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    "tasks",
+    [
+        '[{sdk_app_id="1400000000", task_id=3, include_callees=false}]',
+        # One type for SdkAppIds: written as a number, it is the allowlist's string all the same.
+        "[{sdk_app_id=1400000000, task_id=3}]",
+    ],
+)
+def test_a_timer_task_of_an_allowed_application_is_accepted(
+    variables_only: Path, tasks: str
+) -> None:
+    result = _terraform(
+        variables_only,
+        "plan",
+        *TIMER,
+        "-var",
+        'allowed_sdk_app_ids=["1400000000"]',
+        "-var",
+        f"timer_tasks={tasks}",
+    )
+    assert result.returncode == 0, result.stderr

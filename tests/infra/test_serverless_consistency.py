@@ -155,3 +155,62 @@ def test_serverless_environment_is_a_valid_function_configuration(
     # Then it is accepted with the per-instance share of the upstream limit
     assert settings.rate_limit_qps == 2
     assert settings.time_budget_seconds == 9.5
+
+
+def _serverless_text() -> str:
+    return (REPO / "serverless.yml").read_text(encoding="utf-8")
+
+
+def _command_lines(text: str, starts: str) -> str:
+    """A shell command quoted in serverless.yml's comments, its continuation lines joined."""
+    lines = [line.lstrip("# ").rstrip() for line in text.splitlines() if line.startswith("#")]
+    begin = next(i for i, line in enumerate(lines) if line.startswith(starts))
+    command = []
+    for line in lines[begin:]:
+        command.append(line.rstrip("\\").strip())
+        if not line.endswith("\\"):
+            break
+    return " ".join(command)
+
+
+def test_serverless_says_how_infra_creates_just_the_role_and_the_log_topic(
+    infra: Config,
+) -> None:
+    # Given the command serverless.yml gives for what it expects to exist
+    command = _command_lines(_serverless_text(), "terraform -chdir=infra apply")
+    targets = re.findall(r"-target=(\S+)", command)
+    # Then it targets exactly the role's policy attachment and the log topic, which infra/ has
+    assert sorted(targets) == [
+        "tencentcloud_cam_role_policy_attachment.ccc_read",
+        "tencentcloud_cls_topic.function",
+    ]
+    for target in targets:
+        assert infra.block(target).address == target
+
+
+def test_the_reserved_concurrency_command_caps_what_infra_caps(
+    inputs: dict[str, Any], defaults: dict[str, Any]
+) -> None:
+    command = _command_lines(_serverless_text(), "tccli scf PutReservedConcurrencyConfig")
+    options = dict(re.findall(r"--(\w+) (\S+)", command))
+    assert options == {
+        "region": inputs["region"],
+        "Namespace": inputs["namespace"],
+        "FunctionName": inputs["name"],
+        "ReservedConcurrencyMem": str(defaults["max_instances"] * defaults["memory_size"]),
+    }
+
+
+def test_an_empty_allowlist_is_said_to_allow_every_application() -> None:
+    lines = _serverless_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("ALLOWED_SDK_APP_IDS:"))
+    if yaml.safe_load(lines[at].strip())["ALLOWED_SDK_APP_IDS"] == "":
+        comment = " ".join(line.strip() for line in lines[at - 2 : at])
+        assert comment.startswith("#")
+        assert "allows EVERY CCC application" in comment
+
+
+def test_the_timer_asks_for_callees_as_infra_does_by_default(inputs: dict[str, Any]) -> None:
+    [timer] = [event["timer"]["parameters"] for event in inputs["events"] if "timer" in event]
+    tasks = yaml.safe_load(timer["argument"])
+    assert [task.get("include_callees") for task in tasks] == [False] * len(tasks)

@@ -44,6 +44,9 @@ import common
 from autocallout.local_invoke import patched_environ
 
 RESULTS = common.BENCH / "results.json"
+# A quick run is a sanity check: its figures go here (git-ignored), never over the record.
+QUICK_RESULTS = common.BENCH / ".work" / "results-quick.json"
+RECORDED = (RESULTS, common.REPO / "docs" / "benchmarks.md")
 PACKAGE_ZIP = common.REPO / "dist" / "describe_auto_callout_task.zip"
 MiB = 1024 * 1024
 # The function's runtime dependencies (top-level names as installed), copied for the
@@ -586,6 +589,8 @@ def cold_table(cold: dict[str, Any], title: str) -> list[str]:
 
 def render(results: dict[str, Any]) -> str:
     lines: list[str] = []
+    if results.get("plan", {}).get("quick"):
+        lines += ["**Quick run (few repeats): a sanity check, not for docs/benchmarks.md.**", ""]
     if "cold" in results:
         lines += cold_table(results["cold"], "Cold start (fresh process, spawn to exit)")
         startup = results.get("python_startup")
@@ -660,13 +665,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="a sanity run (~30 s), few repeats")
     parser.add_argument(
-        "--out", type=Path, default=RESULTS, help="results JSON (bench/results.json)"
+        "--out",
+        type=Path,
+        help="results JSON (bench/results.json; with --quick bench/.work/results-quick.json)",
     )
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick)
+    out: Path = args.out or (QUICK_RESULTS if plan.quick else RESULTS)
+    if plan.quick and out.resolve() in {path.resolve() for path in RECORDED}:
+        parser.exit(2, f"{parser.prog}: error: --quick never writes over the record ({out})\n")
 
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
+
+    log(f"{'quick run, not for the record' if plan.quick else 'full run'}: results to {out}")
 
     began = time.perf_counter()
     results: dict[str, Any] = {
@@ -705,9 +717,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["targets"] = targets(results)
     results["machine"]["load_average_after"] = os.getloadavg()
     results["duration_seconds"] = round(time.perf_counter() - began, 1)
-    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(render(results))
-    log(f"\n{args.out} written in {results['duration_seconds']} s")
+    log(f"\n{out} written in {results['duration_seconds']} s")
     return 0
 
 

@@ -14,6 +14,7 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
@@ -181,8 +182,12 @@ def _not_a_number(constant: str) -> Any:
 
 def _parse_json(data: bytes | str, what: str) -> Any:
     try:
+        # Decimal keeps a number with a fraction or an exponent exact (request._whole_number)
         return json.loads(
-            data, object_pairs_hook=_object_without_repeats, parse_constant=_not_a_number
+            data,
+            object_pairs_hook=_object_without_repeats,
+            parse_constant=_not_a_number,
+            parse_float=Decimal,
         )
     except _RepeatedName as repeated:
         raise InvalidRequest(

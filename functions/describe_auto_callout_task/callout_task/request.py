@@ -80,6 +80,26 @@ def _from_text(field: str, value: Any) -> Any:
     return value
 
 
+_NUMBER_FIELDS = frozenset({"sdk_app_id", "task_id", "callee_offset", "callee_limit"})
+_EXACT_FLOAT_LIMIT = 2**53  # every whole float below it stands for exactly one integer
+
+
+def _whole_number(field: str, value: Any) -> Any:
+    """A JSON number with no fraction, as the int it is: JSON Schema's ``integer`` is any number
+    whose fractional part is zero (``3.0`` too), and the document may not promise more than the
+    function takes. JSON text arrives as Decimal (exact, see events._parse_json); a float (a
+    direct invocation, parsed by the platform) only while it is exact. Anything else is left for
+    the validator to refuse."""
+    if field not in _NUMBER_FIELDS or isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end
+        return int(value) if value.adjusted() <= 25 else 10**26
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
+        return int(value)
+    return value
+
+
 def gather(sources: Iterable[Source]) -> TaskRequest:
     """One validated request from every source; raises InvalidRequest naming each bad field."""
     merged: dict[str, Any] = {}
@@ -93,7 +113,7 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
                 continue
             values = raw if source.textual and isinstance(raw, list) else [raw]
             for given in values:
-                value = _from_text(field, given) if source.textual else given
+                value = _from_text(field, given) if source.textual else _whole_number(field, given)
                 if field not in merged:
                     merged[field], spelled[field] = value, name
                     given_as[field] = (given, source.textual)

@@ -211,11 +211,13 @@ def _invoke(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from callout_task.handler import main_handler
 
+    from autocallout.front_door_auth import door_for, key_lines
     from autocallout.local_server import LocalFunctionServer
 
+    door = door_for(args.auth)
     try:
         server = LocalFunctionServer(
-            (args.host, args.port), args.shape, main_handler, args.time_limit_ms
+            (args.host, args.port), args.shape, main_handler, args.time_limit_ms, door=door
         )
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
@@ -226,6 +228,7 @@ def _serve(args: argparse.Namespace) -> int:
                 f"try: curl '{server.url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)",
                 flush=True,
             )
+            print("\n".join(key_lines(door)), flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 server.serve_forever()
     finally:
@@ -398,6 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("function-url", "apigw"),
         default="function-url",
         help="which front door's events to make (default function-url)",
+    )
+    serve.add_argument(
+        "--auth",
+        choices=("none", "cam", "api-key"),
+        default="none",
+        help="the front door's authentication: cam (Function URL, TC3-HMAC-SHA256), "
+        "api-key (legacy API Gateway), none (default); the local key pair is printed at start",
     )
     _add_target_options(serve)
     serve.set_defaults(run=_serve)

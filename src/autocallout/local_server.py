@@ -7,6 +7,7 @@ through ``main_handler``, and its four-field answer becomes the HTTP response.
 from __future__ import annotations
 
 import base64
+import json
 import sys
 import time
 import uuid
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
+
+from autocallout import front_door_auth
 
 SHAPES = ("function-url", "apigw")
 MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
@@ -99,12 +102,37 @@ class _Handler(BaseHTTPRequestHandler):
             body,
             self.client_address[0],
         )
-        context = {"request_id": str(uuid.uuid4()), "time_limit_in_ms": self.server.time_limit_ms}
-        answer = self.server.handler(event, context)
+        request_id = str(uuid.uuid4())
+        context = {"request_id": request_id, "time_limit_in_ms": self.server.time_limit_ms}
+        answer = self._front_door(body, request_id) or self.server.handler(event, context)
         status = int(answer.get("statusCode", 200))
-        payload = answer.get("body", "")
+        payload = self._served_document(status, answer.get("body", ""))
         data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
         self._write(status, dict(answer.get("headers") or {}), data, started)
+
+    def _front_door(self, body: bytes, request_id: str) -> dict[str, Any] | None:
+        """The door's refusal, or None to let the request through (preflights always pass: the
+        Function URL answers them itself, see docs/integrations.md)."""
+        door = self.server.door
+        if door is None or self.command == "OPTIONS":
+            return None
+        url = urlsplit(self.path)
+        request = front_door_auth.Request(
+            self.command, url.path or "/", url.query, dict(self.headers), body
+        )
+        refusal = door.refusal(request)
+        return (
+            None if refusal is None else front_door_auth.refusal_answer(door, refusal, request_id)
+        )
+
+    def _served_document(self, status: int, payload: str) -> str:
+        """GET /openapi.json states the security this server enforces (openapi.for_front_door)."""
+        if self.command != "GET" or urlsplit(self.path).path != "/openapi.json" or status != 200:
+            return payload
+        from autocallout.openapi import compact, for_front_door
+
+        mode = "none" if self.server.door is None else self.server.door.mode
+        return compact(for_front_door(json.loads(payload), mode))
 
     def _write(self, status: int, headers: dict[str, str], data: bytes, started: float) -> None:
         self.send_response(status)
@@ -139,12 +167,14 @@ class LocalFunctionServer(ThreadingHTTPServer):
         handler: Callable[[Any, Any], Any],
         time_limit_ms: int = 3000,
         log: Callable[[str], None] | None = None,
+        door: front_door_auth.Door | None = None,
     ) -> None:
         if shape not in SHAPES:
             raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
         self.shape = shape
         self.handler = handler
         self.time_limit_ms = time_limit_ms
+        self.door = door
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         super().__init__(address, _Handler)
 

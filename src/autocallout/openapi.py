@@ -3,6 +3,7 @@
 ``python -m autocallout.openapi`` writes
 
     docs/openapi.json                                  the OpenAPI 3.1 document, for people
+    docs/openapi-3.0.json                              the same as OpenAPI 3.0.3, for importers
     functions/.../callout_task/openapi.json            the same, compact: ``GET /openapi.json``
     docs/task.schema.json                              JSON Schema of the answers (direct, timer)
 
@@ -17,6 +18,7 @@ with its status).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import pprint
 import sys
@@ -31,10 +33,11 @@ from callout_task.request import SPELLINGS
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from autocallout import contract
+from autocallout import contract, front_door_auth
 
 REPO = Path(__file__).resolve().parents[2]
 OPENAPI_DOCUMENT = REPO / "docs" / "openapi.json"
+OPENAPI_30_DOCUMENT = REPO / "docs" / "openapi-3.0.json"
 TASK_SCHEMA = REPO / "docs" / "task.schema.json"
 REQUEST_SCHEMA = (
     REPO / "functions" / "describe_auto_callout_task" / "callout_task" / "request_schema.py"
@@ -59,10 +62,16 @@ What is the state of auto-callout task `TaskId` of Contact Center application `S
 The function reads it from CCC (`DescribeAutoCalloutTask`) with its execution role and answers
 the normalised task, or an RFC 9457 problem (`{PROBLEM_TYPE}`).
 
-Parameters come in Tencent's spelling (`SdkAppId`, `TaskId`, ...) or in snake_case
-(`sdk_app_id`, `task_id`, ...): `SdkAppId`/`sdk_app_id` and `TaskId`/`task_id` are required,
-one spelling of each (both only with equal values). Whole numbers from 1 to 2^63-1. Unknown
-parameters are ignored. A body is a JSON object of at most {MAX_BODY_BYTES} bytes.
+Parameters are spelled as Tencent spells them (`SdkAppId`, `TaskId`, `IncludeCallees`,
+`CalleeOffset`, `CalleeLimit`); `SdkAppId` and `TaskId` are required. Numbers are whole numbers
+from 1 to 2^63-1: in a query string, decimal digits; in a JSON body, any JSON number without a
+fraction (`3` and `3.0` alike, as JSON Schema's `integer` says). Unknown parameters are ignored.
+A body is a JSON object of at most {MAX_BODY_BYTES} bytes.
+
+The function also reads each parameter in snake_case (`sdk_app_id`, `task_id`, ...), for callers
+written before this document; that spelling is outside this document, which describes one
+parameter per concept. A request giving both spellings of one parameter must give them equal
+values.
 
 Methods other than GET, POST and OPTIONS are answered 405 (`Allow: GET, POST, OPTIONS`).
 Every answer carries `X-Request-Id` and `Cache-Control: no-store`.
@@ -115,52 +124,47 @@ def _field_schemas() -> dict[str, dict[str, Any]]:
     return {name: dict(schema) for name, schema in properties.items()}
 
 
-def _spelling_description(field: str, names: list[str], description: str) -> str:
-    others = " or ".join(f"`{name}`" for name in names)
-    if field in _REQUIRED_FIELDS:
-        return f"{description}. Required: send it as {others} (both only with equal values)."
-    return f"{description}. Spelled {others}."
+def published_names() -> dict[str, str]:
+    """Each parameter's one published name: Tencent's spelling (``sdk_app_id`` -> ``SdkAppId``)."""
+    return {field: names[0] for field, names in spellings_by_field().items()}
+
+
+def _published_schemas() -> dict[str, dict[str, Any]]:
+    """Each published name's schema, its description saying which snake_case name it also has."""
+    fields = _field_schemas()
+    schemas: dict[str, dict[str, Any]] = {}
+    for field, name in published_names().items():
+        schema = dict(fields[field])
+        schema["description"] = f"{schema['description']}. Also read as `{field}`."
+        schemas[name] = schema
+    return schemas
 
 
 def request_parameters() -> dict[str, Any]:
-    """One query parameter per accepted spelling; none ``required``, as either spelling will do."""
-    fields = _field_schemas()
+    """One query parameter per concept, in Tencent's spelling."""
+    required = {published_names()[field] for field in _REQUIRED_FIELDS}
     parameters: dict[str, Any] = {}
-    for field, names in spellings_by_field().items():
-        schema = fields[field]
-        description = str(schema.pop("description"))
-        for name in names:
-            parameters[name] = {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": _spelling_description(field, names, description),
-                "schema": schema,
-            }
+    for name, schema in _published_schemas().items():
+        description = schema.pop("description")
+        parameters[name] = {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "description": description,
+            "schema": schema,
+        }
     return parameters
 
 
 def request_body_schema() -> dict[str, Any]:
-    """The JSON body: any spelling of each parameter; one spelling of each required pair."""
-    fields = _field_schemas()
-    properties: dict[str, Any] = {}
-    for field, names in spellings_by_field().items():
-        schema = dict(fields[field])
-        description = str(schema.pop("description"))
-        for name in names:
-            properties[name] = {
-                **schema,
-                "description": _spelling_description(field, names, description),
-            }
-    pairs = spellings_by_field()
+    """The JSON body: one member per concept, in Tencent's spelling."""
+    names = published_names()
     return {
         "type": "object",
         "description": "The task to describe. Unknown members are ignored.",
-        "properties": properties,
-        "allOf": [
-            {"anyOf": [{"required": [name]} for name in pairs[field]]} for field in _REQUIRED_FIELDS
-        ],
-        "examples": [{"SdkAppId": 1400000000, "TaskId": 3, "callee_limit": 2}],
+        "properties": _published_schemas(),
+        "required": [names[field] for field in _REQUIRED_FIELDS],
+        "examples": [{"SdkAppId": 1400000000, "TaskId": 3, "CalleeLimit": 2}],
     }
 
 
@@ -189,33 +193,39 @@ _CORS_HEADER = {
 }
 
 
-def _problem_response(status: int, kinds: list[tuple[str, str]]) -> dict[str, Any]:
-    slugs = [slug for slug, _ in kinds]
+def _problem_schema(status: int, kinds: list[tuple[str, str]]) -> dict[str, Any]:
+    """The problem of one status: the shared Problem, its status pinned and its kinds listed."""
+    return {
+        "allOf": [
+            {"$ref": COMPONENT_REF.format(model="Problem")},
+            {
+                # bounds, not const: generators type `status` as the base's int and cannot
+                # merge that with a Literal (openapi-python-client drops the response)
+                "properties": {
+                    "status": {"minimum": status, "maximum": status},
+                    "type": {"enum": [problems.PROBLEM_TYPE_PREFIX + slug for slug, _ in kinds]},
+                    "title": {"enum": sorted({title for _, title in kinds})},
+                }
+            },
+        ]
+    }
+
+
+def _problem_response(
+    status: int, kinds: list[tuple[str, str]], extra_headers: Sequence[str] = ()
+) -> dict[str, Any]:
     headers = dict(_COMMON_HEADERS)
     if status == problems.RateLimited.status:
         headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
     if status == problems.MethodNotAllowed.status:
         headers["Allow"] = {"$ref": "#/components/headers/Allow"}
+    for name in extra_headers:
+        headers[name] = {"$ref": f"#/components/headers/{name}"}
     return {
         "description": "; ".join(f"{title} (`{slug}`)" for slug, title in kinds),
         "headers": headers,
         "content": {
-            PROBLEM_TYPE: {
-                "schema": {
-                    "allOf": [
-                        {"$ref": COMPONENT_REF.format(model="Problem")},
-                        {
-                            "properties": {
-                                "status": {"const": status},
-                                "type": {
-                                    "enum": [problems.PROBLEM_TYPE_PREFIX + slug for slug in slugs]
-                                },
-                                "title": {"enum": sorted({title for _, title in kinds})},
-                            }
-                        },
-                    ]
-                }
-            }
+            PROBLEM_TYPE: {"schema": {"$ref": COMPONENT_REF.format(model=_response_name(status))}}
         },
     }
 
@@ -361,6 +371,8 @@ def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document, in a stable order."""
     schemas = model_schemas(COMPONENT_REF)
     schemas["TaskRequestBody"] = request_body_schema()
+    for status, kinds in problem_kinds().items():
+        schemas[_response_name(status)] = _problem_schema(status, kinds)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -408,6 +420,113 @@ def build_document() -> dict[str, Any]:
             "securitySchemes": _security_schemes(),
         },
     }
+
+
+# --- the document a local front door serves (autocallout serve --auth) -----------------------
+
+_DOOR_SCHEMES = {"cam": "functionUrlCam", "api-key": "apiGatewayKey"}
+
+
+def for_front_door(document: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The document as ``autocallout serve --auth MODE`` serves it: only the security that door
+    enforces, and its 401 problem on every operation it guards (all but the preflight)."""
+    served = copy.deepcopy(document)
+    if mode == "none":
+        served["security"] = []
+        return served
+    served["security"] = [{_DOOR_SCHEMES[mode]: []}]
+    components = served["components"]
+    kinds = [(front_door_auth.PROBLEM_SLUG, front_door_auth.PROBLEM_TITLE)]
+    status = front_door_auth.STATUS
+    components["schemas"][_response_name(status)] = _problem_schema(status, kinds)
+    components["headers"]["WWW-Authenticate"] = {
+        "description": "The authentication scheme the front door expects.",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+    }
+    response = _problem_response(status, kinds, extra_headers=("WWW-Authenticate",))
+    response["description"] = "The local front door refused the credentials (serve --auth)."
+    components["responses"][_response_name(status)] = response
+    for operations in served["paths"].values():
+        for operation in operations.values():
+            if operation.get("security") != []:
+                ref = f"#/components/responses/{_response_name(status)}"
+                operation["responses"][str(status)] = {"$ref": ref}
+                operation["responses"] = dict(sorted(operation["responses"].items()))
+    return served
+
+
+# --- the OpenAPI 3.0 rendition, for importers that do not read 3.1 ---------------------------
+
+
+def _schema_30(schema: Any) -> Any:
+    """One JSON Schema 2020-12 schema as an OpenAPI 3.0 Schema Object."""
+    if isinstance(schema, list):
+        return [_schema_30(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties"):
+            out[key] = {name: _schema_30(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+            out[key] = _schema_30(value)
+        elif key == "const":
+            out["enum"] = [value]
+        elif key == "examples":
+            out["example"] = value[0]  # 3.0 has one example per schema
+        else:
+            out[key] = value
+    return _nullable_30(out)
+
+
+def _nullable_30(schema: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, {"type": "null"}]`` as 3.0 says it: X with ``nullable: true``."""
+    out = dict(schema)
+    for combiner in ("anyOf", "oneOf"):
+        options = out.get(combiner)
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [option for option in options if option != {"type": "null"}]
+            del out[combiner]
+            out["nullable"] = True
+            if len(rest) == 1 and "$ref" not in rest[0]:
+                out = {**rest[0], **out}
+            else:
+                out["allOf" if len(rest) == 1 else combiner] = rest
+    if "$ref" in out and len(out) > 1:  # 3.0 ignores a $ref's siblings: wrap the reference
+        out = {"allOf": [{"$ref": out.pop("$ref")}], **out}
+    return out
+
+
+def _objects_30(node: Any) -> Any:
+    """Every Schema Object in an OpenAPI document (under a `schema` key or in
+    components.schemas) converted; the rest kept."""
+    if isinstance(node, list):
+        return [_objects_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _schema_30(value) if key == "schema" else _objects_30(value)
+        for key, value in node.items()
+    }
+
+
+def openapi_30(document: dict[str, Any]) -> dict[str, Any]:
+    """The same API as an OpenAPI 3.0.3 document."""
+    converted: dict[str, Any] = _objects_30(
+        {k: v for k, v in document.items() if k != "jsonSchemaDialect"}
+    )
+    converted["openapi"] = "3.0.3"
+    converted["components"]["schemas"] = {
+        name: _schema_30(schema) for name, schema in document["components"]["schemas"].items()
+    }
+    license_ = converted["info"]["license"]
+    identifier = license_.pop("identifier")  # 3.1 only; 3.0 names a licence by URL
+    license_["url"] = f"https://spdx.org/licenses/{identifier}.html"
+    converted["info"]["description"] += (
+        "\n\nThis is the OpenAPI 3.0.3 rendition of `openapi.json` (3.1), generated from it."
+    )
+    return converted
 
 
 # --- the JSON Schema of the answers ----------------------------------------------------------
@@ -459,6 +578,7 @@ def expected_files() -> dict[Path, str]:
     document = build_document()
     outputs: list[tuple[Path, Callable[[Any], str], Any]] = [
         (OPENAPI_DOCUMENT, pretty, document),
+        (OPENAPI_30_DOCUMENT, pretty, openapi_30(document)),
         (SHIPPED_DOCUMENT, compact, document),
         (TASK_SCHEMA, pretty, build_task_schema()),
         (REQUEST_SCHEMA, python_module, contract.request_core_schema()),

@@ -9,6 +9,7 @@ from tests.conftest import REPO
 from tests.function.conftest import ccc, cold_instance, invoke  # noqa: F401 - fixtures
 
 OPENAPI_DOCUMENT = REPO / "docs" / "openapi.json"
+OPENAPI_30_DOCUMENT = REPO / "docs" / "openapi-3.0.json"
 TASK_SCHEMA = REPO / "docs" / "task.schema.json"
 
 

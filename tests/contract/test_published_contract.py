@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from autocallout import contract, openapi
-from tests.contract.conftest import OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
+from tests.contract.conftest import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
 from tests.function.conftest import Invoke, http_body
 
 PROBLEM_STATUSES = {400, 403, 404, 405, 413, 429, 500, 502, 503, 504}
@@ -59,13 +59,23 @@ def test_the_function_serves_the_shipped_document_at_openapi_json(invoke: Invoke
     assert http_body(answer) == openapi.build_document()
 
 
+def _problem_schema(document: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    ref = response["content"]["application/problem+json"]["schema"]["$ref"]
+    schema: dict[str, Any] = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def _pinned_status(schema: dict[str, Any]) -> int:
+    status = schema["allOf"][1]["properties"]["status"]
+    assert status["minimum"] == status["maximum"]
+    return int(status["minimum"])
+
+
 def test_every_problem_status_has_a_documented_response() -> None:
-    responses = load_json(OPENAPI_DOCUMENT)["components"]["responses"]
+    document = load_json(OPENAPI_DOCUMENT)
+    responses = document["components"]["responses"]
     statuses = {
-        response["content"]["application/problem+json"]["schema"]["allOf"][1]["properties"][
-            "status"
-        ]["const"]
-        for response in responses.values()
+        _pinned_status(_problem_schema(document, response)) for response in responses.values()
     }
     assert statuses == PROBLEM_STATUSES
     assert statuses == {cls.status for cls in openapi._subclasses(problems.Problem)}
@@ -73,10 +83,19 @@ def test_every_problem_status_has_a_documented_response() -> None:
     assert "Allow" in responses["Problem405"]["headers"]
 
 
+def test_no_problem_schema_pins_a_member_with_const() -> None:
+    # openapi-python-client cannot merge the base's `status: integer` with `const: 400` and
+    # drops every such response from the client it generates
+    document = load_json(OPENAPI_DOCUMENT)
+    for response in document["components"]["responses"].values():
+        assert "const" not in json.dumps(_problem_schema(document, response))
+
+
 def test_every_problem_type_the_code_can_raise_is_listed_under_its_status() -> None:
-    responses = load_json(OPENAPI_DOCUMENT)["components"]["responses"]
+    document = load_json(OPENAPI_DOCUMENT)
+    responses = document["components"]["responses"]
     for cls in openapi._subclasses(problems.Problem):
-        schema = responses[f"Problem{cls.status}"]["content"]["application/problem+json"]["schema"]
+        schema = _problem_schema(document, responses[f"Problem{cls.status}"])
         listed = schema["allOf"][1]["properties"]
         assert problems.PROBLEM_TYPE_PREFIX + cls.slug in listed["type"]["enum"], cls
         assert cls.title in listed["title"]["enum"], cls
@@ -89,24 +108,66 @@ def test_every_lookup_answer_status_is_documented(method: str) -> None:
     assert {int(status) for status in operation["responses"]} == (PROBLEM_STATUSES - {405}) | {200}
 
 
-def test_both_spellings_of_every_parameter_are_documented_in_query_and_body() -> None:
+def test_one_parameter_per_concept_is_published_in_tencents_spelling() -> None:
     document = load_json(OPENAPI_DOCUMENT)
+    parameters = document["components"]["parameters"]
     query = {
-        document["components"]["parameters"][ref["$ref"].rsplit("/", 1)[1]]["name"]
+        parameters[ref["$ref"].rsplit("/", 1)[1]]["name"]
         for ref in document["paths"]["/"]["get"]["parameters"]
     }
     body = set(document["components"]["schemas"]["TaskRequestBody"]["properties"])
-    assert query == set(SPELLINGS)
-    assert body == set(SPELLINGS)
+    tencent = {name for name in SPELLINGS if name[0].isupper()}
+    assert query == body == tencent
+    assert len(tencent) == len(set(SPELLINGS.values()))  # one name per concept
+    required = {p["name"] for p in parameters.values() if p["required"]}
+    assert required == {"SdkAppId", "TaskId"}
 
 
-def test_the_body_schema_requires_one_spelling_of_each_required_parameter() -> None:
+def test_the_body_schema_requires_both_ids_in_the_published_spelling() -> None:
     body = load_json(OPENAPI_DOCUMENT)["components"]["schemas"]["TaskRequestBody"]
     validator = Draft202012Validator(body)
-    assert validator.is_valid({"SdkAppId": 1400000000, "task_id": 3})
-    assert validator.is_valid({"sdk_app_id": 1400000000, "TaskId": 3, "other": "ignored"})
+    assert validator.is_valid({"SdkAppId": 1400000000, "TaskId": 3, "other": "ignored"})
+    assert validator.is_valid({"SdkAppId": 1400000000, "TaskId": 3.0})  # JSON Schema's integer
     assert not validator.is_valid({"SdkAppId": 1400000000})
-    assert not validator.is_valid({"TaskId": 3, "task_id": 3})
+    assert not validator.is_valid({"SdkAppId": 1400000000, "TaskId": 3.5})
+
+
+def test_the_3_0_rendition_is_a_valid_openapi_3_0_document_of_the_same_api() -> None:
+    document = load_json(OPENAPI_30_DOCUMENT)
+    validate(document)  # openapi-spec-validator picks the 3.0 schema from `openapi`
+    assert document["openapi"] == "3.0.3"
+    original = load_json(OPENAPI_DOCUMENT)
+    assert document["paths"].keys() == original["paths"].keys()
+    assert document["components"]["schemas"].keys() == original["components"]["schemas"].keys()
+    text = json.dumps(document)
+    for construct in ('"const"', '"examples"', '{"type": "null"}', "jsonSchemaDialect"):
+        assert construct not in text, construct
+
+
+def test_the_3_0_rendition_marks_nullable_members_nullable() -> None:
+    task = load_json(OPENAPI_30_DOCUMENT)["components"]["schemas"]["Task"]["properties"]
+    assert task["not_after"]["nullable"] is True
+    assert task["not_after"]["type"] == "string"
+    assert task["callee_summary"] == {"$ref": "#/components/schemas/CalleeSummary"}
+
+
+@pytest.mark.parametrize("mode", ["cam", "api-key"])
+def test_a_local_door_serves_only_its_own_security_and_its_401(mode: str) -> None:
+    served = openapi.for_front_door(openapi.build_document(), mode)
+    validate(served)
+    (scheme,) = served["security"]
+    assert set(scheme) == {openapi._DOOR_SCHEMES[mode]}
+    paths = served["paths"]
+    for operation in (paths["/"]["get"], paths["/"]["post"], paths["/openapi.json"]["get"]):
+        assert "401" in operation["responses"]
+    assert "401" not in paths["/"]["options"]["responses"]  # the preflight is not signed
+
+
+def test_a_door_without_auth_serves_a_document_without_security() -> None:
+    served = openapi.for_front_door(openapi.build_document(), "none")
+    validate(served)
+    assert served["security"] == []
+    assert "401" not in served["paths"]["/"]["get"]["responses"]
 
 
 def test_the_task_schema_is_a_valid_json_schema_of_the_task() -> None:

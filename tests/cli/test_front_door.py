@@ -1,0 +1,170 @@
+"""``autocallout serve --auth``: the local front door lets through what is signed with its key,
+and refuses the rest with a 401 problem before the function runs (SPEC "Transport")."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from email.utils import formatdate
+
+import pytest
+import requests
+
+from autocallout.front_door_auth import (
+    LOCAL_API_KEY,
+    LOCAL_CAM_KEY,
+    ApiKeyDoor,
+    CamDoor,
+    KeyPair,
+    Request,
+)
+from tests.cli.conftest import AUTOCALLOUT, clean_environment, serving
+from tests.contract.signing import Tc3Auth
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+NOW = 1_795_000_000.0
+
+
+def _signed(door_key: KeyPair = LOCAL_CAM_KEY, at: float = NOW, body: bytes = b"{}") -> Request:
+    """A POST signed as a requests client would sign it, at the time ``at``."""
+    prepared = requests.Request("POST", "http://127.0.0.1:8080/?x=1", data=body).prepare()
+    Tc3Auth(door_key, clock=lambda: at)(prepared)
+    return Request("POST", "/", "x=1", dict(prepared.headers), body)
+
+
+def test_a_request_signed_with_the_local_cam_key_passes() -> None:
+    assert CamDoor(clock=lambda: NOW).refusal(_signed()) is None
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        (_signed()._replace(headers={}), "missing"),
+        (_signed(at=NOW - 301), "seconds"),
+        (_signed(KeyPair(LOCAL_CAM_KEY.key_id, "another secret")), "does not match"),
+        (_signed(KeyPair("AKIDsomeoneElse", LOCAL_CAM_KEY.secret)), "SecretId"),
+        (_signed()._replace(body=b'{"TaskId": 4}'), "does not match"),
+        (_signed()._replace(query="x=2"), "does not match"),
+        (_signed()._replace(method="GET"), "does not match"),
+    ],
+    ids=["unsigned", "stale", "wrong-secret", "unknown-id", "body", "query", "method"],
+)
+def test_the_cam_door_refuses_what_the_key_did_not_sign(request_: Request, reason: str) -> None:
+    refusal = CamDoor(clock=lambda: NOW).refusal(request_)
+    assert refusal is not None
+    assert reason in refusal
+
+
+def _gateway_headers(key: KeyPair = LOCAL_API_KEY, at: float = NOW) -> dict[str, str]:
+    date = formatdate(at, usegmt=True)
+    signed = hmac.new(
+        key.secret.encode(), f"x-date: {date}\nsource: tests".encode(), hashlib.sha1
+    ).digest()
+    return {
+        "X-Date": date,
+        "Source": "tests",
+        "Authorization": f'hmac id="{key.key_id}", algorithm="hmac-sha1", '
+        f'headers="x-date source", signature="{base64.b64encode(signed).decode()}"',
+    }
+
+
+def _gateway_request(headers: dict[str, str]) -> Request:
+    return Request("GET", "/", "SdkAppId=1400000000&TaskId=3", headers, b"")
+
+
+def test_a_request_with_the_local_api_key_passes() -> None:
+    assert ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(_gateway_headers())) is None
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({}, "Authorization"),
+        (_gateway_headers(at=NOW - 901), "minutes"),
+        (_gateway_headers(KeyPair(LOCAL_API_KEY.key_id, "another secret")), "does not match"),
+        (_gateway_headers(KeyPair("someone-else", LOCAL_API_KEY.secret)), "key id"),
+        ({**_gateway_headers(), "Source": "tampered"}, "does not match"),
+        ({**_gateway_headers(), "X-Date": "yesterday"}, "X-Date"),
+    ],
+    ids=["unsigned", "stale", "wrong-secret", "unknown-id", "tampered", "bad-date"],
+)
+def test_the_api_key_door_refuses_what_the_key_did_not_sign(
+    headers: dict[str, str], reason: str
+) -> None:
+    refusal = ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(headers))
+    assert refusal is not None
+    assert reason in refusal
+
+
+@pytest.fixture(scope="module")
+def cam_served() -> Iterator[str]:
+    with serving("--fake", "--auth", "cam") as (url, _):
+        yield url
+
+
+def test_serve_behind_the_cam_door_answers_a_signed_request(cam_served: str) -> None:
+    answer = requests.post(f"{cam_served}/", json=TASK, auth=Tc3Auth(), timeout=10)
+    assert answer.status_code == 200
+    assert answer.json()["task_id"] == 3
+
+
+def test_serve_behind_the_cam_door_refuses_an_unsigned_one_with_a_401_problem(
+    cam_served: str,
+) -> None:
+    answer = requests.post(f"{cam_served}/", json=TASK, timeout=10)
+    assert answer.status_code == 401
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert answer.headers["WWW-Authenticate"] == "TC3-HMAC-SHA256"
+    problem = answer.json()
+    assert problem["type"] == "urn:autocallout:problem:unauthenticated"
+    assert problem["request_id"] == answer.headers["X-Request-Id"]
+
+
+def test_serve_behind_the_cam_door_answers_preflights_unsigned(cam_served: str) -> None:
+    assert requests.options(f"{cam_served}/", timeout=10).status_code == 204
+
+
+def test_serve_behind_the_cam_door_serves_a_document_requiring_cam(cam_served: str) -> None:
+    document = requests.get(f"{cam_served}/openapi.json", auth=Tc3Auth(), timeout=10).json()
+    assert document["security"] == [{"functionUrlCam": []}]
+
+
+def test_serve_behind_the_api_key_door_checks_the_key() -> None:
+    with serving("--fake", "--auth", "api-key") as (url, _):
+        query = "?SdkAppId=1400000000&TaskId=3"
+        signed = requests.get(
+            f"{url}/{query}", headers=_gateway_headers(at=time.time()), timeout=10
+        )
+        unsigned = requests.get(f"{url}/{query}", timeout=10)
+    assert signed.status_code == 200
+    assert unsigned.status_code == 401
+
+
+def test_serve_prints_the_local_key_pair_of_its_door() -> None:
+    process = subprocess.Popen(
+        [AUTOCALLOUT, "serve", "--port", "0", "--fake", "--auth", "cam"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=clean_environment(),
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    printed = "".join(lines)
+    assert LOCAL_CAM_KEY.key_id in printed
+    assert LOCAL_CAM_KEY.secret in printed
+
+
+def test_serve_without_auth_serves_a_document_without_security() -> None:
+    with serving("--fake") as (url, _):
+        document = json.loads(requests.get(f"{url}/openapi.json", timeout=10).content)
+    assert document["security"] == []

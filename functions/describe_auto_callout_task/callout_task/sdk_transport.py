@@ -9,15 +9,17 @@ this module gives that send a deadline and reads the answer itself:
   body in chunks, at most ``max_bytes`` of it, all under a watch that fires at the deadline.
 
 Why this is bounded: a TCP connect to one address is bounded by the socket timeout, which is the
-time left; from the moment a connection has a socket (the TLS handshake, the request, the
-headers, the body) the watchdog shuts that socket down at the deadline, which ends any blocked
-operation at once; a body that never ends is cut at ``max_bytes``. What is not bounded: name
-resolution (Python cannot interrupt ``getaddrinfo``), and a host name that resolves to several
-addresses gets the connect timeout once per address tried.
+time left; from the moment the connect is done (the TLS handshake, the request, the headers,
+the body) the watchdog shuts the socket down at the deadline, at once if the deadline passed
+while connecting, and that ends any blocked operation; a body that never ends is cut at
+``max_bytes``. What is not bounded by the deadline alone: name resolution (Python cannot
+interrupt ``getaddrinfo``), and a host name that resolves to several addresses gets the connect
+timeout once per address tried.
 
 The SDK's private parts used here, and nowhere else: ``client._call`` and
-``client.request.conn`` (its ``timeout`` and its requests ``_session``).
-``tests/function/test_sdk_transport.py`` fails when an SDK release changes any of them.
+``client.request.conn`` (its ``timeout`` and its requests ``_session``); and urllib3's
+``_new_conn``, which ``connect`` calls for the TCP connect.
+``tests/function/test_sdk_transport.py`` fails when a release changes any of them.
 """
 
 from __future__ import annotations
@@ -139,13 +141,22 @@ def _watched_adapter_class() -> type[Any]:
     class Watched:
         """Mixin for urllib3's connections: each puts itself under the running attempt's watch."""
 
+        sock: Any
+
         def connect(self) -> None:
-            watchdog.adopt(self)  # type: ignore[arg-type]  # from here the watch ends its socket
+            watchdog.adopt(self)  # from here on the watch ends this connection's socket
             super().connect()  # type: ignore[misc]
-            watchdog.adopt(self)  # type: ignore[arg-type]  # it may have fired while connecting
+
+        def _new_conn(self) -> Any:
+            # The TCP connect is done; the TLS handshake (in connect) is still to come. If the
+            # watch fired meanwhile, the socket is shut now and the handshake fails at once.
+            sock = super()._new_conn()  # type: ignore[misc]
+            self.sock = sock
+            watchdog.adopt(self)
+            return sock
 
         def request(self, *args: Any, **kwargs: Any) -> None:
-            watchdog.adopt(self)  # type: ignore[arg-type]  # a kept-alive connection is reused
+            watchdog.adopt(self)  # a kept-alive connection is reused without connect()
             super().request(*args, **kwargs)  # type: ignore[misc]
 
     class WatchedHTTPConnection(Watched, HTTPConnection):

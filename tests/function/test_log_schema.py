@@ -117,3 +117,13 @@ def test_identifiers_stay_readable_where_phone_numbers_are_masked(
 )
 def test_masking_cuts_secrets_and_keeps_identifiers(text: str, masked: str) -> None:
     assert mask(text) == masked
+
+
+def test_a_refused_request_s_line_says_which_field_and_why(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="-3"))
+    [line] = log_lines(capsys.readouterr().out)
+
+    assert line["status"] == 400
+    assert line["detail"].endswith("(TaskId: must be a whole number written without a sign)")

@@ -62,6 +62,9 @@ class Outcome:
         self.body = problem.body(request_id)
         self.retry_after = problem.retry_after
         self.detail = problem.detail
+        if problem.errors:  # which fields, and why: what an operator asks about a 400 first
+            fields = "; ".join(f"{error['field']}: {error['message']}" for error in problem.errors)
+            self.detail = f"{problem.detail} ({fields})"
         if problem.upstream_message and problem.upstream_message != problem.detail:
             self.detail = f"{problem.detail} (upstream: {problem.upstream_message})"
         return self

@@ -156,6 +156,10 @@ def _function_target(args: argparse.Namespace, in_process: bool) -> Iterator[str
         )
     except ValueError as error:
         raise CommandError(str(error)) from None
+    if args.tasks and (target.live or target.endpoint is not None):
+        raise CommandError(
+            "--tasks seeds the fake this command starts: none with --live or an endpoint"
+        )
     note = local_target.unused_credentials_note(target, os.environ)
     with patched_environ(configuration):
         if target.live:

@@ -27,7 +27,7 @@ CREDENTIAL_VARIABLES = (
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """The caller's environment without cloud credentials: the CLI falls back to the fake."""
+    """The caller's environment without cloud credentials or an endpoint (none leaks in)."""
     env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
     env.update(extra)
     return env

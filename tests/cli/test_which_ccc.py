@@ -192,3 +192,12 @@ def test_an_endpoint_that_is_not_a_url_is_refused(
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "where", [["--ccc-endpoint", "http://127.0.0.1:9"], ["--live"]], ids=["endpoint", "live"]
+)
+def test_tasks_for_a_fake_that_is_not_started_are_refused(where: list[str]) -> None:
+    result = run("invoke", "events/direct-invoke.json", "--tasks", "README.md", *where, **EXPORTED)
+    assert result.returncode == 2
+    assert "--tasks seeds the fake this command starts" in result.stderr

@@ -319,7 +319,7 @@ def _add_target_options(command: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--fake",
         action="store_true",
-        help="use the fake CCC in this process (the default), whatever --env-file says",
+        help="use the fake CCC (the default), whatever --env-file says",
     )
     where.add_argument(
         "--live",

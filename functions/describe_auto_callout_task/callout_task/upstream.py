@@ -32,8 +32,8 @@ MIN_ATTEMPT_SECONDS = rate_limit.MIN_ATTEMPT_SECONDS  # no attempt starts with l
 BACKOFF_BASE_SECONDS = 0.1
 BACKOFF_CAP_SECONDS = 1.0
 RETRY_AFTER_THROTTLED = 1
-# The largest answer read: some 350 000 callees. Past it the body is not read further (an
-# upstream that never stops sending would otherwise fill the instance's memory first).
+# The largest answer read: some 450 000 callees (about 72 bytes each). Past it the body is not
+# read further: an upstream that never stops sending would otherwise fill the memory first.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 _RETRYABLE_PREFIXES = (
     "RequestLimitExceeded",

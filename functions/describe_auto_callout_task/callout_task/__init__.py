@@ -10,6 +10,9 @@
   internals)
 - watchdog: ends an attempt's connections at its deadline
 - rate_limit: the limiter interface, the per-instance token bucket, waiting vs 429
+- shared_rate_limit: one budget for all instances on Redis (GCRA), falling back to the bucket
+- redis_wire: the little of the Redis protocol that needs (one script, bounded in time)
+- redis_password: the Redis password, read from its SSM secret
 - gc_pause: no cyclic garbage collection while an answer is parsed and normalised
 - normalise: CCC's response to the normalised task
 - problems: every failure as an RFC 9457 problem, with its status

@@ -11,9 +11,12 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from callout_task.redis_wire import RedisAddress, parse_redis_url
 
 # The user-settable variables, in the order a reader meets them in infra/ and serverless.yml.
 ENVIRONMENT_VARIABLES: tuple[str, ...] = (
@@ -23,6 +26,10 @@ ENVIRONMENT_VARIABLES: tuple[str, ...] = (
     "ALLOWED_SDK_APP_IDS",
     "RATE_LIMIT_QPS",
     "RATE_LIMIT_BURST",
+    "RATE_LIMIT_REDIS_URL",
+    "RATE_LIMIT_REDIS_PASSWORD_SECRET",
+    "RATE_LIMIT_REDIS_KEY",
+    "RATE_LIMIT_REDIS_TIMEOUT_SECONDS",
     "RETRY_MAX_ATTEMPTS",
     "TIME_BUDGET_SECONDS",
     "CORS_ALLOW_ORIGINS",
@@ -31,6 +38,9 @@ ENVIRONMENT_VARIABLES: tuple[str, ...] = (
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 UPSTREAM_QPS_LIMIT = 20.0  # DescribeAutoCalloutTask's documented default limit per account
+# The limit is CCC's, per account: deployments reading one account through one Redis share it.
+DEFAULT_REDIS_KEY = "autocallout:ccc-rate"
+_SECRET_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
 class ConfigurationError(ValueError):
@@ -44,6 +54,10 @@ class Settings(NamedTuple):
     allowed_sdk_app_ids: frozenset[int] = frozenset()
     rate_limit_qps: float = UPSTREAM_QPS_LIMIT
     rate_limit_burst: int = 20
+    rate_limit_redis: RedisAddress | None = None
+    rate_limit_redis_password_secret: tuple[str, str] | None = None  # (SSM secret, version)
+    rate_limit_redis_key: str = DEFAULT_REDIS_KEY
+    rate_limit_redis_timeout_seconds: float = 0.1
     retry_max_attempts: int = 3
     time_budget_seconds: float = 3.0
     cors_allow_origins: tuple[str, ...] = ()
@@ -111,6 +125,33 @@ def _endpoint(raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _redis(env: Mapping[str, str]) -> RedisAddress | None:
+    url = env.get("RATE_LIMIT_REDIS_URL", "").strip()
+    if not url:
+        return None
+    try:
+        return parse_redis_url(url)
+    except ValueError as error:
+        # The URL may hold a password: the message names what is wrong, never the value.
+        raise ConfigurationError(f"RATE_LIMIT_REDIS_URL {error}") from None
+
+
+def _secret(env: Mapping[str, str]) -> tuple[str, str] | None:
+    raw = env.get("RATE_LIMIT_REDIS_PASSWORD_SECRET", "").strip()
+    if not raw:
+        return None
+    name, _, version = raw.partition(":")
+    if not (_SECRET_PART.fullmatch(name) and _SECRET_PART.fullmatch(version)):
+        raise ConfigurationError(
+            f"RATE_LIMIT_REDIS_PASSWORD_SECRET must be <SSM secret name>:<version id>, got {raw!r}"
+        )
+    if not env.get("RATE_LIMIT_REDIS_URL", "").strip():
+        raise ConfigurationError(
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET is set but RATE_LIMIT_REDIS_URL is not"
+        )
+    return name, version
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check the configuration; raises ConfigurationError naming the bad variable."""
     env = os.environ if environ is None else environ
@@ -132,6 +173,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allowed_sdk_app_ids=frozenset(allowed),
         rate_limit_qps=qps,
         rate_limit_burst=_whole(env, "RATE_LIMIT_BURST", max(1, math.ceil(qps)), 1, 10_000),
+        rate_limit_redis=_redis(env),
+        rate_limit_redis_password_secret=_secret(env),
+        rate_limit_redis_key=env.get("RATE_LIMIT_REDIS_KEY", "").strip() or DEFAULT_REDIS_KEY,
+        rate_limit_redis_timeout_seconds=_number(
+            env, "RATE_LIMIT_REDIS_TIMEOUT_SECONDS", 0.1, 0.001, 1.0
+        ),
         retry_max_attempts=_whole(env, "RETRY_MAX_ATTEMPTS", 3, 1, 10),
         time_budget_seconds=_number(env, "TIME_BUDGET_SECONDS", 3.0, 0.1, 900.0),
         cors_allow_origins=_list(env, "CORS_ALLOW_ORIGINS"),

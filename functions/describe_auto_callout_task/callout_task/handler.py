@@ -22,8 +22,9 @@ from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credent
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.invocation import CallReport, Invocation
 from callout_task.normalise import normalise
-from callout_task.rate_limit import Limiter, TokenBucket
+from callout_task.rate_limit import Limiter
 from callout_task.request import Source, TaskRequest, gather
+from callout_task.shared_rate_limit import limiter_for
 
 _instance: tuple[Settings, Limiter] | None = None
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -39,7 +40,7 @@ def _configured() -> tuple[Settings, Limiter]:
     if _instance is None:
         settings = load_settings()
         logs.set_level(settings.log_level)
-        _instance = (settings, TokenBucket(settings.rate_limit_qps, settings.rate_limit_burst))
+        _instance = (settings, limiter_for(settings))
     return _instance
 
 

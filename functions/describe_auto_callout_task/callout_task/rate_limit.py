@@ -5,10 +5,8 @@ A limiter answers one question per attempt, ``take()``; ``acquire`` decides what
 answer is "not yet": a timer run waits for the token within its deadline (nobody could act on
 a Retry-After), an HTTP or direct caller is answered 429 with ``Retry-After`` at once.
 
-``TokenBucket`` is the per-instance limiter: an SCF instance serves one request at a time, so
-with reserved concurrency N and RATE_LIMIT_QPS = total / N the account never sends CCC more than
-the total (infra/ computes the split). Another store (one budget shared by all instances) only
-has to implement ``Limiter``.
+``TokenBucket`` is the per-instance limiter; ``shared_rate_limit.SharedRateLimit`` keeps one
+budget for every instance in Redis and falls back to a ``TokenBucket`` when Redis fails.
 """
 
 from __future__ import annotations
@@ -26,9 +24,10 @@ MIN_ATTEMPT_SECONDS = 0.1
 
 
 class Limiter(Protocol):
-    def take(self) -> float:
+    def take(self, time_left: float | None = None) -> float:
         """Take one token: 0.0 when taken; otherwise the seconds until one will be there
-        (nothing taken)."""
+        (nothing taken). ``time_left`` is the invocation's: a store may not wait longer on
+        itself than a share of it."""
         ...  # pragma: no cover - a protocol
 
 
@@ -40,7 +39,7 @@ class TokenBucket:
         self._stamp = time.monotonic()
         self._lock = threading.Lock()
 
-    def take(self) -> float:
+    def take(self, time_left: float | None = None) -> float:
         if self.rate <= 0:
             return 0.0  # RATE_LIMIT_QPS=0 switches the local limit off
         with self._lock:
@@ -57,7 +56,7 @@ def acquire(limiter: Limiter, deadline: Deadline, wait: bool) -> None:
     """Take a token for one attempt, waiting for it (``wait``) only while the deadline allows;
     raises RateLimited (429, with the seconds to wait) when the attempt may not be made."""
     while True:
-        needed = limiter.take()
+        needed = limiter.take(deadline.remaining())
         if needed <= 0:
             return
         if not wait or deadline.remaining() - needed < MIN_ATTEMPT_SECONDS:

@@ -1,8 +1,8 @@
 """``mock_ccc``: the fake in process, like moto's ``mock_aws``, built on ``responses``.
 
 Requests to ``ccc.tencentcloudapi.com``, ``ccc.<region>.tencentcloudapi.com`` and the same
-hosts of ``sts`` go to the backend through the real wire protocol; any other request made with
-``requests`` while the mock is active fails with ``ConnectionError`` (nothing leaks out).
+hosts of ``sts`` and ``ssm`` go to the backend through the real wire protocol; any other request
+made with ``requests`` while the mock is active fails with ``ConnectionError`` (nothing leaks).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from autocallout.fake_ccc import wire
 from autocallout.fake_ccc.models import CccBackend
 
 # CCC, and STS for AssumeRole: global and regional endpoints.
-CCC_URL = re.compile(r"^https?://(ccc|sts)(\.[a-z0-9-]+)?\.tencentcloudapi\.com(:\d+)?(/.*)?$")
+CCC_URL = re.compile(r"^https?://(ccc|sts|ssm)(\.[a-z0-9-]+)?\.tencentcloudapi\.com(:\d+)?(/.*)?$")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

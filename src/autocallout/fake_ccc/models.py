@@ -86,6 +86,8 @@ class CccBackend:
     max_clock_skew: float = 300.0
     auto_advance: bool = False
     roles: set[str] = field(default_factory=set)  # RoleArns AssumeRole may issue credentials for
+    # SSM secrets GetSecretValue answers: (SecretName, VersionId) -> SecretString.
+    secrets: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -113,6 +115,13 @@ class CccBackend:
     def lookup_credentials(self, secret_id: str) -> FakeCredentials | None:
         with self._lock:
             return self.credentials.get(secret_id)
+
+    def secret_value(self, name: str, version: str) -> str:
+        with self._lock:
+            value = self.secrets.get((name, version))
+        if value is None:
+            raise CccError("ResourceNotFound", f"The secret {name} has no version {version}.")
+        return value
 
     def assume_role(self, role_arn: str, duration: int) -> tuple[FakeCredentials, float]:
         """New temporary credentials for a known role, accepted until they expire."""

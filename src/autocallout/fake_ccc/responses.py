@@ -1,7 +1,8 @@
 """Actions the fake implements: one function per action, parameters in, response body out.
 
-CCC's ``DescribeAutoCalloutTask``, and STS's ``AssumeRole`` for functions that read CCC in another
-account. Adding an action is one function here and its entry in ``SERVICES``.
+CCC's ``DescribeAutoCalloutTask``, STS's ``AssumeRole`` for functions that read CCC in another
+account, and SSM's ``GetSecretValue`` for the rate limit's Redis password. Adding an action is
+one function here and its entry in ``SERVICES``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,27 @@ def assume_role(backend: CccBackend, params: Mapping[str, Any]) -> bytes:
     return json.dumps(body).encode()
 
 
+_SECRET_PARAMS = frozenset({"SecretName", "VersionId"})
+
+
+def get_secret_value(backend: CccBackend, params: Mapping[str, Any]) -> bytes:
+    """SSM's GetSecretValue, for functions that keep a password there (the rate limit's Redis)."""
+    _no_unknown(params, _SECRET_PARAMS)
+    for name in ("SecretName", "VersionId"):
+        if not isinstance(params.get(name), str) or not params[name]:
+            raise CccError(
+                "MissingParameter", f"The request is missing a required parameter `{name}`."
+            )
+    value = backend.secret_value(params["SecretName"], params["VersionId"])
+    body = {
+        "SecretName": params["SecretName"],
+        "VersionId": params["VersionId"],
+        "SecretString": value,
+        "SecretBinary": "",
+    }
+    return json.dumps(body).encode()
+
+
 @dataclass(frozen=True)
 class Service:
     version: str
@@ -87,4 +109,5 @@ class Service:
 SERVICES: dict[str, Service] = {
     "ccc": Service(API_VERSION, {"DescribeAutoCalloutTask": describe_auto_callout_task}),
     "sts": Service("2018-08-13", {"AssumeRole": assume_role}),
+    "ssm": Service("2019-09-23", {"GetSecretValue": get_secret_value}),
 }

@@ -1,0 +1,169 @@
+"""Just enough of the Redis protocol (RESP2) to run one script, bounded by a hard time limit.
+
+The limiter needs one command, EVAL, on one connection per thread. A general client (redis-py)
+costs 100-300 ms of imports on a cold start, ships 2.8 MB, and bounds each socket operation
+separately (with retries) rather than the exchange as a whole; docs/benchmarks.md has the
+figures. Here every exchange, connecting included, ends by the time it is given, and the
+commands a new connection needs (AUTH, SELECT) travel in the same write as the script: one
+round trip per check once connected.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PORT = 6379
+
+
+class StoreError(Exception):
+    """Redis could not be reached, was too slow, or refused the command (the reason is the text)."""
+
+
+class RedisAddress(NamedTuple):
+    host: str
+    port: int
+    db: int
+    tls: bool
+    username: str | None
+    password: str | None
+
+    def __repr__(self) -> str:  # settings may be printed: never with the password
+        scheme = "rediss" if self.tls else "redis"
+        return f"RedisAddress({scheme}://{self.host}:{self.port}/{self.db})"
+
+
+def parse_redis_url(url: str) -> RedisAddress:
+    """``redis://[user:password@]host[:port][/db]`` or ``rediss://`` (TLS); ValueError if not."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ValueError("must start with redis:// or rediss://")
+    if not parts.hostname:
+        raise ValueError("names no host")
+    try:
+        port = parts.port or DEFAULT_PORT
+    except ValueError:
+        raise ValueError("has a port that is not a number from 1 to 65535") from None
+    path = parts.path.strip("/")
+    if path and not path.isdigit():
+        raise ValueError(f"has a database {path!r} that is not a number")
+    if parts.query or parts.fragment:
+        raise ValueError("may not carry a query or fragment")
+    return RedisAddress(
+        host=parts.hostname,
+        port=port,
+        db=int(path or 0),
+        tls=parts.scheme == "rediss",
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def encode_command(*arguments: str | bytes | int) -> bytes:
+    chunks = [b"*%d\r\n" % len(arguments)]
+    for argument in arguments:
+        data = argument if isinstance(argument, bytes) else str(argument).encode()
+        chunks.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(chunks)
+
+
+class RedisConnection:
+    """One connection, opened on first use and dropped on any failure (the next call reopens)."""
+
+    def __init__(self, address: RedisAddress, password: str | None = None) -> None:
+        self.address = address
+        self._password = password if password is not None else address.password
+        self._sock: socket.socket | None = None
+        self._buffer = b""
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+        self._sock = None
+        self._buffer = b""
+
+    def call(self, *command: str | bytes | int, timeout: float) -> int | bytes | None:
+        """The reply to ``command``, within ``timeout`` seconds all told; raises StoreError."""
+        ends = time.monotonic() + timeout
+        try:
+            setup = [] if self._sock is not None else self._open(ends)
+            self._send(b"".join(setup) + encode_command(*command), ends)
+            for _ in setup:  # the AUTH / SELECT replies come first
+                self._reply(ends)
+            return self._reply(ends)
+        except StoreError:
+            self.close()
+            raise
+        except (OSError, ValueError) as error:
+            self.close()
+            reason = "timed out" if isinstance(error, TimeoutError) else str(error)
+            raise StoreError(reason or type(error).__name__) from None
+
+    def _open(self, ends: float) -> list[bytes]:
+        """Connect; the commands a new connection owes the server before anything else."""
+        address = self.address
+        sock = socket.create_connection((address.host, address.port), _left(ends))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if address.tls:
+            import ssl  # only for rediss://: ssl costs milliseconds the cold path avoids
+
+            sock.settimeout(_left(ends))
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=address.host)
+        self._sock = sock
+        setup = []
+        if self._password is not None:
+            user = (address.username,) if address.username else ()
+            setup.append(encode_command("AUTH", *user, self._password))
+        if address.db:
+            setup.append(encode_command("SELECT", address.db))
+        return setup
+
+    def _connected(self, ends: float) -> socket.socket:
+        """The open socket, its timeout set to what is left of the exchange."""
+        if self._sock is None:
+            raise StoreError("not connected")
+        self._sock.settimeout(_left(ends))
+        return self._sock
+
+    def _send(self, data: bytes, ends: float) -> None:
+        self._connected(ends).sendall(data)
+
+    def _line(self, ends: float) -> bytes:
+        while b"\r\n" not in self._buffer:
+            self._fill(ends)
+        line, _, self._buffer = self._buffer.partition(b"\r\n")
+        return line
+
+    def _fill(self, ends: float) -> None:
+        chunk = self._connected(ends).recv(65536)
+        if not chunk:
+            raise StoreError("Redis closed the connection")
+        self._buffer += chunk
+
+    def _reply(self, ends: float) -> int | bytes | None:
+        line = self._line(ends)
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest
+        if kind == b"-":
+            raise StoreError(f"Redis answered {rest.decode(errors='replace')}")
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            size = int(rest)
+            if size < 0:
+                return None
+            while len(self._buffer) < size + 2:
+                self._fill(ends)
+            data, self._buffer = self._buffer[:size], self._buffer[size + 2 :]
+            return data
+        raise StoreError(f"unexpected Redis reply {line[:40]!r}")
+
+
+def _left(ends: float) -> float:
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left

@@ -1,0 +1,161 @@
+"""The Redis side of the shared limit, piece by piece: the URL, the wire, GCRA, the failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from callout_task import shared_rate_limit
+from callout_task.config import ConfigurationError, load_settings
+from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
+from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
+
+from tests.function.conftest import log_lines
+from tests.infra.conftest import require_tool
+from tests.redis_server import RedisServer, free_port, redis_server_binary
+
+PASSWORD = "s3cret-for-tests"
+
+
+@pytest.fixture
+def guarded_redis() -> Iterator[RedisServer]:
+    """A server that requires a password, as TencentDB for Redis does."""
+    binary = require_tool(
+        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
+    )
+    with RedisServer(binary, password=PASSWORD) as server:
+        yield server
+
+
+def _limit(
+    url: str, rate: float = 10, burst: int = 5, password: str | None = PASSWORD
+) -> SharedRateLimit:
+    reader = (lambda _: password) if password else None
+    return SharedRateLimit(parse_redis_url(url), "test:rate", rate, burst, 1.0, password=reader)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("redis://10.0.0.5", ("10.0.0.5", 6379, 0, False, None, None)),
+        ("rediss://cache.internal:6380/2", ("cache.internal", 6380, 2, True, None, None)),
+        ("redis://:p%40ss@10.0.0.5:6379/0", ("10.0.0.5", 6379, 0, False, None, "p@ss")),
+        ("redis://app:pw@10.0.0.5", ("10.0.0.5", 6379, 0, False, "app", "pw")),
+    ],
+)
+def test_a_redis_url_names_host_port_database_tls_and_credentials(
+    url: str, expected: tuple[object, ...]
+) -> None:
+    assert tuple(parse_redis_url(url)) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://10.0.0.5", "must start with redis:// or rediss://"),
+        ("redis://", "names no host"),
+        ("redis://10.0.0.5:99999", "not a number from 1 to 65535"),
+        ("redis://10.0.0.5/cache", "is not a number"),
+        ("redis://10.0.0.5/0?timeout=1", "query or fragment"),
+    ],
+)
+def test_a_bad_redis_url_is_a_configuration_error_naming_the_variable(
+    url: str, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message) as raised:
+        load_settings({"RATE_LIMIT_REDIS_URL": url})
+    assert str(raised.value).startswith("RATE_LIMIT_REDIS_URL ")
+
+
+def test_a_redis_url_password_never_shows_in_the_settings() -> None:
+    settings = load_settings({"RATE_LIMIT_REDIS_URL": "redis://:hunter2-secret@10.0.0.5"})
+    assert settings.rate_limit_redis is not None
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"RATE_LIMIT_REDIS_TIMEOUT_SECONDS": "5"}, "between 0.001 and 1"),
+        (
+            {"RATE_LIMIT_REDIS_URL": "redis://r", "RATE_LIMIT_REDIS_PASSWORD_SECRET": "name"},
+            "<SSM secret name>:<version id>",
+        ),
+        ({"RATE_LIMIT_REDIS_PASSWORD_SECRET": "name:v1"}, "RATE_LIMIT_REDIS_URL is not"),
+    ],
+)
+def test_half_or_wrongly_configured_redis_settings_are_refused(
+    environment: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load_settings(environment)
+
+
+def test_the_gcra_script_lets_a_burst_through_then_says_how_long_to_wait(
+    guarded_redis: RedisServer,
+) -> None:
+    # Given a limit of 10 calls a second with bursts of 5
+    limit = _limit(guarded_redis.url)
+    # When 6 calls come at once
+    waits = [limit.take() for _ in range(6)]
+    # Then 5 go, and the sixth is told to wait no more than one interval (0.1 s)
+    assert waits[:5] == [0.0] * 5
+    assert 0 < waits[5] <= 0.1
+
+
+def test_instances_share_one_bucket(guarded_redis: RedisServer) -> None:
+    # Given two instances of the same limit on one Redis
+    first, second = _limit(guarded_redis.url), _limit(guarded_redis.url)
+    # When the first spends the burst
+    assert [first.take() for _ in range(5)] == [0.0] * 5
+    # Then the second has nothing left either
+    assert second.take() > 0
+
+
+def test_a_refused_password_falls_back_to_the_local_bucket_and_says_so(
+    guarded_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a limit whose password Redis refuses
+    limit = _limit(guarded_redis.url, password="wrong-password")
+    # When calls come
+    waits = [limit.take() for _ in range(6)]
+    # Then the instance's own bucket of the same size answers
+    assert waits[:5] == [0.0] * 5
+    assert waits[5] > 0
+    # And one warning says why, without the password
+    output = capsys.readouterr().out
+    [line] = log_lines(output)
+    assert "WRONGPASS" in str(line["reason"])
+    assert "wrong-password" not in output
+
+
+def test_a_check_with_no_time_left_does_not_go_to_redis(capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a limit on a Redis that is not there at all
+    limit = _limit("redis://127.0.0.1:1")
+    # When the invocation has no time left to spare
+    wait = limit.take(time_left=0.0)
+    # Then the local bucket answers, and nothing was tried (so nothing failed)
+    assert wait == 0.0
+    assert capsys.readouterr().out == ""
+
+
+def test_the_wire_runs_the_script_on_a_real_server(guarded_redis: RedisServer) -> None:
+    connection = RedisConnection(parse_redis_url(guarded_redis.url), PASSWORD)
+    reply = connection.call("EVAL", GCRA_SCRIPT, 1, "test:wire", 100_000, 1, timeout=5)
+    assert reply == 0
+    assert connection.call("EVAL", "return 'x'", 0, timeout=5) == b"x"
+    with pytest.raises(StoreError, match="ERR"):
+        connection.call("NOSUCHCOMMAND", timeout=5)
+
+
+def test_a_store_that_keeps_failing_is_logged_once_a_minute(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a limit on a Redis that refuses connections, tried again on every call
+    monkeypatch.setattr(shared_rate_limit, "STORE_RETRY_SECONDS", 0.0)
+    limit = _limit(f"redis://127.0.0.1:{free_port()}")
+    # When many calls each find it down
+    for _ in range(5):
+        limit.take()
+    # Then one line says so
+    assert len(log_lines(capsys.readouterr().out)) == 1

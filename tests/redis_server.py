@@ -1,0 +1,110 @@
+"""A real redis-server (Debian's package) on a free loopback port, for the tests and the bench.
+
+It runs without persistence, belongs to the test that started it, and stops with it. Without the
+binary the caller is skipped on a developer's machine, naming it, and fails in CI (.ci/run
+installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+SERVER = "redis-server"
+
+
+def redis_server_binary() -> Path | None:
+    found = shutil.which(SERVER)
+    return Path(found) if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """``with RedisServer() as server:`` -- ``server.url`` is its ``redis://`` URL."""
+
+    def __init__(self, binary: Path, password: str | None = None) -> None:
+        self.binary = binary
+        self.password = password
+        self.port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.port = free_port()
+        arguments = [str(self.binary), "--bind", "127.0.0.1", "--port", str(self.port)]
+        arguments += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        if self.password is not None:
+            arguments += ["--requirepass", self.password]
+        self._process = subprocess.Popen(
+            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self._wait_until_listening()
+        return self
+
+    def _wait_until_listening(self, seconds: float = 20.0) -> None:
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self._process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+                    if sock.recv(64):  # +PONG, or -NOAUTH: either way it answers
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not listen on port {self.port}")
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+    def kill(self) -> None:
+        """Gone at once, as a crashed or unreachable server is."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def pause(self) -> None:
+        """Still accepting connections (the kernel does that), never answering."""
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self.resume()
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -15,13 +15,20 @@ resource "tencentcloud_scf_function" "this" {
   cls_logset_id = tencentcloud_cls_logset.function.id
   cls_topic_id  = tencentcloud_cls_topic.function.id
 
-  environment = local.function_environment
+  environment = merge(local.function_environment, local.created_redis_environment)
   tags        = var.tags
+
+  # In the rate limit's VPC with rate_limit_store = "redis" (null otherwise), still reaching CCC.
+  vpc_id            = local.function_vpc_id
+  subnet_id         = local.function_subnet_id
+  enable_public_net = local.use_redis ? true : null
 
   # The role must carry its policy before the first invocation.
   depends_on = [
     tencentcloud_cam_role_policy_attachment.ccc_read,
     tencentcloud_cam_role_policy_attachment.assume_ccc_role,
+    tencentcloud_cam_role_policy_attachment.read_redis_password,
+    tencentcloud_ssm_secret_version.redis_password,
   ]
 }
 

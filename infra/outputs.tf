@@ -31,7 +31,7 @@ output "log_topic_name" {
 }
 
 output "per_instance_qps" {
-  description = "RATE_LIMIT_QPS given to each instance: floor(total_qps / max_instances)."
+  description = "RATE_LIMIT_QPS given to each instance: total_qps (README.md, \"Rate limit modes\")."
   value       = local.per_instance_qps
 }
 

@@ -6,9 +6,10 @@ locals {
   use_function_url = var.front_door == "function_url"
   use_api_gateway  = var.front_door == "api_gateway"
 
-  # Every instance serves one request at a time and at most max_instances run, so a per-instance
-  # bucket of floor(total / instances) keeps the whole deployment under total_qps.
-  per_instance_qps = floor(var.total_qps / var.max_instances)
+  # Each instance may use the whole budget, so one sequential caller is never starved; with
+  # rate_limit_store = "redis" the instances share it, otherwise CCC's own limit is the backstop
+  # when they exceed it together (README.md, "Rate limit modes").
+  per_instance_qps = var.total_qps
 
   # Everything the code reads (callout_task.config.ENVIRONMENT_VARIABLES); "" means its default.
   function_environment = {
@@ -25,6 +26,14 @@ locals {
     # the function does.
     CORS_ALLOW_ORIGINS = local.use_function_url ? "" : join(",", var.cors_allow_origins)
     LOG_LEVEL          = var.log_level
+
+    # rate_limit_store.tf: empty unless rate_limit_store = "redis". The address of a Redis that
+    # Terraform creates is known only once it exists: function.tf sets it (the local run's env
+    # file leaves it empty, since a local run cannot reach the VPC anyway).
+    RATE_LIMIT_REDIS_URL             = var.redis_host == "" ? "" : "redis://${var.redis_host}:${var.redis_port}/0"
+    RATE_LIMIT_REDIS_PASSWORD_SECRET = var.rate_limit_store != "redis" ? "" : (var.redis_host == "" ? "${var.function_name}-redis-password:v1" : var.redis_password_secret)
+    RATE_LIMIT_REDIS_KEY             = var.rate_limit_redis_key
+    RATE_LIMIT_REDIS_TIMEOUT_SECONDS = tostring(var.rate_limit_redis_timeout_seconds)
   }
 
   # The timer's custom argument, which the function receives as the event's Message. SdkAppIds

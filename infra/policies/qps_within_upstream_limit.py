@@ -7,7 +7,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from rendered_values import as_int, attribute
+from rendered_values import as_int, attribute, json_field
 
 UPSTREAM_QPS = 20
 
@@ -30,10 +30,8 @@ class QpsWithinUpstreamLimit(BaseResourceCheck):
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         if self.entity_type == "tencentcloud_scf_function":
-            environment = attribute(conf, "environment")
-            if not isinstance(environment, dict):
-                return CheckResult.FAILED
-            limit = as_int(attribute(environment, "RATE_LIMIT_QPS"))
+            # A dict, or the text checkov leaves when it cannot finish every value of the map.
+            limit = as_int(json_field(attribute(conf, "environment"), "RATE_LIMIT_QPS"))
         else:
             limit = as_int(attribute(conf, LIMIT_ATTRIBUTES[self.entity_type]))
         if limit is None or not 1 <= limit <= UPSTREAM_QPS:

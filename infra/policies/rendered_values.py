@@ -63,7 +63,9 @@ def json_field(value: Any, field: str) -> str | None:
     if isinstance(parsed, dict):
         found = parsed.get(field)
         return None if found is None else str(found)
-    match = re.search(rf"['\"]?{re.escape(field)}['\"]?\s*[:=]\s*['\"]?([^,'\"}}\s]+)", value)
+    # Quotes may come escaped (\\') when checkov renders a map it could not finish.
+    quote = r"[\\'\"]*"
+    match = re.search(rf"{quote}{re.escape(field)}{quote}\s*[:=]\s*{quote}([^,\\'\"}}\s]+)", value)
     return match.group(1) if match else None
 
 

@@ -20,6 +20,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-schema.json"
 # The resources of the operations layer (log index, alarms, notices), same provider commit.
 OPERATIONS_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-operations.json")
+# The same provider release's schema of the resources the rate limit's store adds (see its README).
+STORE_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-rate-limit-store.json")
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 
 
@@ -60,4 +62,9 @@ def schema() -> dict[str, Any]:
     assert operations["source"] == loaded["source"], "both schema files must describe one commit"
     assert not set(operations["resources"]) & set(loaded["resources"])
     loaded["resources"] = {**loaded["resources"], **operations["resources"]}
+    with STORE_SCHEMA_FILE.open(encoding="utf-8") as handle:
+        store: dict[str, Any] = json.load(handle)
+    assert store["source"] == loaded["source"], "every schema file must describe one commit"
+    assert not set(store["resources"]) & set(loaded["resources"])
+    loaded["resources"] = {**loaded["resources"], **store["resources"]}
     return loaded

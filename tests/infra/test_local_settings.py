@@ -23,7 +23,7 @@ AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
 @pytest.fixture(scope="module")
 def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("settings-only")
-    for name in ("variables.tf", "settings.tf"):
+    for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
         shutil.copy(INFRA / name, directory / name)
     result = _terraform(directory, "init")
     assert result.returncode == 0, result.stderr
@@ -80,10 +80,10 @@ def test_local_env_gives_a_local_run_the_deployed_configuration(
     env_file.write_text(text, encoding="utf-8")
     # When the sample (another application) runs locally with Terraform's env file
     result = run("invoke", "events/direct-invoke.json", "--env-file", str(env_file))
-    # Then the allowlist refuses it, and the per-instance rate is the cloud's
+    # Then the allowlist refuses it, and the instance's rate is the cloud's (the whole total)
     assert result.returncode == 1
     assert json.loads(result.stdout)["status"] == 403
-    assert "RATE_LIMIT_QPS=2\n" in text
+    assert "RATE_LIMIT_QPS=10\n" in text
 
 
 @pytest.mark.parametrize(("include", "expected_callees"), [("", 0), (", include_callees=true", 6)])

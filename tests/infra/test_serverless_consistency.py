@@ -3,7 +3,6 @@ and environment agree, and both set every variable the code reads."""
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -72,7 +71,10 @@ def test_terraform_passes_its_settings_to_the_function(infra: Config) -> None:
     assert function["mem_size"] == "${var.memory_size}"
     assert function["timeout"] == "${var.timeout}"
     assert function["zip_file"] == "${var.package_path}"
-    assert function["environment"] == "${local.function_environment}"
+    # settings.tf computes it; only the address of a Redis Terraform creates comes later
+    assert function["environment"] == (
+        "${merge(local.function_environment, local.created_redis_environment)}"
+    )
 
 
 def test_role_is_the_one_terraform_creates(
@@ -105,10 +107,11 @@ def test_serverless_values_are_what_terraform_computes_from_its_defaults(
     inputs: dict[str, Any], defaults: dict[str, Any]
 ) -> None:
     variables = inputs["environment"]["variables"]
-    per_instance = math.floor(defaults["total_qps"] / defaults["max_instances"])
     assert all(isinstance(value, str) for value in variables.values())
-    assert variables["RATE_LIMIT_QPS"] == str(per_instance)
-    assert variables["RATE_LIMIT_BURST"] == str(per_instance)
+    assert variables["RATE_LIMIT_QPS"] == str(defaults["total_qps"])
+    assert variables["RATE_LIMIT_BURST"] == str(defaults["total_qps"])
+    assert variables["RATE_LIMIT_REDIS_URL"] == ""
+    assert variables["RATE_LIMIT_REDIS_KEY"] == defaults["rate_limit_redis_key"]
     assert float(variables["TIME_BUDGET_SECONDS"]) == defaults["timeout"] - 0.5
     assert variables["RETRY_MAX_ATTEMPTS"] == str(defaults["retry_max_attempts"])
     assert variables["LOG_LEVEL"] == defaults["log_level"]
@@ -152,8 +155,8 @@ def test_serverless_environment_is_a_valid_function_configuration(
     # Given the environment serverless.yml sets
     # When the function validates it the way it does at start-up
     settings = load_settings(inputs["environment"]["variables"])
-    # Then it is accepted with the per-instance share of the upstream limit
-    assert settings.rate_limit_qps == 2
+    # Then it is accepted with the whole upstream limit for the instance
+    assert settings.rate_limit_qps == 20
     assert settings.time_budget_seconds == 9.5
 
 

@@ -1,0 +1,193 @@
+"""rate_limit_store: "local" by default; "redis" with an existing instance or a new one in its own
+VPC. Real `terraform plan` runs show which combinations Terraform refuses (the variables need no
+provider); the evaluator shows what each accepted one plans."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.infra.conftest import INFRA, terraform_binary
+from tests.infra.test_variable_validation import _terraform
+from tests.infra.tf_schema_check import (
+    Config,
+    Evaluator,
+    instance_counts,
+    literal,
+    reference_problems,
+)
+
+EXISTING: dict[str, str] = {
+    "rate_limit_store": "redis",
+    "redis_host": "10.0.1.12",
+    "redis_password_secret": "callout-redis:v1",
+    "vpc_id": "vpc-abc12345",
+    "subnet_id": "subnet-abc12345",
+}
+NEW: dict[str, str] = {
+    "rate_limit_store": "redis",
+    "redis_availability_zone": "ap-guangzhou-3",
+    "redis_password": "Passw0rd-123",
+}
+NEW_INSTANCE = (
+    "tencentcloud_vpc.rate_limit",
+    "tencentcloud_subnet.function",
+    "tencentcloud_subnet.redis",
+    "tencentcloud_security_group.redis",
+    "tencentcloud_security_group_rule_set.redis",
+    "tencentcloud_redis_instance.rate_limit",
+    "tencentcloud_ssm_secret.redis_password",
+    "tencentcloud_ssm_secret_version.redis_password",
+)
+SECRET_POLICY = (
+    "tencentcloud_cam_policy.read_redis_password",
+    "tencentcloud_cam_role_policy_attachment.read_redis_password",
+)
+
+
+@pytest.fixture(scope="module")
+def store_variables(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("store-variables")
+    for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
+        shutil.copy(INFRA / name, directory / name)
+    result = _terraform(directory, "init", "-backend=false")
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def _plan(directory: Path, values: dict[str, str]) -> tuple[int, str]:
+    arguments = [part for name, value in values.items() for part in ("-var", f"{name}={value}")]
+    result = _terraform(directory, "plan", *arguments)
+    return result.returncode, " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("values", [{}, EXISTING, NEW], ids=["local", "existing", "new"])
+def test_each_complete_combination_is_accepted(
+    store_variables: Path, values: dict[str, str]
+) -> None:
+    code, errors = _plan(store_variables, values)
+    assert code == 0, errors
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"rate_limit_store": "memcached"}, 'must be "local" or "redis"'),
+        ({"redis_host": "10.0.1.12"}, 'rate_limit_store is "local"'),
+        (
+            {**EXISTING, "redis_password_secret": ""},
+            "redis_password_secret goes with redis_host",
+        ),
+        ({**EXISTING, "redis_password_secret": "no-version"}, "<SSM secret name>:<version id>"),
+        ({**EXISTING, "vpc_id": "", "subnet_id": ""}, "vpc_id goes with redis_host"),
+        ({**EXISTING, "subnet_id": ""}, "subnet_id and vpc_id go together"),
+        ({**EXISTING, "redis_password": "Passw0rd-123"}, "redis_password is for a Redis"),
+        ({**NEW, "redis_password": ""}, "redis_password is for a Redis"),
+        ({**NEW, "redis_password": "short"}, "8 to 16 characters"),
+        ({**NEW, "redis_availability_zone": ""}, "redis_availability_zone is needed"),
+        ({**NEW, "vpc_id": "vpc-abc12345"}, "vpc_id goes with redis_host"),
+        ({"redis_availability_zone": "ap-guangzhou-3"}, "redis_availability_zone is needed"),
+        ({**NEW, "redis_vpc_cidr": "10.20.0.0/25"}, "/16 to /22"),
+        ({"rate_limit_redis_timeout_seconds": "3"}, "between 0.001 and 1"),
+    ],
+)
+def test_a_half_configured_combination_is_refused(
+    store_variables: Path, values: dict[str, str], message: str
+) -> None:
+    # Given a combination that misses a part or carries one that belongs to another mode
+    # When Terraform plans with it
+    code, errors = _plan(store_variables, values)
+    # Then the plan stops, saying which part is wrong
+    assert code != 0
+    assert message in errors
+
+
+@pytest.mark.parametrize(
+    ("values", "url", "secret"),
+    [
+        ({}, "", ""),
+        (EXISTING, "redis://10.0.1.12:6379/0", "callout-redis:v1"),
+        # A new instance's address is filled in by function.tf once the instance exists.
+        (NEW, "", "describe-auto-callout-task-redis-password:v1"),
+    ],
+    ids=["local", "existing", "new"],
+)
+def test_the_function_environment_names_the_store_and_the_secret(
+    store_variables: Path, values: dict[str, str], url: str, secret: str
+) -> None:
+    arguments = [part for name, value in values.items() for part in ("-var", f"{name}={value}")]
+    console = subprocess.run(
+        [str(terraform_binary()), f"-chdir={store_variables}", "console", *arguments],
+        input="jsonencode(local.function_environment)\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert console.returncode == 0, console.stderr
+    environment = json.loads(json.loads(console.stdout))
+    assert environment["RATE_LIMIT_REDIS_URL"] == url
+    assert environment["RATE_LIMIT_REDIS_PASSWORD_SECRET"] == secret
+    assert environment["RATE_LIMIT_QPS"] == "20"
+
+
+def _counts(infra: Config, values: dict[str, Any]) -> dict[str, int]:
+    counts = instance_counts(infra, values)
+    return {address: counts[address] for address in (*NEW_INSTANCE, *SECRET_POLICY)}
+
+
+def test_local_plans_nothing_for_the_store(infra: Config) -> None:
+    assert set(_counts(infra, {}).values()) == {0}
+    assert Evaluator(infra).evaluate(infra.locals["use_redis"]) is False
+
+
+def test_an_existing_instance_adds_only_the_policy_to_read_its_secret(infra: Config) -> None:
+    counts = _counts(infra, EXISTING)
+    assert [a for a, n in counts.items() if n] == list(SECRET_POLICY)
+    evaluator = Evaluator(infra, EXISTING)
+    assert evaluator.evaluate(infra.locals["use_redis"]) is True
+    assert evaluator.evaluate(infra.locals["create_redis"]) is False
+    secret = infra.locals["function_environment"]["RATE_LIMIT_REDIS_PASSWORD_SECRET"]
+    assert evaluator.evaluate(secret) == "callout-redis:v1"
+
+
+def test_a_new_instance_gets_its_vpc_subnets_security_group_and_secret(infra: Config) -> None:
+    assert set(_counts(infra, NEW).values()) == {1}
+
+
+@pytest.mark.parametrize("values", [{}, EXISTING, NEW], ids=["local", "existing", "new"])
+def test_every_reference_is_to_a_planned_instance(infra: Config, values: dict[str, Any]) -> None:
+    assert reference_problems(infra, values) == []
+
+
+def test_the_redis_security_group_admits_the_function_subnet_only(infra: Config) -> None:
+    rules = literal(infra.block("tencentcloud_security_group_rule_set.redis").body["ingress"])
+    accept, drop = rules
+    assert accept["action"] == "ACCEPT"
+    assert accept["cidr_block"] == "${local.function_subnet}"
+    assert (accept["protocol"], accept["port"]) == ("TCP", "6379")
+    assert (drop["action"], drop["cidr_block"], drop["port"]) == ("DROP", "0.0.0.0/0", "ALL")
+    function_subnet = literal(infra.block("tencentcloud_subnet.function").body["cidr_block"])
+    redis_subnet = literal(infra.block("tencentcloud_subnet.redis").body["cidr_block"])
+    assert function_subnet == "${local.function_subnet}"
+    assert redis_subnet != function_subnet
+
+
+def test_the_function_joins_the_store_vpc_and_reads_only_its_secret(infra: Config) -> None:
+    function = infra.block("tencentcloud_scf_function.this").body
+    assert function["vpc_id"] == "${local.function_vpc_id}"
+    assert function["subnet_id"] == "${local.function_subnet_id}"
+    document = infra.block("tencentcloud_cam_policy.read_redis_password").body["document"]
+    assert "ssm:GetSecretValue" in str(document)
+    assert "${local.redis_secret_name}" in str(document)
+
+
+def test_every_instance_may_use_the_whole_total(infra: Config) -> None:
+    environment = infra.locals["function_environment"]
+    assert environment["RATE_LIMIT_QPS"] == "${tostring(local.per_instance_qps)}"
+    assert Evaluator(infra, {"total_qps": 15}).evaluate(infra.locals["per_instance_qps"]) == 15

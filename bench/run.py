@@ -10,7 +10,9 @@ Everything runs against the fake CCC in server mode on loopback (its own process
 2. warm: per-invocation latency of ``main_handler`` against the raw SDK call with a reused
    client, for tasks of 1, 1 000, 10 000 and 100 000 callees;
 3. the obvious implementation (``bench/baseline.py``) on the same tasks;
-4. the deployment zip: zipped and unzipped size.
+4. the deployment zip: zipped and unzipped size;
+5. the shared rate limit on Redis (``bench/shared_limit.py``): the budget used by N processes,
+   the latency of one check, the cold-start cost of configuring it.
 
 Every figure is a median of repeated runs; every ratio compares figures of the same run, with
 the contenders interleaved so that they share the machine's noise. The table goes to stdout (as
@@ -40,6 +42,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import common
+import shared_limit
 
 from autocallout.local_invoke import patched_environ
 
@@ -649,6 +652,8 @@ def render(results: dict[str, Any]) -> str:
         ]
     else:
         lines.append("not built")
+    if "shared_rate_limit" in results:
+        lines += ["", *shared_limit.render(results["shared_rate_limit"])]
     lines += ["", "### Targets", "", "| target | limit | measured | met |", "|---|---:|---:|:-:|"]
     for target in results["targets"]:
         measured = "–" if target["measured"] is None else f"{target['measured']:g}"
@@ -714,6 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )["0"]["python"]
         results["warm"] = measure_warm(plan, common.bench_environment(url), log)
     results["package"] = measure_package(log)
+    results["shared_rate_limit"] = shared_limit.measure(plan.quick, log)
     results["targets"] = targets(results)
     results["machine"]["load_average_after"] = os.getloadavg()
     results["duration_seconds"] = round(time.perf_counter() - began, 1)

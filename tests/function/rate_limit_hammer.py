@@ -25,7 +25,12 @@ EVENT = {
 
 def main(seconds: float) -> None:
     statuses: Counter[int] = Counter()
-    main_handler(dict(EVENT, httpMethod="OPTIONS"), {})  # imports and settings before the clock
+    # Settings, and the SDK the first CCC call would import, before the clock starts: that
+    # import holds a token for up to a second on a loaded machine, while the other processes
+    # do the same, and the budget would go unused for reasons that are not the limiter's.
+    main_handler(dict(EVENT, httpMethod="OPTIONS"), {})
+    import tencentcloud.ccc.v20200210.ccc_client  # noqa: F401
+
     started = time.time()
     while time.time() - started < seconds:
         answer = main_handler(EVENT, {"time_limit_in_ms": 10_000})

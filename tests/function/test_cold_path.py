@@ -43,6 +43,7 @@ HEAVY_STDLIB = frozenset(
         "logging",
         "multiprocessing",
         "pydoc",
+        "socket",  # the Redis client's: loaded on its first connection, only when configured
         "sqlite3",
         "ssl",
         "subprocess",

@@ -10,9 +10,9 @@ from callout_task.config import ConfigurationError, load_settings
 from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
 from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
+from autocallout.redis_server import RedisServer, free_port, redis_server_binary
 from tests.function.conftest import log_lines
 from tests.infra.conftest import require_tool
-from tests.redis_server import RedisServer, free_port, redis_server_binary
 
 PASSWORD = "s3cret-for-tests"
 

@@ -25,9 +25,9 @@ from callout_task.redis_wire import parse_redis_url
 from callout_task.shared_rate_limit import SharedRateLimit
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
+from autocallout.redis_server import RedisServer, redis_server_binary
 from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, log_lines
 from tests.infra.conftest import require_tool
-from tests.redis_server import RedisServer, redis_server_binary
 
 QPS = 10
 BURST = 10

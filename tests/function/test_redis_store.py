@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from callout_task import shared_rate_limit
@@ -159,3 +160,35 @@ def test_a_store_that_keeps_failing_is_logged_once_a_minute(
         limit.take()
     # Then one line says so
     assert len(log_lines(capsys.readouterr().out)) == 1
+
+
+@pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A server that speaks TLS only, its certificate signed by a CA of the test's own."""
+    binary = require_tool(
+        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
+    )
+    with RedisServer(binary, password=PASSWORD, tls_directory=tmp_path) as server:
+        yield server
+
+
+def test_rediss_speaks_tls_to_a_server_it_trusts(
+    tls_redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the server's CA among those the function trusts (OpenSSL's SSL_CERT_FILE)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_redis.ca_file))
+    limit = _limit(tls_redis.url)
+    # When calls come, Then the shared burst is spent over TLS
+    assert [limit.take() for _ in range(6)][5] > 0
+    assert _limit(tls_redis.url).take() > 0  # another instance sees it spent
+
+
+def test_rediss_refuses_a_server_it_cannot_verify(
+    tls_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a server whose certificate no trusted CA signed
+    limit = _limit(tls_redis.url)
+    # When a call comes, Then the local bucket answers and the warning says why
+    assert limit.take() == 0.0
+    [line] = log_lines(capsys.readouterr().out)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(line["reason"])

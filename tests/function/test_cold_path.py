@@ -43,7 +43,6 @@ HEAVY_STDLIB = frozenset(
         "logging",
         "multiprocessing",
         "pydoc",
-        "socket",  # the Redis client's: loaded on its first connection, only when configured
         "sqlite3",
         "ssl",
         "subprocess",

@@ -126,7 +126,7 @@ def test_a_refused_password_falls_back_to_the_local_bucket_and_says_so(
     # And one warning says why, without the password
     output = capsys.readouterr().out
     [line] = log_lines(output)
-    assert "WRONGPASS" in str(line["reason"])
+    assert "WRONGPASS" in str(line["detail"])
     assert "wrong-password" not in output
 
 
@@ -191,4 +191,4 @@ def test_rediss_refuses_a_server_it_cannot_verify(
     # When a call comes, Then the local bucket answers and the warning says why
     assert limit.take() == 0.0
     [line] = log_lines(capsys.readouterr().out)
-    assert "CERTIFICATE_VERIFY_FAILED" in str(line["reason"])
+    assert "CERTIFICATE_VERIFY_FAILED" in str(line["detail"])

@@ -168,7 +168,7 @@ def test_redis_killed_mid_run_leaves_the_answers_to_the_local_bucket(
     # And the degradation is logged once, naming why
     [line] = _degradation_lines(output)
     assert line["level"] == "WARNING"
-    assert line["reason"]
+    assert line["detail"]
 
 
 def test_a_frozen_redis_costs_one_slice_and_the_invocation_keeps_its_deadline(
@@ -258,5 +258,5 @@ def test_a_secret_that_cannot_be_read_leaves_the_answers_to_the_local_bucket(
     # Then it answers, and says why the shared limit is not in use
     assert answer["statusCode"] == 200
     [line] = _degradation_lines(capsys.readouterr().out)
-    assert "callout-redis:missing" in str(line["reason"])
-    assert "ResourceNotFound" in str(line["reason"])
+    assert "callout-redis:missing" in str(line["detail"])
+    assert "ResourceNotFound" in str(line["detail"])

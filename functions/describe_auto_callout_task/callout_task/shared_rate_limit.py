@@ -129,8 +129,7 @@ class SharedRateLimit:
         logs.emit(
             "WARNING",
             "rate limit store unavailable; this instance uses its own bucket until it is back",
-            reason=reason,
-            store=f"{self.address.host}:{self.address.port}",
+            detail=f"Redis at {self.address.host}:{self.address.port}: {reason}",
         )
 
 

@@ -164,13 +164,13 @@ variable "total_qps" {
 }
 
 variable "max_instances" {
-  description = "Most instances that may run at once (reserved concurrency). Each gets floor(total_qps / max_instances) requests/second."
+  description = "Most instances that may run at once (reserved concurrency). Each may use all of total_qps, alone or shared through Redis (README.md, \"Rate limit modes\")."
   type        = number
   default     = 10
 
   validation {
     condition     = var.max_instances >= 1 && floor(var.max_instances) == var.max_instances && var.max_instances <= var.total_qps
-    error_message = "max_instances must be a whole number from 1 to total_qps, so that every instance may send at least one request per second."
+    error_message = "max_instances must be a whole number from 1 to total_qps."
   }
 }
 

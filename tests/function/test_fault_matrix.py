@@ -1,7 +1,8 @@
 """Upstream faults against the deadline: the exact status, the attempts made, and the time taken.
 
-Every invocation gets a 1.5 s limit (SCF's context); the function keeps 0.15 s to answer, so no
-invocation may take longer than the limit itself plus MARGIN (scheduling on a shared machine).
+Every invocation gets a 1.5 s limit (SCF's context). The function's deadline is 0.15 s before it,
+kept to build and send the answer, so every answer must come within the limit itself: no margin
+is added, a slow machine is what the reserve is for.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from autocallout.fake_ccc import CccBackend
 from tests.function.conftest import Invoke, log_lines
 
 LIMIT_MS = 1500
-MARGIN_SECONDS = 0.1
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 
 # fault to inject (kind, options), expected status, attempts (= calls CCC received)
@@ -68,18 +68,20 @@ def test_fault_gives_status_attempts_and_stays_within_the_deadline(
     assert answer.get("status", 200) == status
     assert line["status"] == status
     assert line["attempts"] == attempts == len(ccc.calls)
-    assert took <= LIMIT_MS / 1000 + MARGIN_SECONDS
+    assert took <= LIMIT_MS / 1000
 
 
 def test_a_retry_that_cannot_finish_in_time_is_not_started(invoke: Invoke, ccc: CccBackend) -> None:
-    # Each throttled answer comes after 0.4 s. A 0.5 s invocation must answer by 0.45 s: after
-    # the first attempt less than MIN_ATTEMPT_SECONDS (0.1 s) is left, so no second one starts.
+    # Each throttled answer comes after 0.4 s. A 0.5 s invocation has its deadline at 0.45 s
+    # (it keeps a tenth of its time to answer): after the first attempt less than
+    # MIN_ATTEMPT_SECONDS (0.1 s) is left, so neither a pause nor a second attempt may start and
+    # the answer comes within the 0.5 s limit.
     ccc.faults.inject("error", code="RequestLimitExceeded", delay=0.4, times=None)
     started = time.monotonic()
     answer = invoke(dict(TASK), {"time_limit_in_ms": 500})
     assert answer["status"] == 429
     assert len(ccc.calls) == 1
-    assert time.monotonic() - started <= 0.5 + MARGIN_SECONDS
+    assert time.monotonic() - started <= 0.5
 
 
 def test_every_attempt_gets_only_the_time_left(invoke: Invoke, ccc: CccBackend) -> None:
@@ -89,4 +91,4 @@ def test_every_attempt_gets_only_the_time_left(invoke: Invoke, ccc: CccBackend) 
     answer = invoke(dict(TASK), {"time_limit_in_ms": 1000})
     assert answer["status"] == 504
     assert len(ccc.calls) == 2
-    assert time.monotonic() - started <= 1.0 + MARGIN_SECONDS
+    assert time.monotonic() - started <= 1.0  # the deadline is at 0.9 s

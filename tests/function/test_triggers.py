@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.conftest import TEST_DATA
+from tests.conftest import REPO, TEST_DATA
 from tests.function.conftest import Invoke, function_url_get, http_body, load_event, log_lines
 
 OFFICIAL = TEST_DATA / "events"
+FUNCTION_DIR = REPO / "functions" / "describe_auto_callout_task"
+SHIPPED_DOCUMENT = FUNCTION_DIR / "callout_task" / "openapi.json"
 
 
 def _official(name: str) -> dict[str, object]:
@@ -224,18 +230,38 @@ def test_openapi_json_is_served_without_calling_ccc(invoke: Invoke, ccc: CccBack
     event = function_url_get()
     event["path"] = "/openapi.json"
     response = invoke(event)
-    assert response["statusCode"] in (200, 404)  # 404 only for a deployment packaged without it
-    assert json.loads(response["body"])
+    assert response["statusCode"] == 200
+    assert response["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert response["body"] == SHIPPED_DOCUMENT.read_text(encoding="utf-8")
+    assert json.loads(response["body"])["openapi"].startswith("3.1.")
     assert ccc.calls == []
 
 
-def test_a_package_without_the_openapi_document_answers_404(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("callout_task.handler.openapi_document", lambda: None)
-    event = function_url_get()
-    event["path"] = "/openapi.json"
-    response = invoke(event)
+# A fresh interpreter runs the function from a copy of its folder, as SCF would run a package
+# built without the document; -I keeps the development install's own copy out of its path.
+_WITHOUT_DOCUMENT = """
+import json, sys
+sys.path.insert(0, {folder!r})
+import index
+event = {{"httpMethod": "GET", "path": "/openapi.json", "headers": {{}}, "queryString": {{}}}}
+print(json.dumps(index.main_handler(event, {{"time_limit_in_ms": 3000}})))
+"""
+
+
+def test_a_package_without_the_openapi_document_answers_404(tmp_path: Path) -> None:
+    folder = tmp_path / "describe_auto_callout_task"
+    shutil.copytree(FUNCTION_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "callout_task" / "openapi.json").unlink()
+
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", _WITHOUT_DOCUMENT.format(folder=str(folder))],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    response = json.loads(completed.stdout.splitlines()[-1])
+
     assert response["statusCode"] == 404
     assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
     assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"

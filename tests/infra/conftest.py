@@ -22,16 +22,17 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-
 OPERATIONS_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-operations.json")
 # The same provider release's schema of the resources the rate limit's store adds (see its README).
 STORE_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-rate-limit-store.json")
-CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+CHECKOV_VENV = REPO / ".venv-checkov"
+CHECKOV = CHECKOV_VENV / "bin" / "checkov"
 
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
-def require_tool(path: Path | None, what: str, how: str) -> Path:
-    """The tool's path; without it, skip locally and fail in CI."""
-    if path is not None and path.exists():
+def require_tool(path: Path | None, what: str, how: str, *needs: Path) -> Path:
+    """The tool's path; without it (or without what it ``needs``), skip locally, fail in CI."""
+    if path is not None and path.exists() and all(need.exists() for need in needs):
         return path
     message = f"{what} is not installed ({how})"
     if in_ci():
@@ -45,7 +46,13 @@ def terraform_binary() -> Path:
 
 
 def checkov_binary() -> Path:
-    return require_tool(CHECKOV, "checkov", "make .venv-checkov")
+    # The script runs on its virtualenv's interpreter: a venv whose Python is gone is missing too.
+    return require_tool(
+        CHECKOV,
+        f"checkov's virtualenv {CHECKOV_VENV}",
+        "make .venv-checkov",
+        CHECKOV_VENV / "bin" / "python",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 
 RUNTIME ?= Python3.12
 
-.PHONY: help test check lint types security demo package bench clean
+.PHONY: help test check lint types security demo package bench mutation clean
 
 help:
 	@echo "make demo   - run the function end to end on the local fake CCC"
@@ -20,6 +20,7 @@ help:
 	@echo "make check  - lint + types + security scan + tests"
 	@echo "make package - dist/describe_auto_callout_task.zip (RUNTIME=Python3.10, LAYER=1 for a layer)"
 	@echo "make bench  - benchmarks against the fake on loopback (bench/results.json)"
+	@echo "make mutation - mutation testing of callout_task and the fake (docs/mutation.md)"
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,15 @@ demo: $(READY)
 # Not part of make test: timings belong in benchmarks, compared as ratios within one run.
 bench: $(READY)
 	$(BIN)/python bench/run.py
+
+# Not part of make test either (about 30 minutes): mutmut, pinned in the `mutation` extra.
+MUTATION_READY := $(VENV)/.mutation-ready
+$(MUTATION_READY): pyproject.toml $(READY)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	touch $@
+
+mutation: $(MUTATION_READY)
+	$(BIN)/python mutation/run.py
 
 clean:
 	rm -rf $(VENV) .venv-* dist build .pytest_cache .mypy_cache .ruff_cache .hypothesis

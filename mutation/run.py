@@ -1,0 +1,367 @@
+"""Mutation testing (``make mutation``): ``python mutation/run.py [--max-children N] [--out FILE]``.
+
+mutmut changes the code one small way at a time (a mutant) and runs the tests that reach the
+changed function; a mutant that no test notices shows a behaviour nothing pins. In scope: the
+function's package ``callout_task`` (but ``request_schema``, which is generated data) and the
+fake's ``signature``, ``wire`` and ``models``, against the fast tests (``tests/function`` and
+``tests/fake`` without the property-based fuzzing and the cold-path subprocess probe).
+
+mutmut derives a module's name from its path under ``src/``, and the function's package lives in
+``functions/describe_auto_callout_task/``, so the run happens in a staged copy
+(``build/mutation``) where both packages sit under ``src/``. Mutants that ``mypy --strict`` (part
+of ``make check``) rejects are not run: the project's checks already refuse them.
+
+Surviving mutants are either killed by a new test or argued equivalent in
+``mutation/equivalent.toml``; the report (``docs/mutation.md``) lists every survivor with its
+change and, where there is one, the argument.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+REPO = Path(__file__).resolve().parent.parent
+STAGE = REPO / "build" / "mutation"
+EQUIVALENT = REPO / "mutation" / "equivalent.toml"
+REPORT = REPO / "docs" / "mutation.md"
+GOAL = 0.95  # of the non-equivalent mutants of callout_task, killed
+
+FUNCTION_PACKAGE = REPO / "functions" / "describe_auto_callout_task" / "callout_task"
+FAKE_MODULES = ("signature", "wire", "models")
+TESTS = [
+    "tests/function",
+    "tests/fake",
+    "--ignore=tests/function/test_fuzz.py",  # hypothesis: 2 500 examples, tens of seconds
+    "--ignore=tests/function/test_cold_path.py",  # a subprocess: sees no mutant
+]
+
+STAGE_PYPROJECT = """\
+# Written by mutation/run.py for the staged copy it runs mutmut in; not the project's own.
+[tool.pytest.ini_options]
+# Plugins are named, not discovered (PYTEST_DISABLE_PLUGIN_AUTOLOAD); unraisableexception's
+# forced garbage collection at exit is half a second of every mutant's run.
+addopts = "-p no:cacheprovider -p no:unraisableexception -p _hypothesis_pytestplugin"
+xfail_strict = true
+
+[tool.mutmut]
+source_paths = {source_paths}
+do_not_mutate = ["src/callout_task/request_schema.py"]
+also_copy = ["events", "functions", "src/autocallout"]
+pytest_add_cli_args_test_selection = {tests}
+type_check_command = ["mypy", "--output", "json", "src/callout_task", "src/autocallout/fake_ccc"]
+
+[tool.mypy]
+python_version = "3.10"
+strict = true
+mypy_path = ["src"]
+explicit_package_bases = true
+warn_unused_ignores = false  # mutmut marks its own lines with type: ignore
+
+[[tool.mypy.overrides]]
+module = ["tencentcloud.*", "responses.*", "mutmut.*"]
+ignore_missing_imports = true
+"""
+
+# mutmut's exit codes, grouped as the report counts them.
+KILLED, CAUGHT_BY_TYPES, TIMEOUT, SURVIVED, NO_TESTS, OTHER = (
+    "killed",
+    "caught by mypy",
+    "timeout",
+    "survived",
+    "no tests",
+    "not run (or mutmut calls it suspicious)",
+)
+_OUTCOME = {1: KILLED, 3: KILLED, 0: SURVIVED, 5: NO_TESTS, 33: NO_TESTS, 37: CAUGHT_BY_TYPES}
+_OUTCOME.update(dict.fromkeys((36, -24, 24, 152, 255), TIMEOUT))
+
+
+@dataclass
+class Mutant:
+    name: str  # e.g. callout_task.normalise.x__summary__mutmut_24
+    outcome: str
+    change: list[str]  # the diff's changed lines, "-old" then "+new"
+
+    @property
+    def module(self) -> str:
+        return self.name.split(".x", 1)[0]
+
+    @property
+    def group(self) -> str:
+        return "callout_task" if self.name.startswith("callout_task.") else "fake"
+
+
+def stage() -> None:
+    """A copy of the project where both packages are under src/, as mutmut expects."""
+    shutil.rmtree(STAGE, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    shutil.copytree(FUNCTION_PACKAGE, STAGE / "src" / "callout_task", ignore=ignore)
+    shutil.copytree(REPO / "src" / "autocallout", STAGE / "src" / "autocallout", ignore=ignore)
+    for folder in ("tests", "events", "functions"):
+        shutil.copytree(REPO / folder, STAGE / folder, ignore=ignore)
+    sources = ["src/callout_task"] + [f"src/autocallout/fake_ccc/{m}.py" for m in FAKE_MODULES]
+    (STAGE / "pyproject.toml").write_text(
+        STAGE_PYPROJECT.format(source_paths=json.dumps(sources), tests=json.dumps(TESTS)),
+        encoding="utf-8",
+    )
+
+
+# mutmut's own command line, with one change: string literals holding a space (prose: messages,
+# log text) are not mutated. Their wording is not a contract, and "XX" around a message or the
+# message in upper case would only ask for tests that pin words. Each one skipped is recorded.
+_MUTMUT_WITHOUT_PROSE = """
+import sys
+import libcst
+from mutmut.mutation import mutators
+
+original = mutators.operator_string
+
+def operator_string_except_prose(node):
+    value = node.evaluated_value if isinstance(node, libcst.SimpleString) else ""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    if " " in text:
+        with open("prose-not-mutated.txt", "a", encoding="utf-8") as record:
+            record.write(repr(text) + "\\n")
+        return
+    yield from original(node)
+
+mutators.mutation_operators[:] = [
+    (kind, operator_string_except_prose if operator is original else operator)
+    for kind, operator in mutators.mutation_operators
+]
+from mutmut.__main__ import cli
+sys.argv = ["mutmut", *sys.argv[1:]]
+cli()
+"""
+
+
+def run_mutmut(max_children: int, only: list[str]) -> float:
+    """Runs mutmut in the stage; returns the wall time taken."""
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    command = [sys.executable, "-c", _MUTMUT_WITHOUT_PROSE, "run"]
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603 - our own interpreter and a fixed command line
+        [*command, "--max-children", str(max_children), *only],
+        cwd=STAGE,
+        env=env,
+        check=True,
+    )
+    return time.monotonic() - started
+
+
+def _change(mutated_file: list[str], spans: dict[str, list[int]], function: str) -> list[str]:
+    """The lines a mutant changed, from mutmut's record of where each function copy lies."""
+    base = function.rsplit("__mutmut_", 1)[0]
+
+    def text(name: str) -> list[str]:
+        first, last = spans[name]
+        lines = mutated_file[first - 1 : last]
+        return [line.replace(name, base) for line in lines]
+
+    diff = difflib.unified_diff(text(f"{base}__mutmut_orig"), text(function), n=0, lineterm="")
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def collect() -> list[Mutant]:
+    mutants: list[Mutant] = []
+    for meta in sorted((STAGE / "mutants" / "src").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        source = meta.with_suffix("")
+        spans = json.loads(source.with_suffix(".py.spans").read_text(encoding="utf-8"))["spans"]
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for name, code in codes.items():
+            outcome = _OUTCOME.get(code, OTHER)
+            function = name.rsplit(".", 1)[1]
+            change = _change(lines, spans, function) if outcome == SURVIVED else []
+            mutants.append(Mutant(name, outcome, change))
+    return mutants
+
+
+def equivalence_arguments() -> dict[tuple[str, str], str]:
+    """(mutant name, its added line) -> why it is equivalent; the line keeps an argument from
+    standing for a different mutant after the code moved."""
+    entries = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8")).get("mutant", [])
+    return {(entry["name"], entry["change"].strip()): entry["why"] for entry in entries}
+
+
+def _added(mutant: Mutant) -> str:
+    return next((line[1:].strip() for line in mutant.change if line.startswith("+")), "")
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 - a fixed command line
+            ["git", *args],  # noqa: S607 - git from PATH, as make itself finds it
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" with uncommitted changes" if git("status", "--porcelain", "--", ".") else "")
+
+
+def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str:
+    arguments = equivalence_arguments()
+    argued = {m.name: arguments.get((m.name, _added(m))) for m in mutants if m.outcome == SURVIVED}
+    by_module: dict[str, Counter[str]] = {}
+    for mutant in mutants:
+        counts = by_module.setdefault(mutant.module, Counter())
+        counts[mutant.outcome] += 1
+        if argued.get(mutant.name):
+            counts["equivalent"] += 1
+
+    def score(counts: Counter[str]) -> tuple[int, int, float]:
+        caught = counts[KILLED] + counts[CAUGHT_BY_TYPES] + counts[TIMEOUT]
+        judged = sum(counts[o] for o in (KILLED, CAUGHT_BY_TYPES, TIMEOUT, SURVIVED, NO_TESTS))
+        judged += counts[OTHER]
+        considered = judged - counts["equivalent"]
+        return caught, considered, caught / considered if considered else 1.0
+
+    groups = {g: Counter[str]() for g in ("callout_task", "fake")}
+    for module, counts in by_module.items():
+        groups["callout_task" if module.startswith("callout_task") else "fake"].update(counts)
+    caught, considered, function_score = score(groups["callout_task"])
+    minutes = run["seconds"] / 60
+    again = STAGE / "again.txt"
+    names = again.read_text(encoding="utf-8").split() if again.exists() else []
+    rerun = f"{len(names)} mutants or patterns" if names else "none"
+    prose_file = STAGE / "mutants" / "prose-not-mutated.txt"
+    prose = len(prose_file.read_text(encoding="utf-8").splitlines()) if prose_file.exists() else 0
+    verdict = "met" if function_score >= GOAL else "NOT met"
+    out = [
+        "# Mutation testing",
+        "",
+        "Written by `make mutation` (`mutation/run.py`); do not edit by hand. How to read it and",
+        "why mutmut: the end of this file.",
+        "",
+        f"- Code: commit `{run['commit']}`, run started {run['started']}",
+        f"- Tool: mutmut {metadata.version('mutmut')}, {max_children} workers, "
+        f"{minutes:.1f} min wall time (load average before the run: {run['load']})",
+        f"- Tests: `{' '.join(TESTS)}`",
+        f"- Re-run after tests were added (`--again`): {rerun}",
+        f"- Prose strings left unmutated (messages, log text): {prose}",
+        "",
+        f"**callout_task: {caught} of {considered} non-equivalent mutants killed, "
+        f"{function_score:.1%}** (goal {GOAL:.0%}: {verdict})",
+        "",
+        "| module | mutants | killed by tests | rejected by mypy | timeout | equivalent "
+        "| survived, not argued | no test reaches | score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = sorted(by_module.items()) + [(f"**{g}**", c) for g, c in groups.items()]
+    for module, counts in rows:
+        _, _, module_score = score(counts)
+        out.append(
+            f"| {module} | {sum(counts[o] for o in _OUTCOMES)} | {counts[KILLED]} "
+            f"| {counts[CAUGHT_BY_TYPES]} | {counts[TIMEOUT]} | {counts['equivalent']} "
+            f"| {counts[SURVIVED] - counts['equivalent']} | {counts[NO_TESTS]} "
+            f"| {module_score:.1%} |"
+        )
+    out += ["", "## Every surviving mutant", ""]
+    survivors = [m for m in mutants if m.outcome in (SURVIVED, NO_TESTS, OTHER)]
+    if not survivors:
+        out.append("None.")
+    for mutant in survivors:
+        why = argued.get(mutant.name)
+        verdict = f"equivalent: {why}" if why else f"**{mutant.outcome}, not argued equivalent**"
+        out.append(f"- `{mutant.name}` — {verdict}")
+        if mutant.change:
+            out += ["  ```diff", *(f"  {line}" for line in mutant.change), "  ```"]
+    out += ["", ABOUT]
+    return "\n".join(out) + "\n"
+
+
+_OUTCOMES = (KILLED, CAUGHT_BY_TYPES, TIMEOUT, SURVIVED, NO_TESTS, OTHER)
+
+ABOUT = """\
+## How to read this
+
+A mutant is one small change to the code (a comparison flipped, a constant moved by one, an
+argument dropped, a string changed); it is *killed* when a test fails with it. The score is the
+killed share of the mutants that are not equivalent (that behave exactly like the original, argued
+in one line each in `mutation/equivalent.toml`). Rejected by mypy: a change `make check` refuses
+before any test runs. No test reaches: no selected test runs that function at all.
+
+mutmut changes code inside functions and methods only: module-level constants and tables (the
+state names, `MAX_TIMER_TASKS`, the refresh margin, the error-code table) are not mutated. The
+tests in `tests/*/test_pinned_behaviour.py` pin those by behaviour, each shown to fail when its
+constant is changed.
+
+## Why mutmut (and not cosmic-ray)
+
+Both are maintained (mutmut 3.8, cosmic-ray 8.7) and were tried on this code. cosmic-ray mutates
+everything, module level included, but runs the test command afresh for each mutant: a pytest
+start here imports hypothesis, schemathesis, the SDK and the fake, 2 to 10 s on this shared
+2-core machine before any test runs, and it finds about 1 600 mutants in `callout_task` alone,
+which is hours. mutmut forks each mutant's run from a process that has already imported and
+collected everything, and runs only the tests that reached the mutated function (recorded once,
+fastest first), so the whole scope fits in the 30 minutes `make mutation` is allowed; it can also
+drop the mutants `mypy --strict` refuses. Its blind spot (module-level code) is covered as said
+above.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="mutant names or globs (callout_task.normalise.*)"
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the report from the last run"
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="keep the last run, take the tests as they are now and run --only those mutants",
+    )
+    args = parser.parse_args(argv)
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    if args.again:
+        shutil.rmtree(STAGE / "tests")
+        shutil.copytree(
+            REPO / "tests", STAGE / "tests", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        run_mutmut(args.max_children, args.only)
+        with (STAGE / "again.txt").open("a", encoding="utf-8") as again:
+            again.writelines(f"{name}\n" for name in args.only)
+    elif not args.report_only:
+        stage()
+        started = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+        code = commit()  # before the run: the code the mutants came from
+        seconds = run_mutmut(args.max_children, args.only)
+        run = {"seconds": seconds, "load": load, "commit": code, "started": started}
+        (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
+    mutants = collect()
+    args.out.write_text(report(mutants, run, args.max_children), encoding="utf-8")
+    unargued = [m.name for m in mutants if m.outcome == SURVIVED]
+    print(f"{len(mutants)} mutants; {len(unargued)} survived; report: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -196,11 +196,27 @@ def collect() -> list[Mutant]:
     return mutants
 
 
-def equivalence_arguments() -> dict[tuple[str, str], str]:
-    """(mutant name, its added line) -> why it is equivalent; the line keeps an argument from
-    standing for a different mutant after the code moved."""
-    entries = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8")).get("mutant", [])
-    return {(entry["name"], entry["change"].strip()): entry["why"] for entry in entries}
+def equivalence_arguments() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """(mutant name, its added line) -> why it is equivalent, the line keeping an argument from
+    standing for a different mutant after the code moved; and function -> why its mutants are
+    never live (it runs only while its module is imported, before mutmut switches one on)."""
+    loaded = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
+    equivalent = {
+        (entry["name"], entry["change"].strip()): entry["why"] for entry in loaded.get("mutant", [])
+    }
+    import_time = {entry["function"]: entry["why"] for entry in loaded.get("import_time", [])}
+    return equivalent, import_time
+
+
+def _argument(
+    mutant: Mutant, equivalent: dict[tuple[str, str], str], import_time: dict[str, str]
+) -> tuple[str, str] | None:
+    """("equivalent" or "import time", why) for a survivor with an argument, else None."""
+    why = equivalent.get((mutant.name, _added(mutant)))
+    if why:
+        return "equivalent", why
+    function = mutant.name.rsplit("__mutmut_", 1)[0]
+    return ("import time", import_time[function]) if function in import_time else None
 
 
 def _added(mutant: Mutant) -> str:
@@ -223,20 +239,23 @@ def commit() -> str:
 
 
 def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str:
-    arguments = equivalence_arguments()
-    argued = {m.name: arguments.get((m.name, _added(m))) for m in mutants if m.outcome == SURVIVED}
+    equivalent, import_time = equivalence_arguments()
+    argued = {
+        m.name: _argument(m, equivalent, import_time) for m in mutants if m.outcome == SURVIVED
+    }
     by_module: dict[str, Counter[str]] = {}
     for mutant in mutants:
         counts = by_module.setdefault(mutant.module, Counter())
         counts[mutant.outcome] += 1
-        if argued.get(mutant.name):
-            counts["equivalent"] += 1
+        argument = argued.get(mutant.name)
+        if argument:
+            counts[argument[0]] += 1
 
     def score(counts: Counter[str]) -> tuple[int, int, float]:
         caught = counts[KILLED] + counts[CAUGHT_BY_TYPES] + counts[TIMEOUT]
         judged = sum(counts[o] for o in (KILLED, CAUGHT_BY_TYPES, TIMEOUT, SURVIVED, NO_TESTS))
         judged += counts[OTHER]
-        considered = judged - counts["equivalent"]
+        considered = judged - counts["equivalent"] - counts["import time"]
         return caught, considered, caught / considered if considered else 1.0
 
     groups = {g: Counter[str]() for g in ("callout_task", "fake")}
@@ -267,8 +286,8 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         f"{function_score:.1%}** (goal {GOAL:.0%}: {verdict})",
         "",
         "| module | mutants | killed by tests | rejected by mypy | timeout | equivalent "
-        "| survived, not argued | no test reaches | score |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| never live | survived, not argued | no test reaches | score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows = sorted(by_module.items()) + [(f"**{g}**", c) for g, c in groups.items()]
     for module, counts in rows:
@@ -276,7 +295,9 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         out.append(
             f"| {module} | {sum(counts[o] for o in _OUTCOMES)} | {counts[KILLED]} "
             f"| {counts[CAUGHT_BY_TYPES]} | {counts[TIMEOUT]} | {counts['equivalent']} "
-            f"| {counts[SURVIVED] - counts['equivalent']} | {counts[NO_TESTS]} "
+            f"| {counts['import time']} "
+            f"| {counts[SURVIVED] - counts['equivalent'] - counts['import time']} "
+            f"| {counts[NO_TESTS]} "
             f"| {module_score:.1%} |"
         )
     out += ["", "## Every surviving mutant", ""]
@@ -284,8 +305,12 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
     if not survivors:
         out.append("None.")
     for mutant in survivors:
-        why = argued.get(mutant.name)
-        verdict = f"equivalent: {why}" if why else f"**{mutant.outcome}, not argued equivalent**"
+        argument = argued.get(mutant.name)
+        verdict = (
+            f"{argument[0]}: {argument[1]}"
+            if argument
+            else f"**{mutant.outcome}, not argued equivalent**"
+        )
         out.append(f"- `{mutant.name}` — {verdict}")
         if mutant.change:
             out += ["  ```diff", *(f"  {line}" for line in mutant.change), "  ```"]
@@ -302,7 +327,10 @@ A mutant is one small change to the code (a comparison flipped, a constant moved
 argument dropped, a string changed); it is *killed* when a test fails with it. The score is the
 killed share of the mutants that are not equivalent (that behave exactly like the original, argued
 in one line each in `mutation/equivalent.toml`). Rejected by mypy: a change `make check` refuses
-before any test runs. No test reaches: no selected test runs that function at all.
+before any test runs. No test reaches: no selected test runs that function at all. Never live: the
+function runs only while its module is imported (a class factory, a table built once), before
+mutmut switches any mutant on, so no test can see its mutants; they are left out of the score and
+the reason is given for each such function in `mutation/equivalent.toml`.
 
 mutmut changes code inside functions and methods only: module-level constants and tables (the
 state names, `MAX_TIMER_TASKS`, the refresh margin, the error-code table) are not mutated. The

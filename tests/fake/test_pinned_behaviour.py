@@ -5,14 +5,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import socket
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from tencentcloud.common.common_client import CommonClient
+from tencentcloud.common.credential import Credential
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
 
-from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
+from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, CccError, FakeCccServer
+from tests.conftest import sdk_client
 from tests.fake.conftest import Fake
 
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
@@ -116,3 +122,77 @@ def test_the_server_answers_control_calls_from_loopback_clients_only(
     with server:
         assert _control_request_from(server, client_host) == status
     assert len(backend.faults.pending()) == (1 if status == 200 else 0)
+
+
+def test_advancing_a_running_task_settles_each_call_and_calls_the_next_waiting_callee() -> None:
+    backend = CccBackend()
+    callees = [
+        {"Callee": "13800000000", "State": 3, "Sessions": ["earlier"]},  # even: answers
+        {"Callee": "13800000001", "State": 4},  # waiting to retry: called next
+        {"Callee": "13800000002", "State": 3},  # even: answers
+        {"Callee": "13800000003", "State": 3},  # odd: does not answer
+    ]
+    backend.put_task({"SdkAppId": 1, "TaskId": 7, "State": 1, "Callees": callees})
+    before = backend.encoded_task(1, 7)
+
+    task = backend.advance_task(1, 7)
+
+    assert [callee["State"] for callee in task["Callees"]] == [1, 3, 1, 2]
+    assert task["Callees"][0]["Sessions"] == ["earlier", "fake-7-0"]
+    assert task["Callees"][2]["Sessions"] == ["fake-7-2"]
+    assert task["State"] == 1
+    assert json.loads(backend.encoded_task(1, 7)) != json.loads(before)  # the cache was dropped
+
+
+def test_the_call_log_lists_every_field_of_a_call(fake_server: FakeCccServer) -> None:
+    sdk_client(fake_server.endpoint).call("DescribeAutoCalloutTask", TASK)
+    [call] = requests.get(f"{fake_server.url}/_fake/calls", timeout=5).json()
+    assert set(call) == {"action", "params", "secret_id", "error_code", "request_id", "at"}
+    assert call["action"] == "DescribeAutoCalloutTask"
+    assert call["params"] == TASK
+    assert call["secret_id"] == DEFAULT_CREDENTIALS.secret_id
+    assert call["error_code"] is None
+    assert call["at"] == pytest.approx(time.time(), abs=60)
+    assert len(call["request_id"]) == 36
+
+
+def test_sts_issues_fresh_temporary_credentials_that_expire() -> None:
+    backend = CccBackend(clock=lambda: 1_700_000_000.0)
+    backend.roles.add("qcs::cam::uin/1:roleName/r")
+
+    issued, expires_at = backend.assume_role("qcs::cam::uin/1:roleName/r", 900)
+    again, _ = backend.assume_role("qcs::cam::uin/1:roleName/r", 900)
+
+    assert re.fullmatch(r"AKIDFAKESTS[0-9A-F]{20}", issued.secret_id)
+    assert re.fullmatch(r"[0-9a-f]{32}", issued.secret_key)
+    assert re.fullmatch(r"[0-9a-f]{48}", issued.token or "")
+    assert expires_at == issued.expires_at == 1_700_000_900.0
+    assert backend.lookup_credentials(issued.secret_id) == issued
+    assert again.secret_id != issued.secret_id
+
+
+def test_sts_refuses_a_role_it_does_not_know_naming_it() -> None:
+    with pytest.raises(CccError) as refused:
+        CccBackend().assume_role("qcs::cam::uin/1:roleName/nobody", 900)
+    assert refused.value.code == "ResourceNotFound.RoleNotExist"
+    assert "qcs::cam::uin/1:roleName/nobody" in refused.value.message
+
+
+def test_sts_states_the_expiry_in_utc_both_ways(fake: Fake) -> None:
+    fake.backend.roles.add("qcs::cam::uin/1:roleName/r")
+    fake.backend.clock = lambda: 1_700_000_000.0
+    fake.backend.max_clock_skew = 10**10
+    creds = DEFAULT_CREDENTIALS
+    profile = ClientProfile(
+        httpProfile=HttpProfile(
+            endpoint=fake.endpoint, protocol="http" if fake.endpoint else "https"
+        )
+    )
+    client = CommonClient(
+        "sts", "2018-08-13", Credential(creds.secret_id, creds.secret_key, creds.token), "", profile
+    )
+    answer = client.call_json(
+        "AssumeRole", {"RoleArn": "qcs::cam::uin/1:roleName/r", "RoleSessionName": "t"}
+    )["Response"]
+    assert answer["ExpiredTime"] == 1_700_007_200
+    assert answer["Expiration"] == "2023-11-15T00:13:20Z"

@@ -61,7 +61,7 @@ xfail_strict = true
 [tool.mutmut]
 source_paths = {source_paths}
 do_not_mutate = ["src/callout_task/request_schema.py"]
-also_copy = ["events", "functions", "src/autocallout"]
+also_copy = ["events", "functions", "infra", "docs", "src/autocallout"]
 pytest_add_cli_args_test_selection = {tests}
 type_check_command = ["mypy", "--output", "json", "src/callout_task", "src/autocallout/fake_ccc"]
 
@@ -111,7 +111,7 @@ def stage() -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(FUNCTION_PACKAGE, STAGE / "src" / "callout_task", ignore=ignore)
     shutil.copytree(REPO / "src" / "autocallout", STAGE / "src" / "autocallout", ignore=ignore)
-    for folder in ("tests", "events", "functions"):
+    for folder in ("tests", "events", "functions", "infra", "docs"):  # what the tests read
         shutil.copytree(REPO / folder, STAGE / folder, ignore=ignore)
     sources = ["src/callout_task"] + [f"src/autocallout/fake_ccc/{m}.py" for m in FAKE_MODULES]
     (STAGE / "pyproject.toml").write_text(

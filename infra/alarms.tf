@@ -28,8 +28,8 @@ locals {
   # The CLS queries (CQL, syntax_rule 1) and trigger conditions; docs/operations.md repeats them
   # and tests/infra/test_operations_doc.py checks that they name indexed fields only.
   log_alarm_queries = {
-    server_errors = "latency_ms:>=0 | select count(*) as invocations, sum(case when status >= 500 then 1 else 0 end) as server_errors"
-    throttled     = "latency_ms:>=0 AND (status:429 OR upstream_code:\"RequestLimitExceeded\") | select count(*) as throttled"
+    server_errors = "message:\"invocation\" | select count(*) as invocations, sum(case when status >= 500 then 1 else 0 end) as server_errors"
+    throttled     = "message:\"invocation\" AND (status:429 OR upstream_code:\"RequestLimitExceeded\") | select count(*) as throttled"
     misconfigured = "(level:\"ERROR\" AND (message:\"misconfiguration\" OR message:\"misconfigured\" OR message:\"configuration\")) OR upstream_code:\"AuthFailure\" OR upstream_code:\"UnauthorizedOperation\""
   }
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from callout_task import handler
+from callout_task import handler, logs
 
 from autocallout.fake_ccc import CccBackend
 from infra.policies.function_log_fields import logged_fields
@@ -88,7 +88,12 @@ def test_every_field_written_is_indexed_with_a_fitting_type(
             assert value is None or isinstance(value, ACCEPTS[types[field]]), (field, value)
 
 
-def test_the_field_list_read_from_the_code_misses_nothing_written(
+def test_the_field_list_read_from_the_source_is_logs_log_fields() -> None:
+    # CKV_CALLOUT_8 reads LOG_FIELDS from the source without importing it: the same names.
+    assert logged_fields() == set(logs.LOG_FIELDS)
+
+
+def test_every_path_writes_only_the_fields_the_policy_reads(
     invoke: Invoke,
     ccc: CccBackend,
     monkeypatch: pytest.MonkeyPatch,

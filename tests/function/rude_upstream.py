@@ -61,6 +61,16 @@ def answer(body: bytes, status: int = 200, delay: float = 0.0) -> Step:
     return step
 
 
+def redirect(location: str, status: int = 307) -> Step:
+    """Sends the client elsewhere (307 keeps the method and the body: the request, resent)."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head(status, {"Location": location, "Content-Length": "0"}))
+        return True
+
+    return step
+
+
 def silent() -> Step:
     """Reads the request and never answers."""
 

@@ -25,6 +25,7 @@ from tests.function.rude_upstream import (
     cut_mid_body,
     endless_body,
     error_body,
+    redirect,
     silent,
     task_body,
     trickle_body,
@@ -138,6 +139,28 @@ def test_a_body_cut_off_every_time_is_a_502_after_every_attempt(
         "ClientNetworkError",
     )
     assert server.requests == 3
+    assert took <= LIMIT_MS / 1000 + MARGIN_SECONDS
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_not_followed_and_the_signed_request_stays_with_ccc(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    # Followed, the request would carry the session token (X-TC-Token; only Authorization is
+    # dropped) to another host, in cleartext over http, on calls no rate-limit token paid for.
+    elsewhere = RudeUpstream(answer(task_body()))
+    with elsewhere, RudeUpstream(redirect(elsewhere.url + "/", status)) as server:
+        result, took, line = _invoke(server.url, capsys, monkeypatch)
+
+    assert elsewhere.requests == 0
+    assert (result["status"], result["detail"]) == (502, "CCC answered with an HTTP error.")
+    assert (line["status"], line["attempts"], line["upstream_code"]) == (
+        502,
+        3,
+        "ServerNetworkError",
+    )
+    assert line["detail"].endswith(f"(upstream: HTTP {status})")
+    assert server.requests == 3  # one call per attempt, each with its token
     assert took <= LIMIT_MS / 1000 + MARGIN_SECONDS
 
 

@@ -4,7 +4,7 @@ The SDK signs and sends (``AbstractClient._call``: TC3 signing, headers, its req
 this module gives that send a deadline and reads the answer itself:
 
 - ``prepare`` mounts a requests transport adapter on the client's session whose connections put
-  themselves under the attempt's watch (see ``watchdog``);
+  themselves under the attempt's watch (see ``watchdog``), and turns redirects off;
 - ``exchange`` sets the SDK's per-socket-operation timeout to the time left, sends, and reads the
   body in chunks, at most ``max_bytes`` of it, all under a watch that fires at the deadline.
 
@@ -59,6 +59,14 @@ def prepare(client: AbstractClient) -> None:
     session = client.request.conn._session
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+    # No redirects: requests would resend the signed request, session token (X-TC-Token)
+    # included, to wherever Location says, over http too, on calls no rate-limit token paid
+    # for. Tencent Cloud APIs answer where they are asked; a 3xx is an HTTP error like a 5xx.
+    session.get_redirect_target = _no_redirect
+
+
+def _no_redirect(response: Any) -> None:
+    return None
 
 
 def exchange(

@@ -44,6 +44,8 @@ HEAVY_STDLIB = frozenset(
         "multiprocessing",
         "pydoc",
         "sqlite3",
+        "selectors",
+        "socket",  # ~3 ms with selectors: the watchdog needs it only when a deadline fires
         "ssl",
         "subprocess",
         "unittest",

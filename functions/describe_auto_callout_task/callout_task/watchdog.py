@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -53,6 +52,8 @@ class Watch:
 
 
 def _shut(connection: _Connection) -> None:
+    import socket  # here, not at the top: off the cold path (only a deadline that fires needs it)
+
     sock = connection.sock
     if sock is None:
         return

@@ -45,7 +45,7 @@ HEAVY_STDLIB = frozenset(
         "pydoc",
         "sqlite3",
         "selectors",
-        "socket",  # ~3 ms with selectors: the watchdog needs it only when a deadline fires
+        "socket",  # ~3 ms with selectors: loaded by a deadline that fires or a Redis connection
         "ssl",
         "subprocess",
         "unittest",

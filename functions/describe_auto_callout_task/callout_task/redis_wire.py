@@ -10,10 +10,12 @@ round trip per check once connected.
 
 from __future__ import annotations
 
-import socket
 import time
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    import socket
 
 DEFAULT_PORT = 6379
 
@@ -103,6 +105,8 @@ class RedisConnection:
 
     def _open(self, ends: float) -> list[bytes]:
         """Connect; the commands a new connection owes the server before anything else."""
+        import socket  # on first connect: a function without Redis never loads it
+
         address = self.address
         sock = socket.create_connection((address.host, address.port), _left(ends))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

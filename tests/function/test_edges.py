@@ -257,3 +257,39 @@ def test_a_misconfigured_timer_is_logged_by_name(
     [misconfigured] = [line for line in lines if line["level"] == "ERROR"]
     assert "'every-minute'" in misconfigured["message"]
     assert misconfigured["request_id"] == lines[-1]["request_id"]
+
+
+@pytest.mark.parametrize(("levels", "status"), [(32, 200), (33, 400)])
+def test_a_body_may_nest_32_levels(invoke: Invoke, levels: int, status: int) -> None:
+    event = function_url_get()
+    body = {**TASK, "pad": _nested(levels)}  # the body object itself is a level
+    event.update(httpMethod="POST", body=json.dumps(body))
+    assert invoke(event)["statusCode"] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("+3", "must be a whole number written without a sign"),
+        ("X3", "must be a whole number written with the digits 0-9"),
+        ("3E2", "must be a whole number written without a decimal point or an exponent"),
+    ],
+)
+def test_a_query_number_refusal_says_what_is_wrong_with_it(
+    invoke: Invoke, text: str, message: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=text))
+    assert http_body(response)["errors"] == [{"field": "TaskId", "message": message}]
+
+
+def test_long_tokens_are_cut_from_log_lines_but_digests_stay(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    token = "AbCdEf0123456789AbCdEf0123456789AbCdEf0123"
+    ccc.faults.error("InvalidParameterValue", message=f"digest {digest} token {token}")
+    invoke(dict(TASK))
+    logged = capsys.readouterr().out
+    assert digest in logged
+    assert token not in logged
+    assert "token [masked]" in logged

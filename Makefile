@@ -60,7 +60,8 @@ demo: $(READY)
 bench: $(READY)
 	$(BIN)/python bench/run.py
 
-# Not part of make test either (about 30 minutes): mutmut, pinned in the `mutation` extra.
+# Not part of make test either (long; docs/mutation.md says how long): mutmut, pinned in the
+# `mutation` extra.
 MUTATION_READY := $(VENV)/.mutation-ready
 $(MUTATION_READY): pyproject.toml $(READY)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'

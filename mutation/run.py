@@ -293,6 +293,7 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         f"- Re-run after tests were added (`--again`): {rerun}",
         f"- Prose strings left unmutated (messages, log text): {prose}",
         f"- Completeness: {completeness}",
+        *([f"- Note: {run['note']}"] if run.get("note") else []),
         "",
         f"**callout_task: {caught} of {considered} non-equivalent mutants killed, "
         f"{function_score:.1%}** (goal {GOAL:.0%}: {verdict})",

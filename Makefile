@@ -1,5 +1,6 @@
 # Every target bootstraps what it needs from the project's own files: a fresh clone needs only
-# python3 (>= 3.11, for the test tools; the function runs on 3.10 and 3.12) and make.
+# python3 (>= 3.11, for the test tools; the function runs on 3.10 and 3.12) and make. CPython
+# 3.10 and 3.12 themselves are found where they are (PATH, pyenv, uv; see autocallout.runtimes).
 # `make test` is what CI runs (.ci/run).
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +19,7 @@ help:
 	@echo "make demo   - run the function end to end on the local fake CCC"
 	@echo "make test   - run the test suite (what CI runs)"
 	@echo "make check  - lint + types + security scan + tests"
-	@echo "make package - dist/describe_auto_callout_task.zip (RUNTIME=Python3.10, LAYER=1 for a layer)"
+	@echo "make package - dist/describe_auto_callout_task-<hash>.zip + .json (RUNTIME=Python3.10)"
 	@echo "make bench  - benchmarks against the fake on loopback (bench/results.json)"
 	@echo "make mutation - mutation testing of callout_task and the fake (docs/mutation.md)"
 
@@ -31,8 +32,10 @@ $(CHECKOV):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==3.3.30
 
+# The whole suite on the dev interpreter, then tests/function on each SCF runtime's CPython.
 test: $(READY) $(CHECKOV)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m autocallout.runtime_tests
 
 lint: $(READY)
 	$(BIN)/ruff check .
@@ -47,11 +50,10 @@ security: $(READY)
 
 check: lint types security test
 
-# The zip for Terraform, and the same tree unpacked for serverless.yml (its src).
+# The zip for Terraform (named by its content; dist/describe_auto_callout_task.json names it,
+# infra/package.tf reads that), and the same tree unpacked for serverless.yml (its src).
 package: $(READY)
-	$(BIN)/python -m autocallout.package --runtime $(RUNTIME) $(if $(LAYER),--layer)
-	rm -rf build/describe_auto_callout_task
-	$(BIN)/python -m zipfile -e dist/describe_auto_callout_task.zip build/describe_auto_callout_task
+	$(BIN)/python -m autocallout.package --runtime $(RUNTIME) --unpacked build/describe_auto_callout_task
 
 demo: $(READY)
 	$(BIN)/autocallout demo

@@ -9,7 +9,7 @@ resource "tencentcloud_scf_function" "this" {
   runtime     = var.runtime
   mem_size    = var.memory_size
   timeout     = var.timeout
-  zip_file    = var.package_path
+  zip_file    = local.package_path # package.tf: the build the manifest names
   role        = tencentcloud_cam_role.function.name
 
   cls_logset_id = tencentcloud_cls_logset.function.id

@@ -26,12 +26,6 @@ variable "namespace" {
   default     = "default"
 }
 
-variable "package_path" {
-  description = "The code package built by `make package`, relative to infra/. The provider uploads it only when this path changes (see README)."
-  type        = string
-  default     = "../dist/describe_auto_callout_task.zip"
-}
-
 variable "runtime" {
   description = "SCF runtime. The package needs Python >= 3.10, so only SCF's Python3.10 and Python3.12 qualify."
   type        = string
@@ -39,7 +33,7 @@ variable "runtime" {
 
   validation {
     # SCF's Python runtimes are Python2.7, 3.6, 3.7, 3.9, 3.10 and 3.12; the older ones cannot
-    # import this package.
+    # import this package. autocallout.runtimes.RUNTIMES lists the same two (a test checks).
     condition     = contains(["Python3.10", "Python3.12"], var.runtime)
     error_message = "runtime must be one of SCF's runtimes that run this code: Python3.10 or Python3.12."
   }

@@ -198,35 +198,63 @@ def _say(args: argparse.Namespace, line: str) -> None:
     print(f"autocallout {args.command}: {line}", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _handler(args: argparse.Namespace) -> Iterator[Callable[[Any, Any], Any]]:
+    """main_handler from the source tree, or from the built zip (--package) run as SCF does."""
+    if args.package is None:
+        if args.runtime is not None:
+            raise CommandError("--runtime goes with --package")
+        from callout_task.handler import main_handler
+
+        yield main_handler
+        return
+    from autocallout.packaged_runtime import PackagedFunction, PackageRunError
+
+    try:
+        with PackagedFunction(args.package, args.runtime) as function:
+            _say(args, f"running {function.description()}")
+            yield function.invoke
+    except PackageRunError as error:
+        raise CommandError(str(error)) from None
+
+
 def _invoke(args: argparse.Namespace) -> int:
     from autocallout.local_invoke import status_of
 
     event = _read_event(args.event)
-    with _function_target(args, in_process=True):
-        from callout_task.handler import main_handler
-
-        # The function logs to stdout, as in SCF; here stdout is for the answer.
-        with contextlib.redirect_stdout(sys.stderr):
-            answer = main_handler(event, {"time_limit_in_ms": args.time_limit_ms})
+    # The function logs to stdout, as in SCF; here stdout is for the answer.
+    with (
+        _function_target(args, in_process=args.package is None),
+        _handler(args) as main_handler,
+        contextlib.redirect_stdout(sys.stderr),
+    ):
+        answer = main_handler(event, {"time_limit_in_ms": args.time_limit_ms})
     print(json.dumps(answer, ensure_ascii=False, indent=2))
     return 0 if 200 <= status_of(answer) < 300 else 1
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from callout_task.handler import main_handler
-
     from autocallout.front_door_auth import door_for, key_lines
     from autocallout.local_server import LocalFunctionServer
 
+    # The port is taken first, so that a busy one fails before anything starts; the handler
+    # comes later, once the CCC is chosen (with --package, the zip's instance needs its
+    # environment), so requests go through this one-slot forwarder.
+    handlers: list[Callable[[Any, Any], Any]] = []
     door = door_for(args.auth)
     try:
         server = LocalFunctionServer(
-            (args.host, args.port), args.shape, main_handler, args.time_limit_ms, door=door
+            (args.host, args.port),
+            args.shape,
+            lambda event, context: handlers[0](event, context),
+            args.time_limit_ms,
+            door=door,
         )
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
     try:
-        with _function_target(args, in_process=False) as target:
+        with _function_target(args, in_process=False) as target, _handler(args) as main_handler:
+            handlers.append(main_handler)
             print(f"function ({args.shape} events) on {server.url}, calling {target}", flush=True)
             print(
                 f"try: curl '{server.url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)",
@@ -349,6 +377,23 @@ def _add_target_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_package_options(command: argparse.ArgumentParser) -> None:
+    from autocallout.runtimes import RUNTIMES
+
+    command.add_argument(
+        "--package",
+        type=Path,
+        metavar="ZIP",
+        help="run the built zip as SCF does: unpacked read-only, on the runtime's own CPython"
+        " with -I -S -B (ZIP, or a folder whose package manifest names it, e.g. dist)",
+    )
+    command.add_argument(
+        "--runtime",
+        choices=list(RUNTIMES),
+        help="with --package: the runtime to run it on (default: the one it is built for)",
+    )
+
+
 def _log_line(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -390,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invoke.add_argument("event", metavar="EVENT.json", help="the event; - reads standard input")
     _add_target_options(invoke)
+    _add_package_options(invoke)
     invoke.set_defaults(run=_invoke)
 
     serve = commands.add_parser(
@@ -414,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         "api-key (legacy API Gateway), none (default); the local key pair is printed at start",
     )
     _add_target_options(serve)
+    _add_package_options(serve)
     serve.set_defaults(run=_serve)
 
     events = commands.add_parser(

@@ -1,38 +1,52 @@
 """Build the SCF deployment zip: the function folder plus its pinned runtime dependencies.
 
-``python -m autocallout.package [--runtime Python3.12] [--out dist] [--layer]``. The dependencies
-come from ``functions/requirements.txt`` (hash-pinned), installed as wheels for the runtime's
-CPython on manylinux x86_64 whatever this machine is. The zip is reproducible: sorted entries,
-fixed timestamps and permissions, so its hash changes only when the code or a dependency does.
+``python -m autocallout.package [--runtime Python3.12] [--out dist]``. The dependencies come from
+``functions/requirements.txt`` (hash-pinned), installed as wheels for the runtime's CPython on
+manylinux x86_64 whatever this machine is. Every module is compiled by the runtime's own
+interpreter (``autocallout.runtimes`` finds it) into ``__pycache__`` beside its source, with
+unchecked-hash pycs: SCF unpacks the zip into a read-only directory, so without them every cold
+start compiles every module it imports. The zip is reproducible (sorted entries, fixed
+timestamps and permissions, pycs compiled with a fixed hash seed) and named by its content hash;
+``<out>/describe_auto_callout_task.json`` names the current one for infra/ and the tools.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import shutil
 
-# pip runs with a fixed command line built here: subprocess is safe (nosec below).
+# pip and the compiler run with fixed command lines built here: subprocess is safe (nosec below).
 import subprocess  # nosec B404
 import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import NoReturn
+from typing import Any, NoReturn
+
+from autocallout.runtimes import (
+    DEFAULT_RUNTIME,
+    RUNTIMES,
+    Interpreter,
+    RuntimeNotFoundError,
+    find_interpreter,
+    where_searched,
+)
 
 FUNCTION = "describe_auto_callout_task"
 REPO = Path(__file__).resolve().parents[2]
 PLATFORM = "manylinux2014_x86_64"
-# SCF runtime name -> CPython version. SCF has no Python 3.11: it is here so the package can be
-# smoke-tested on this repository's development interpreter.
-RUNTIMES = {"Python3.10": "3.10", "Python3.11": "3.11", "Python3.12": "3.12"}
-DEFAULT_RUNTIME = "Python3.12"
+MANIFEST = f"{FUNCTION}.json"  # in the output folder, beside the zip it names
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 UNIX = 3  # ZipInfo.create_system: external_attr holds Unix mode bits
 
-# Never shipped: bytecode (the runtime writes its own), typing-only files, hidden files.
+# Never taken from the inputs: bytecode (compiled afresh below, by the runtime's interpreter),
+# typing-only files, hidden files.
 DROPPED_NAMES = {"__pycache__", "py.typed"}
 DROPPED_SUFFIXES = {".pyc", ".pyo", ".pyi"}
 # Also never shipped from the installed dependencies: install metadata (nothing imports it:
@@ -40,6 +54,22 @@ DROPPED_SUFFIXES = {".pyc", ".pyo", ".pyi"}
 # and the packages' own test suites.
 DROPPED_DEPENDENCY_TOP = {"bin"}
 DROPPED_DEPENDENCY_PARTS = {"tests"}
+
+# Run by the target runtime's interpreter: compile each listed module (names relative to the
+# tree, one a line on stdin) into its __pycache__, as unchecked-hash pycs (the runtime loads
+# them without looking at the source's mtime, which a zip does not keep). The file name stored in
+# the code is the relative one, so the bytes do not depend on where the build ran.
+COMPILE = """
+import py_compile, sys
+root = sys.argv[1]
+for name in sys.stdin.read().split():
+    py_compile.compile(
+        root + "/" + name,
+        dfile=name,
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+"""
 
 
 class BuildError(Exception):
@@ -156,18 +186,79 @@ def _size(count: int) -> str:
     return f"{count / 1024:.1f} KiB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.2f} MiB"
 
 
+class Built:
+    """What one build wrote: the zip (named by its content) and the manifest naming it."""
+
+    def __init__(self, zip_path: Path, manifest_path: Path, manifest: Mapping[str, Any]) -> None:
+        self.zip_path = zip_path
+        self.manifest_path = manifest_path
+        self.runtime: str = manifest["runtime"]
+        self.sha256: str = manifest["sha256"]
+        self.bytecode: str | None = manifest["bytecode"]
+
+
+def compile_bytecode(
+    files: Mapping[str, Path], interpreter: Interpreter, scratch: Path
+) -> dict[str, Path]:
+    """Archive name -> pyc for every module of ``files``, compiled by ``interpreter``.
+
+    The files are laid out as in the zip under ``scratch`` first: code and dependencies come
+    from two folders, and a pyc belongs in the ``__pycache__`` beside its source.
+    """
+    tree = scratch / "tree"
+    for name, source in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tree / name)
+    modules = sorted(name for name in files if name.endswith(".py"))
+    # Not -I/-E: those ignore PYTHONHASHSEED, and a fixed seed keeps the order of set constants
+    # (``x in {"a", "b"}``) in the pyc the same from one build to the next. -S -s: no site.
+    result = subprocess.run(  # noqa: S603  # nosec B603
+        [str(interpreter.path), "-S", "-s", "-c", COMPILE, str(tree)],
+        input="\n".join(modules),
+        capture_output=True,
+        text=True,
+        env={"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "")},
+        check=False,
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no error output"])[-1]
+        raise BuildError(f"Python {interpreter.version} could not compile the package: {last}")
+    tag = cache_tag(interpreter.runtime)
+    pycs: dict[str, Path] = {}
+    for name in modules:
+        module = PurePosixPath(name)
+        pyc = str(module.parent / "__pycache__" / f"{module.stem}.{tag}.pyc")
+        if not (tree / pyc).is_file():
+            raise BuildError(f"Python {interpreter.version} wrote no {pyc}")
+        pycs[pyc.removeprefix("./")] = tree / pyc
+    return pycs
+
+
+def cache_tag(runtime: str) -> str:
+    """``cpython-312``: how the runtime names its pycs (``sys.implementation.cache_tag``)."""
+    return "cpython-" + RUNTIMES[runtime].replace(".", "")
+
+
+def zip_name(runtime: str, sha256: str) -> str:
+    return f"{FUNCTION}-py{RUNTIMES[runtime].replace('.', '')}-{sha256[:16]}.zip"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def build(
     runtime: str = DEFAULT_RUNTIME,
     out: Path = REPO / "dist",
     *,
-    layer: bool = False,
     repo: Path = REPO,
-) -> list[Path]:
-    """Build the function zip (and with ``layer``, a separate dependency layer zip for /opt).
+    say: Any = _say,
+) -> Built:
+    """Build the function zip for ``runtime`` into ``out`` and write the manifest naming it.
 
-    Without ``layer`` the function zip holds the code and the dependencies; with it, only the
-    code, and ``<function>-layer.zip`` holds the dependencies at its root (SCF puts /opt on
-    PYTHONPATH). Returns the zips written.
+    The zip holds the code and the dependencies, with bytecode from the runtime's interpreter
+    when this machine has one (``say`` tells, in one line, when it has not). Zips of earlier
+    builds in ``out`` are removed: the manifest names the one current build.
     """
     if runtime not in RUNTIMES:
         raise BuildError(f"unknown runtime {runtime!r}: choose from {', '.join(RUNTIMES)}")
@@ -177,23 +268,60 @@ def build(
         raise BuildError(
             f"{repo} has no functions/{FUNCTION}/index.py or functions/requirements.txt"
         )
+    try:
+        interpreter = find_interpreter(runtime)
+    except RuntimeNotFoundError as problem:
+        raise BuildError(str(problem)) from None
     code = shipped_files(function_dir, dependency=False)
     with tempfile.TemporaryDirectory(prefix="scf-package-") as scratch:
-        install_dependencies(requirements, runtime, Path(scratch))
-        dependencies = shipped_files(Path(scratch), dependency=True)
+        installed = Path(scratch) / "installed"
+        install_dependencies(requirements, runtime, installed)
+        dependencies = shipped_files(installed, dependency=True)
         check_extensions(dependencies, runtime)
         clashes = sorted(_top_level(code) & _top_level(dependencies))
         if clashes:
             raise BuildError(f"the function and its dependencies both ship {', '.join(clashes)}")
-        function_zip = out / f"{FUNCTION}.zip"
-        layer_zip = out / f"{FUNCTION}-layer.zip"
-        if layer:
-            write_zip(code, function_zip)
-            write_zip(dependencies, layer_zip)
-            return [function_zip, layer_zip]
-        write_zip({**code, **dependencies}, function_zip)
-        layer_zip.unlink(missing_ok=True)  # a stale layer would not match this function zip
-        return [function_zip]
+        files = {**code, **dependencies}
+        if interpreter is None:
+            say(
+                f"package: no CPython {RUNTIMES[runtime]} here (looked at"
+                f" {where_searched(runtime)}): shipping sources only, no bytecode"
+            )
+        else:
+            files.update(compile_bytecode(files, interpreter, Path(scratch)))
+        building = out / f"{FUNCTION}.zip.building"
+        write_zip(files, building)
+        sha256 = hashlib.sha256(building.read_bytes()).hexdigest()
+        zip_path = out / zip_name(runtime, sha256)
+        os.replace(building, zip_path)
+    manifest = {
+        "function": FUNCTION,
+        "runtime": runtime,
+        "zip": zip_path.name,
+        "sha256": sha256,
+        "bytecode": None if interpreter is None else interpreter.version,
+    }
+    manifest_path = out / MANIFEST
+    partial = manifest_path.with_name(manifest_path.name + ".partial")
+    partial.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, manifest_path)
+    for stale in out.glob(f"{FUNCTION}*.zip"):
+        if stale != zip_path:  # earlier builds, and the fixed-name zips of earlier versions
+            stale.unlink()
+    return Built(zip_path, manifest_path, manifest)
+
+
+def current_build(out: Path = REPO / "dist") -> Built | None:
+    """The build the manifest in ``out`` names, or None when there is none (or its zip is gone)."""
+    manifest_path = out / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    zip_path = out / str(manifest.get("zip"))
+    if not zip_path.is_file():
+        return None
+    return Built(zip_path, manifest_path, manifest)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -205,7 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m autocallout.package",
         description="Build the SCF zip of functions/describe_auto_callout_task with its pinned"
-        " runtime dependencies, for the chosen SCF Python runtime.",
+        " runtime dependencies and the runtime's bytecode, for the chosen SCF Python runtime;"
+        f" the zip is named by its content hash and {MANIFEST} names the current one.",
     )
     parser.add_argument(
         "--runtime",
@@ -217,10 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=REPO / "dist", help="output folder (default: dist/)"
     )
     parser.add_argument(
-        "--layer",
-        action="store_true",
-        help=f"put the dependencies in {FUNCTION}-layer.zip (an SCF layer) and only the code in"
-        f" {FUNCTION}.zip",
+        "--unpacked",
+        type=Path,
+        metavar="DIR",
+        help="also unpack the zip into DIR, replacing it (serverless.yml deploys that folder)",
     )
     return parser
 
@@ -228,12 +357,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        written = build(args.runtime, args.out, layer=args.layer)
+        built = build(args.runtime, args.out)
     except BuildError as problem:
         print(f"package: error: {problem}", file=sys.stderr)
         return 1
-    for path in written:
-        print(size_report(path))
+    if args.unpacked is not None:
+        shutil.rmtree(args.unpacked, ignore_errors=True)
+        with zipfile.ZipFile(built.zip_path) as archive:
+            archive.extractall(args.unpacked)
+    print(size_report(built.zip_path))
+    bytecode = f"bytecode by Python {built.bytecode}" if built.bytecode else "no bytecode"
+    print(f"{built.runtime}, {bytecode}; {_shown(built.manifest_path)} names it")
     return 0
 
 

@@ -70,7 +70,7 @@ def test_terraform_passes_its_settings_to_the_function(infra: Config) -> None:
     assert function["runtime"] == "${var.runtime}"
     assert function["mem_size"] == "${var.memory_size}"
     assert function["timeout"] == "${var.timeout}"
-    assert function["zip_file"] == "${var.package_path}"
+    assert function["zip_file"] == "${local.package_path}"
     # settings.tf computes it; only the address of a Redis Terraform creates comes later
     assert function["environment"] == (
         "${merge(local.function_environment, local.created_redis_environment)}"

@@ -13,7 +13,9 @@ import pytest
 from tests.infra.conftest import INFRA, terraform_binary
 
 
-def _terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def _terraform(
+    directory: Path, *arguments: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": os.devnull,
@@ -24,6 +26,7 @@ def _terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[
         [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
         capture_output=True,
         text=True,
+        input=stdin,
         env=env,
         check=False,
         timeout=300,

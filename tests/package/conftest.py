@@ -1,11 +1,12 @@
 """Packages built once per test session, in pytest's temporary folders (never in dist/).
 
-Each build pip-installs the pinned wheels (from pip's cache after the first run), about 5 s.
+Each build pip-installs the pinned wheels (from pip's cache after the first run) and compiles
+every module with the runtime's interpreter, about 5-10 s.
 """
 
 from __future__ import annotations
 
-import sys
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,17 @@ from pathlib import Path
 import pytest
 
 from autocallout import package
+from autocallout.runtimes import RUNTIMES, Interpreter, find_interpreter, where_searched
+
+# .ci/run sets it: there, a runtime's interpreter missing is a failure, not a skip.
+REQUIRE_RUNTIMES = "AUTOCALLOUT_REQUIRE_RUNTIMES"
 
 
 @dataclass(frozen=True)
 class Built:
     runtime: str
     zip_path: Path
+    bytecode: str | None  # the interpreter version that compiled it; None: sources only
 
     def names(self) -> list[str]:
         with zipfile.ZipFile(self.zip_path) as archive:
@@ -29,34 +35,35 @@ class Built:
             return archive.infolist()
 
 
-LOCAL_RUNTIME = f"Python{sys.version_info.major}.{sys.version_info.minor}"
+def runtime_interpreter(runtime: str) -> Interpreter:
+    """The runtime's CPython, or a loud skip naming it (a failure where CI requires it)."""
+    interpreter = find_interpreter(runtime)
+    if interpreter is None:
+        message = (
+            f"no CPython {RUNTIMES[runtime]} for {runtime} on this machine"
+            f" (looked at {where_searched(runtime)})"
+        )
+        if os.environ.get(REQUIRE_RUNTIMES):
+            pytest.fail(f"{message}, and {REQUIRE_RUNTIMES} is set")
+        pytest.skip(message)
+    return interpreter
 
 
-def build_into(factory: pytest.TempPathFactory, runtime: str, *, layer: bool = False) -> list[Path]:
-    return package.build(runtime, factory.mktemp(f"dist-{runtime}"), layer=layer)
+def build_into(factory: pytest.TempPathFactory, runtime: str) -> Built:
+    built = package.build(runtime, factory.mktemp(f"dist-{runtime}"))
+    return Built(runtime, built.zip_path, built.bytecode)
 
 
-@pytest.fixture(scope="session", params=["Python3.12", "Python3.10"])
+@pytest.fixture(scope="session", params=list(RUNTIMES))
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The default runtime and the oldest one we support, each built once."""
+    """A package for every runtime SCF offers that runs this code, each built once."""
     runtime: str = request.param
     if runtime == package.DEFAULT_RUNTIME:
         default: Built = request.getfixturevalue("default_build")
         return default
-    (zip_path,) = build_into(tmp_path_factory, runtime)
-    return Built(runtime, zip_path)
+    return build_into(tmp_path_factory, runtime)
 
 
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    (zip_path,) = build_into(tmp_path_factory, package.DEFAULT_RUNTIME)
-    return Built(package.DEFAULT_RUNTIME, zip_path)
-
-
-@pytest.fixture(scope="session")
-def local_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Built for the interpreter running the tests, so that it can import the package."""
-    if LOCAL_RUNTIME not in package.RUNTIMES:
-        pytest.skip(f"no package target for this interpreter ({LOCAL_RUNTIME})")
-    (zip_path,) = build_into(tmp_path_factory, LOCAL_RUNTIME)
-    return Built(LOCAL_RUNTIME, zip_path)
+    return build_into(tmp_path_factory, package.DEFAULT_RUNTIME)

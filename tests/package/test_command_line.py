@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from autocallout import package
+from autocallout.runtimes import where_searched
 from tests.package.conftest import Built
 
 
@@ -16,6 +19,8 @@ from tests.package.conftest import Built
     ("arguments", "complaint"),
     [
         (["--runtime", "Python2.7"], "invalid choice: 'Python2.7'"),
+        # SCF has no Python 3.11 and infra/ refuses it: no package for it either
+        (["--runtime", "Python3.11"], "invalid choice: 'Python3.11'"),
         (["--runtime"], "expected one argument"),
         (["--zip"], "unrecognized arguments: --zip"),
     ],
@@ -82,3 +87,56 @@ def test_the_size_report_gives_both_sizes_and_the_largest_entries(default_build:
     assert report[1].endswith(
         f"pydantic_core/_pydantic_core.{package.extension_tag(default_build.runtime)}.so"
     )
+
+
+BUILD = """
+import sys
+from pathlib import Path
+from autocallout import package
+package.build("Python3.12", Path(sys.argv[2]), repo=Path(sys.argv[1]))
+"""
+
+
+def environment_without(minor: str, home: Path) -> dict[str, str]:
+    """This environment with no CPython ``minor`` to be found: no PATH entry that has one, no
+    pyenv (an empty PYENV_ROOT and HOME), pip's cache kept so that nothing is downloaded."""
+    path = [
+        entry
+        for entry in os.environ.get("PATH", "").split(os.pathsep)
+        if entry and "pyenv" not in entry and not (Path(entry) / f"python{minor}").exists()
+    ]
+    return {
+        **os.environ,
+        "PATH": os.pathsep.join(path),
+        "PYENV_ROOT": str(home / "no-pyenv"),
+        "HOME": str(home),
+        "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
+    }
+
+
+def test_without_the_runtimes_interpreter_the_build_says_so_and_ships_sources_only(
+    tmp_path: Path,
+) -> None:
+    # Given a machine with no CPython 3.12 to be found
+    repo = tiny_repo(tmp_path / "repo", f"idna==3.20 --hash=sha256:{IDNA_HASH}\n")
+    env = environment_without("3.12", tmp_path)
+    # When building for Python3.12
+    result = subprocess.run(
+        [sys.executable, "-c", BUILD, str(repo), str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    # Then it builds, says so in one line naming what it looked for, and ships no bytecode at all
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("package:")]
+    assert said == [
+        f"package: no CPython 3.12 here (looked at {where_searched('Python3.12')}):"
+        " shipping sources only, no bytecode"
+    ]
+    built = package.current_build(tmp_path / "dist")
+    assert built is not None
+    assert built.bytecode is None
+    with zipfile.ZipFile(built.zip_path) as archive:
+        assert not [name for name in archive.namelist() if name.endswith(".pyc")]

@@ -1,7 +1,13 @@
-"""The same inputs give a byte-identical zip, so Terraform redeploys only on real changes."""
+"""The same inputs give a byte-identical zip under the same name; other inputs, another name.
+
+The zip is named by its content hash and the manifest beside it names the current one, so that
+Terraform (which uploads a zip only when its path changes) redeploys exactly on real changes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -33,9 +39,40 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(
     # Given the same code and requirements, copied with other timestamps and file modes
     repo = copy_of_the_function(tmp_path / "repo")
     # When building again
-    (again,) = package.build(default_build.runtime, tmp_path / "dist", repo=repo)
-    # Then the bytes are the same
-    assert again.read_bytes() == default_build.zip_path.read_bytes()
+    again = package.build(default_build.runtime, tmp_path / "dist", repo=repo)
+    # Then the bytes are the same, bytecode included, and so is the name
+    assert again.bytecode == default_build.bytecode
+    assert again.zip_path.read_bytes() == default_build.zip_path.read_bytes()
+    assert again.zip_path.name == default_build.zip_path.name
+
+
+def test_a_changed_function_gets_another_zip_name_and_the_manifest_follows(
+    default_build: Built, tmp_path: Path
+) -> None:
+    # Given a copy of the function with one more line, built into the folder of a first build
+    repo = copy_of_the_function(tmp_path / "repo")
+    out = tmp_path / "dist"
+    first = package.build(default_build.runtime, out, repo=repo)
+    index = repo / "functions" / package.FUNCTION / "index.py"
+    index.write_text(index.read_text() + "# changed\n")
+    # When building again
+    second = package.build(default_build.runtime, out, repo=repo)
+    # Then the new zip has another name, the manifest names it, and the old zip is gone
+    assert second.zip_path.name != first.zip_path.name
+    manifest = json.loads((out / package.MANIFEST).read_text())
+    assert manifest["zip"] == second.zip_path.name
+    assert manifest["sha256"] == hashlib.sha256(second.zip_path.read_bytes()).hexdigest()
+    assert manifest["runtime"] == default_build.runtime
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        [second.zip_path.name, package.MANIFEST]
+    )
+
+
+def test_the_zip_name_carries_the_runtime_and_the_content_hash(default_build: Built) -> None:
+    # Given a build / When reading its name
+    digest = hashlib.sha256(default_build.zip_path.read_bytes()).hexdigest()
+    # Then it says which Python it is for and starts the content's sha256
+    assert default_build.zip_path.name == f"{package.FUNCTION}-py312-{digest[:16]}.zip"
 
 
 def test_entries_are_sorted_with_a_fixed_time_and_mode(default_build: Built) -> None:

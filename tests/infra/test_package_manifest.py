@@ -1,0 +1,107 @@
+"""infra/ deploys the build `make package` names, so a rebuild with other content redeploys.
+
+The provider uploads ``zip_file`` only when its path changes. package.tf reads the path from the
+manifest the build writes, and the zip is named by its content: Terraform itself (variables.tf
+and package.tf need no provider) shows that two different builds give two paths, one build one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autocallout import package
+from autocallout.runtimes import RUNTIMES
+from tests.infra.conftest import INFRA
+from tests.infra.test_variable_validation import _terraform
+from tests.package.test_command_line import IDNA_HASH, tiny_repo
+
+
+@pytest.fixture(scope="module")
+def package_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("package-only")
+    for name in ("variables.tf", "package.tf"):
+        shutil.copy(INFRA / name, directory / name)
+    result = _terraform(directory, "init", "-backend=false")
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+def deployed_path(directory: Path, manifest: Path, runtime: str = "Python3.12") -> str:
+    """What Terraform would give zip_file for this manifest."""
+    result = _terraform(
+        directory,
+        "console",
+        "-var",
+        f"package_manifest={manifest}",
+        "-var",
+        f"runtime={runtime}",
+        stdin="local.package_path\n",
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().strip('"')
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_repo(tmp_path_factory.mktemp("tiny"), f"idna==3.20 --hash=sha256:{IDNA_HASH}\n")
+
+
+def test_one_build_gives_one_path_and_a_changed_build_another(
+    package_only: Path, tiny: Path, tmp_path: Path
+) -> None:
+    # Given a build, the same build again, and a build of changed code
+    first = package.build("Python3.12", tmp_path / "a", repo=tiny)
+    again = package.build("Python3.12", tmp_path / "b", repo=tiny)
+    index = tiny / "functions" / package.FUNCTION / "index.py"
+    index.write_text(index.read_text() + "# changed\n")
+    changed = package.build("Python3.12", tmp_path / "c", repo=tiny)
+    # When Terraform reads each build's manifest
+    paths = [deployed_path(package_only, b.manifest_path) for b in (first, again, changed)]
+    # Then it deploys the zip each names: the same name for the same build, another for new code
+    assert paths == [str(b.zip_path) for b in (first, again, changed)]
+    assert Path(paths[0]).name == Path(paths[1]).name
+    assert Path(paths[2]).name != Path(paths[0]).name
+
+
+def test_a_missing_manifest_stops_the_plan_with_what_to_run(
+    package_only: Path, tmp_path: Path
+) -> None:
+    # Given no build / When planning
+    result = _terraform(package_only, "plan", "-var", f"package_manifest={tmp_path}/none.json")
+    # Then the plan stops and says to build first
+    assert result.returncode != 0
+    assert "run `make package`" in " ".join(result.stderr.split())
+
+
+def test_a_package_for_another_runtime_stops_the_plan(
+    package_only: Path, tiny: Path, tmp_path: Path
+) -> None:
+    # Given a package built for Python3.12
+    built = package.build("Python3.12", tmp_path, repo=tiny)
+    # When planning a Python3.10 function with it
+    result = _terraform(
+        package_only,
+        "plan",
+        "-var",
+        f"package_manifest={built.manifest_path}",
+        "-var",
+        "runtime=Python3.10",
+    )
+    # Then the plan stops: the function would not import
+    assert result.returncode != 0
+    assert "built for another runtime" in " ".join(result.stderr.split())
+
+
+def test_the_package_builds_for_exactly_the_runtimes_terraform_accepts() -> None:
+    # Given the runtimes variables.tf accepts
+    text = (INFRA / "variables.tf").read_text(encoding="utf-8")
+    block = text[text.index('variable "runtime"') :]
+    accepted = re.search(r"contains\(\[([^\]]*)\], var\.runtime\)", block)
+    assert accepted is not None
+    # When comparing them with what `make package RUNTIME=...` builds
+    # Then they are the same list: nothing builds that Terraform would refuse, and the reverse
+    assert sorted(re.findall(r'"([^"]+)"', accepted[1])) == sorted(RUNTIMES)

@@ -12,7 +12,9 @@ Everything runs against the fake CCC in server mode on loopback (its own process
 3. the obvious implementation (``bench/baseline.py``) on the same tasks;
 4. the deployment zip: zipped and unzipped size;
 5. the shared rate limit on Redis (``bench/shared_limit.py``): the budget used by N processes,
-   the latency of one check, the cold-start cost of configuring it.
+   the latency of one check, the cold-start cost of configuring it;
+6. cold start as SCF runs the zip, on Python 3.12's and 3.10's own interpreters: the function's
+   zip against a raw-SDK zip, and their peak RSS (``bench/scf_cold.py``).
 
 Every figure is a median of repeated runs; every ratio compares figures of the same run, with
 the contenders interleaved so that they share the machine's noise. The table goes to stdout (as
@@ -25,7 +27,6 @@ import argparse
 import contextlib
 import datetime
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import common
+import scf_cold
 import shared_limit
 
 from autocallout.local_invoke import patched_environ
@@ -50,7 +52,7 @@ RESULTS = common.BENCH / "results.json"
 # A quick run is a sanity check: its figures go here (git-ignored), never over the record.
 QUICK_RESULTS = common.BENCH / ".work" / "results-quick.json"
 RECORDED = (RESULTS, common.REPO / "docs" / "benchmarks.md")
-PACKAGE_ZIP = common.REPO / "dist" / "describe_auto_callout_task.zip"
+DIST = common.REPO / "dist"
 MiB = 1024 * 1024
 # The function's runtime dependencies (top-level names as installed), copied for the
 # no-bytecode cold start; the same set the deployment zip carries.
@@ -402,9 +404,11 @@ def measure_warm(plan: Plan, env: dict[str, str], log: Callable[[str], None]) ->
 
 # -- package ------------------------------------------------------------------------------------
 def measure_package(log: Callable[[str], None]) -> dict[str, Any]:
+    from autocallout.package import current_build
+
     built_now = False
-    if not PACKAGE_ZIP.exists() and importlib.util.find_spec("autocallout.package") is not None:
-        log("package: dist/ has no zip; building it with python -m autocallout.package")
+    if current_build(DIST) is None:
+        log("package: dist/ has no build; building it with python -m autocallout.package")
         completed = subprocess.run(
             [sys.executable, "-m", "autocallout.package"],
             cwd=common.REPO,
@@ -415,10 +419,12 @@ def measure_package(log: Callable[[str], None]) -> dict[str, Any]:
         built_now = completed.returncode == 0
         if not built_now:
             log("package: the build failed:\n" + completed.stderr[-2000:])
-    if not PACKAGE_ZIP.exists():
+    built = current_build(DIST)
+    if built is None:
         log("package: not built")
         return {"built": False}
-    with zipfile.ZipFile(PACKAGE_ZIP) as archive:
+    zip_path = built.zip_path
+    with zipfile.ZipFile(zip_path) as archive:
         infos = archive.infolist()
     tops: dict[str, int] = {}
     for info in infos:
@@ -431,13 +437,13 @@ def measure_package(log: Callable[[str], None]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "built": True,
         "built_by_bench": built_now,
-        "path": str(PACKAGE_ZIP.relative_to(common.REPO)),
-        "zip_bytes": PACKAGE_ZIP.stat().st_size,
+        "path": str(zip_path.relative_to(common.REPO)),
+        "zip_bytes": zip_path.stat().st_size,
         "unzipped_bytes": sum(i.file_size for i in infos),
         "files": len(infos),
         "bytecode_files": sum(1 for i in infos if i.filename.endswith(".pyc")),
         "extension_modules": extensions,
-        "older_than_function_code": PACKAGE_ZIP.stat().st_mtime < newest_source,
+        "older_than_function_code": zip_path.stat().st_mtime < newest_source,
         "largest_unzipped": sorted(tops.items(), key=lambda kv: kv[1], reverse=True)[:8],
     }
     log(
@@ -541,6 +547,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         if size in cold:
             rss = cold[size]["function"]["max_rss_bytes"]["median"] / MiB
             add(f"cold peak RSS, {_count(size)} callees", rss, limit, "MiB")
+    scf_cold.targets(results.get("scf", {}), add)
     package = results.get("package", {})
     add("package zipped", package["zip_bytes"] / 1e6 if package.get("built") else None, 5, "MB")
     return out
@@ -594,6 +601,8 @@ def render(results: dict[str, Any]) -> str:
     lines: list[str] = []
     if results.get("plan", {}).get("quick"):
         lines += ["**Quick run (few repeats): a sanity check, not for docs/benchmarks.md.**", ""]
+    if "scf" in results:
+        lines += [*scf_cold.render(results["scf"]), ""]
     if "cold" in results:
         lines += cold_table(results["cold"], "Cold start (fresh process, spawn to exit)")
         startup = results.get("python_startup")
@@ -717,6 +726,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["python_startup"] = measure_cold(
             ("python",), {0: plan.import_runs}, env, common.FUNCTION_DIR, log
         )["0"]["python"]
+        results["scf"] = scf_cold.measure(3 if plan.quick else 15, env, run_child, log)
         results["warm"] = measure_warm(plan, common.bench_environment(url), log)
     results["package"] = measure_package(log)
     results["shared_rate_limit"] = shared_limit.measure(plan.quick, log)

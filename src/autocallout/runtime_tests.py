@@ -19,7 +19,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autocallout.runtimes import RUNTIMES, Interpreter, find_interpreter, where_searched
+from autocallout.runtimes import (
+    RUNTIMES,
+    Interpreter,
+    RuntimeNotFoundError,
+    find_interpreter,
+    where_searched,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = ("tests/function",)
@@ -67,7 +73,11 @@ def virtualenv(interpreter: Interpreter) -> Path | None:
 
 def run_leg(runtime: str, pytest_arguments: Sequence[str]) -> str:
     """'passed', 'failed' or 'skipped' for one runtime."""
-    interpreter = find_interpreter(runtime)
+    try:
+        interpreter = find_interpreter(runtime)
+    except RuntimeNotFoundError as problem:
+        _say(f"runtime tests: FAILED {runtime}: {problem}")
+        return "failed"
     if interpreter is None:
         _say(
             f"runtime tests: SKIPPED {runtime}: no CPython {RUNTIMES[runtime]} on this machine"

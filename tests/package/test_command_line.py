@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -97,13 +98,15 @@ package.build("Python3.12", Path(sys.argv[2]), repo=Path(sys.argv[1]))
 """
 
 
-def environment_without(minor: str, home: Path) -> dict[str, str]:
-    """This environment with no CPython ``minor`` to be found: no PATH entry that has one, no
-    pyenv (an empty PYENV_ROOT and HOME), pip's cache kept so that nothing is downloaded."""
+def environment_without(minors: Sequence[str], home: Path) -> dict[str, str]:
+    """This environment with no CPython of ``minors`` to be found: no PATH entry that has one,
+    no pyenv (an empty PYENV_ROOT and HOME), pip's cache kept so that nothing is downloaded."""
     path = [
         entry
         for entry in os.environ.get("PATH", "").split(os.pathsep)
-        if entry and "pyenv" not in entry and not (Path(entry) / f"python{minor}").exists()
+        if entry
+        and "pyenv" not in entry
+        and not any((Path(entry) / f"python{minor}").exists() for minor in minors)
     ]
     return {
         **os.environ,
@@ -119,7 +122,7 @@ def test_without_the_runtimes_interpreter_the_build_says_so_and_ships_sources_on
 ) -> None:
     # Given a machine with no CPython 3.12 to be found
     repo = tiny_repo(tmp_path / "repo", f"idna==3.20 --hash=sha256:{IDNA_HASH}\n")
-    env = environment_without("3.12", tmp_path)
+    env = environment_without(["3.12"], tmp_path)
     # When building for Python3.12
     result = subprocess.run(
         [sys.executable, "-c", BUILD, str(repo), str(tmp_path / "dist")],
@@ -140,3 +143,27 @@ def test_without_the_runtimes_interpreter_the_build_says_so_and_ships_sources_on
     assert built.bytecode is None
     with zipfile.ZipFile(built.zip_path) as archive:
         assert not [name for name in archive.namelist() if name.endswith(".pyc")]
+
+
+@pytest.mark.parametrize(("required", "exit_code"), [("", 0), ("1", 1)])
+def test_the_runtime_legs_skip_loudly_without_interpreters_or_fail_where_required(
+    tmp_path: Path, required: str, exit_code: int
+) -> None:
+    # Given a machine with neither CPython 3.10 nor 3.12
+    env = environment_without(["3.10", "3.12"], tmp_path)
+    env["AUTOCALLOUT_REQUIRE_RUNTIMES"] = required
+    # When make test's runtime legs run
+    result = subprocess.run(
+        [sys.executable, "-m", "autocallout.runtime_tests"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    # Then each leg says it is skipped and what it looked for; only CI's setting makes it fail
+    for runtime, minor in (("Python3.10", "3.10"), ("Python3.12", "3.12")):
+        assert (
+            f"runtime tests: SKIPPED {runtime}: no CPython {minor} on this machine"
+            f" (looked at {where_searched(runtime)})"
+        ) in result.stdout
+    assert result.returncode == exit_code, result.stdout

@@ -5,7 +5,8 @@ Everything runs against the fake CCC in server mode on loopback (its own process
 1. cold start: a fresh process importing ``index`` and answering one invocation, against a fresh
    process making only the raw SDK typed call (and the obvious implementation), wall time from
    spawn to exit and the child's peak RSS; the same again from a copy of the code and its
-   dependencies without bytecode, as on SCF (whose code directory is read-only); the import time
+   dependencies without bytecode (how a zip without pycs runs in SCF's read-only code directory,
+   here on the dev interpreter); the import time
    of ``index`` alone under ``python -X importtime``;
 2. warm: per-invocation latency of ``main_handler`` against the raw SDK call with a reused
    client, for tasks of 1, 1 000, 10 000 and 100 000 callees;
@@ -536,7 +537,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     if "1" in nobytecode:
         c = nobytecode["1"]
         add(
-            "cold 1 callee, no bytecode (as on SCF): function / raw-SDK process",
+            "cold 1 callee, no bytecode (dev interpreter): function / raw-SDK process",
             ratio(med(c["function"], "wall_s"), med(c["raw_sdk"], "wall_s")),
             1.25,
             "x",
@@ -615,7 +616,8 @@ def render(results: dict[str, Any]) -> str:
         lines.append("")
     if "cold_no_bytecode" in results:
         lines += cold_table(
-            results["cold_no_bytecode"], "Cold start without bytecode (as SCF runs the zip)"
+            results["cold_no_bytecode"],
+            "Cold start without bytecode (dev interpreter, every module compiled on import)",
         )
         lines.append("")
     if "imports" in results:

@@ -241,12 +241,16 @@ def _serve(args: argparse.Namespace) -> int:
     # comes later, once the CCC is chosen (with --package, the zip's instance needs its
     # environment), so requests go through this one-slot forwarder.
     handlers: list[Callable[[Any, Any], Any]] = []
+
+    def forward(event: Any, context: Any) -> Any:
+        return handlers[0](event, context)
+
     door = door_for(args.auth)
     try:
         server = LocalFunctionServer(
             (args.host, args.port),
             args.shape,
-            lambda event, context: handlers[0](event, context),
+            forward,
             args.time_limit_ms,
             door=door,
         )

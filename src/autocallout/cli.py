@@ -9,7 +9,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from autocallout.packaged_runtime import PackagedFunction
 
 
 class CommandError(Exception):
@@ -198,20 +201,34 @@ def _say(args: argparse.Namespace, line: str) -> None:
     print(f"autocallout {args.command}: {line}", file=sys.stderr, flush=True)
 
 
-@contextlib.contextmanager
-def _handler(args: argparse.Namespace) -> Iterator[Callable[[Any, Any], Any]]:
-    """main_handler from the source tree, or from the built zip (--package) run as SCF does."""
+def _packaged(args: argparse.Namespace) -> PackagedFunction | None:
+    """The built zip to run (--package), checked before anything starts; None: the source tree."""
     if args.package is None:
         if args.runtime is not None:
             raise CommandError("--runtime goes with --package")
+        return None
+    from autocallout.packaged_runtime import PackagedFunction, PackageRunError
+
+    try:
+        return PackagedFunction(args.package, args.runtime)
+    except PackageRunError as error:
+        raise CommandError(str(error)) from None
+
+
+@contextlib.contextmanager
+def _handler(
+    args: argparse.Namespace, packaged: PackagedFunction | None
+) -> Iterator[Callable[[Any, Any], Any]]:
+    """main_handler from the source tree, or an instance of the built zip run as SCF does."""
+    if packaged is None:
         from callout_task.handler import main_handler
 
         yield main_handler
         return
-    from autocallout.packaged_runtime import PackagedFunction, PackageRunError
+    from autocallout.packaged_runtime import PackageRunError
 
     try:
-        with PackagedFunction(args.package, args.runtime) as function:
+        with packaged as function:
             _say(args, f"running {function.description()}")
             yield function.invoke
     except PackageRunError as error:
@@ -222,10 +239,11 @@ def _invoke(args: argparse.Namespace) -> int:
     from autocallout.local_invoke import status_of
 
     event = _read_event(args.event)
+    packaged = _packaged(args)
     # The function logs to stdout, as in SCF; here stdout is for the answer.
     with (
-        _function_target(args, in_process=args.package is None),
-        _handler(args) as main_handler,
+        _function_target(args, in_process=packaged is None),
+        _handler(args, packaged) as main_handler,
         contextlib.redirect_stdout(sys.stderr),
     ):
         answer = main_handler(event, {"time_limit_in_ms": args.time_limit_ms})
@@ -240,6 +258,7 @@ def _serve(args: argparse.Namespace) -> int:
     # The port is taken first, so that a busy one fails before anything starts; the handler
     # comes later, once the CCC is chosen (with --package, the zip's instance needs its
     # environment), so requests go through this one-slot forwarder.
+    packaged = _packaged(args)
     handlers: list[Callable[[Any, Any], Any]] = []
 
     def forward(event: Any, context: Any) -> Any:
@@ -257,7 +276,10 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
     try:
-        with _function_target(args, in_process=False) as target, _handler(args) as main_handler:
+        with (
+            _function_target(args, in_process=False) as target,
+            _handler(args, packaged) as main_handler,
+        ):
             handlers.append(main_handler)
             print(f"function ({args.shape} events) on {server.url}, calling {target}", flush=True)
             print(

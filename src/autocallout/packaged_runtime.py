@@ -178,7 +178,9 @@ class PackagedFunction:
     """One SCF-like instance of the built zip; ``invoke`` is safe from several threads.
 
     ``environment`` is the whole environment of the instance (as SCF sets the function's
-    variables); it gets PYTHONDONTWRITEBYTECODE=1 on top.
+    variables; default: this process's when the instance starts); it gets
+    PYTHONDONTWRITEBYTECODE=1 on top. The zip and its interpreter are checked when this object
+    is made, before anything starts.
     """
 
     def __init__(
@@ -191,7 +193,7 @@ class PackagedFunction:
         self.zip_path = resolve_package(zip_path)
         self.interpreter = choose_interpreter(self.zip_path, runtime)
         self.runtime = self.interpreter.runtime
-        self._environment = dict(os.environ if environment is None else environment)
+        self._environment = None if environment is None else dict(environment)
         self._stderr = stderr
         self._lock = threading.Lock()
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -208,7 +210,10 @@ class PackagedFunction:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
-                env={**self._environment, "PYTHONDONTWRITEBYTECODE": "1"},
+                env={
+                    **(os.environ if self._environment is None else self._environment),
+                    "PYTHONDONTWRITEBYTECODE": "1",
+                },
                 cwd=self._scratch.name,
                 text=True,
                 encoding="utf-8",

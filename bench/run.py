@@ -602,8 +602,7 @@ def render(results: dict[str, Any]) -> str:
     lines: list[str] = []
     if results.get("plan", {}).get("quick"):
         lines += ["**Quick run (few repeats): a sanity check, not for docs/benchmarks.md.**", ""]
-    if "scf" in results:
-        lines += [*scf_cold.render(results["scf"]), ""]
+    lines += scf_cold.section(results.get("scf"))
     if "cold" in results:
         lines += cold_table(results["cold"], "Cold start (fresh process, spawn to exit)")
         startup = results.get("python_startup")

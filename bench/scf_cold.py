@@ -194,6 +194,11 @@ def mb(count: float, digits: int = 1) -> str:
     return f"{count / MB:.{digits}f}"
 
 
+def section(scf: dict[str, Any] | None) -> list[str]:
+    """The table and a blank line, or nothing when this part was not measured."""
+    return [*render(scf), ""] if scf else []
+
+
 def render(scf: dict[str, Any]) -> list[str]:
     lines = [
         "### Cold start as SCF runs the zip (the runtime's CPython, read-only, -I -S -B)",

@@ -122,6 +122,8 @@ def _read_event(source: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise CommandError(f"{_source_name(source)} is not JSON: {error}") from None
+    except RecursionError:
+        raise CommandError(f"{_source_name(source)} is not JSON: nested too deeply") from None
 
 
 def _configuration(args: argparse.Namespace) -> dict[str, str]:
@@ -331,7 +333,10 @@ def _demo(args: argparse.Namespace) -> int:
         raise CommandError(f"--show {args.show}: no such event in {events_dir}")
     backend = seeded_backend(None)
     _say(args, f"calling the fake CCC in process, seeded with {seed_summary(backend.tasks)}")
-    return run_demo(events_dir, args.show, backend=backend)
+    try:
+        return run_demo(events_dir, args.show, backend=backend)
+    except ValueError as error:  # an event file that is not a JSON event, named in the message
+        raise CommandError(str(error)) from None
 
 
 def _positive(text: str) -> int:

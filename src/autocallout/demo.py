@@ -32,6 +32,20 @@ def _summary(answer: Any) -> tuple[str, str]:
     return answer["state"], f"{total} {noun}" + (f" ({counts})" if counts else "")
 
 
+def _event(path: Path) -> Any:
+    """The event in ``path``; ValueError naming the file when it cannot be read as JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"cannot read {path}: not UTF-8 text") from None
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ValueError(f"cannot read {path}: not JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"cannot read {path}: not JSON (nested too deeply)") from None
+
+
 def run_demo(
     events_dir: Path, show: str, out: Any = None, backend: CccBackend | None = None
 ) -> int:
@@ -40,12 +54,12 @@ def run_demo(
     out = out or sys.stdout
     paths = sorted(events_dir.glob("*.json"))
     if not paths:
-        raise FileNotFoundError(f"no sample events in {events_dir}")
+        raise ValueError(f"no sample events (*.json) in {events_dir}")
     rows = []
     full: Any = None
     with fake_environment(), mock_ccc(backend or seeded_backend(None)):
         for path in paths:
-            event = json.loads(path.read_text(encoding="utf-8"))
+            event = _event(path)
             with contextlib.redirect_stdout(io.StringIO()):  # the function's own log lines
                 answer = main_handler(event, {"time_limit_in_ms": 3000})
             rows.append((path.name, trigger_of(event), str(status_of(answer)), *_summary(answer)))

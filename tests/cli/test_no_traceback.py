@@ -4,6 +4,7 @@ argument end in one line on stderr and a non-zero exit."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -90,3 +91,46 @@ def test_a_bad_argument_is_a_one_line_error(tmp_path: Path, args: list[str], mes
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+NESTED_TOO_DEEP = "[" * 100_000 + "]" * 100_000  # past Python's recursion limit when parsed
+
+
+def test_an_event_nested_too_deep_is_a_one_line_error(tmp_path: Path) -> None:
+    event = tmp_path / "deep.json"
+    event.write_text(NESTED_TOO_DEEP, encoding="utf-8")
+    result = run("invoke", str(event))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"{event} is not JSON" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b'{"SdkAppId": "\xe9"}', NESTED_TOO_DEEP.encode()],
+    ids=["not-json", "not-utf8", "too-deep"],
+)
+def test_a_demo_folder_with_an_unreadable_event_is_a_one_line_error(
+    tmp_path: Path, content: bytes
+) -> None:
+    shutil.copy(REPO / "events" / "direct-invoke.json", tmp_path / "direct-invoke.json")
+    (tmp_path / "broken.json").write_bytes(content)
+    result = run("demo", "--events", str(tmp_path), "--show", "direct-invoke.json")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"autocallout demo: error: cannot read {tmp_path / 'broken.json'}: ")
+    )
+
+
+def test_a_demo_folder_without_events_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not an event", encoding="utf-8")
+    result = run("demo", "--events", str(tmp_path), "--show", "notes.txt")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip().splitlines()[-1].endswith(f"no sample events (*.json) in {tmp_path}")
+    )

@@ -20,7 +20,8 @@ from autocallout import front_door_auth
 
 SHAPES = ("function-url", "apigw")
 MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
-# The path of the one API infra/ creates on the legacy gateway (request_config_path).
+# The path of the one API infra/ creates on the legacy gateway (request_config_path); the
+# gateway matches it by prefix, so it sends every path on.
 API_PATH = "/"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -50,7 +49,6 @@ class HttpCall(NamedTuple):
     path: str
     headers: dict[str, str]
     request_id: str | None
-    route: str | None = None  # the legacy gateway's API path, e.g. "/tasks/{TaskId}"
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> HttpCall:
@@ -64,28 +62,19 @@ class HttpCall(NamedTuple):
             else {}
         )
         request_id = context.get("requestId")
-        route = context.get("path")
         return cls(
             method=str(method).upper(),
             path=str(event.get("path") or "/"),
             headers=headers,
             request_id=str(request_id) if request_id else None,
-            route=route if isinstance(route, str) and route.startswith("/") else None,
         )
 
     def at_lookup_path(self, gateway: bool) -> bool:
         """Whether the lookup answers at this path: ``/`` behind a Function URL, which passes
-        every path on; the API's own path behind the legacy gateway, which has routed already."""
-        if gateway and self.route is None:
-            return True
-        pattern = _route_pattern(self.route or "/")
-        return pattern.fullmatch(self.path.rstrip("/") or "/") is not None
-
-
-def _route_pattern(route: str) -> re.Pattern[str]:
-    """An API path with ``{parameters}`` as a regular expression (one segment each)."""
-    literals = re.split(r"\{[^/{}]*\}", route.rstrip("/") or "/")
-    return re.compile("[^/]+".join(re.escape(literal) for literal in literals))
+        every path on; any path behind the legacy gateway, which has routed already and whose
+        API path matches by prefix (``/user`` serves ``/usertest`` and ``/user/a`` too, API
+        Gateway document 628/39486), so that it cannot tell a deployment's path from junk."""
+        return gateway or (self.path.rstrip("/") or "/") == "/"
 
 
 def http_sources(event: Mapping[str, Any]) -> list[Source]:

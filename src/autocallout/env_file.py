@@ -3,8 +3,9 @@
 The format docker and systemd read, written by ``terraform output -raw local_env`` (the deployed
 configuration) and by ``autocallout fake-ccc --env-file`` (a running fake and its credentials):
 one ``NAME=value`` a line, ``#`` comments and blank lines skipped, values taken literally (no
-quotes, no expansion). Only names the function reads are accepted, so that a typo is an error
-rather than a setting silently not applied.
+expansion; a value in quotes is refused, as docker and systemd read it differently). Only
+names the function reads are accepted, so that a typo is an error rather than
+a setting silently not applied.
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ def parse(text: str, known: Collection[str]) -> dict[str, str]:
             raise ValueError(f"line {number}: {name} is not a variable the function reads")
         if name in values:
             raise ValueError(f"line {number}: {name} is set twice")
-        values[name] = value.strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            # systemd strips such quotes and docker keeps them: refuse rather than guess
+            raise ValueError(f"line {number}: {name} is quoted: values are taken literally")
+        values[name] = value
     return values
 
 
 def read(path: str) -> dict[str, str]:
     """The env file at ``path``; ValueError with a message that does not repeat the path."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a Windows editor's BOM is no name
     except FileNotFoundError:
         raise ValueError("no such file") from None
     except UnicodeDecodeError:

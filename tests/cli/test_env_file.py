@@ -52,6 +52,9 @@ def test_a_role_to_assume_is_known_to_the_fake(tmp_path: Path) -> None:
         ("LOG_LEVEL=INFO\nLOG_LEVEL=DEBUG\n", "line 2: LOG_LEVEL is set twice"),
         ("RATE_LIMIT_QPS=fast\n", "RATE_LIMIT_QPS"),
         ("ALLOWED_SDK_APP_IDS=14OO\n", "ALLOWED_SDK_APP_IDS must be a comma-separated list"),
+        # systemd would strip the quotes, docker keeps them: either way one reading is wrong
+        ('CORS_ALLOW_ORIGINS="https://app.example"\n', "line 1: CORS_ALLOW_ORIGINS is quoted"),
+        ("CCC_REGION='ap-guangzhou'\n", "line 1: CCC_REGION is quoted"),
     ],
 )
 def test_a_bad_file_is_a_one_line_error_naming_what_is_wrong(
@@ -81,3 +84,11 @@ def test_serve_takes_the_file_too(tmp_path: Path) -> None:
         refused = requests.get(url, params={"SdkAppId": "1400000000", "TaskId": "3"}, timeout=10)
         allowed = requests.get(url, params={"SdkAppId": "1400000001", "TaskId": "1"}, timeout=10)
     assert (refused.status_code, allowed.status_code) == (403, 200)
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Some Windows editors start UTF-8 files with U+FEFF, invisible on screen.
+    env_file = _env_file(tmp_path, "\ufeffALLOWED_SDK_APP_IDS=1400000001\n")
+    result = run("invoke", "events/direct-invoke.json", "--env-file", env_file)
+    assert result.returncode == 1
+    assert _status(result.stdout) == 403

@@ -60,6 +60,16 @@ def test_the_cam_door_refuses_what_the_key_did_not_sign(request_: Request, reaso
     assert reason in refusal
 
 
+@pytest.mark.parametrize("digits", [400, 5000], ids=["past-float", "past-int-text-limit"])
+def test_the_cam_door_refuses_a_timestamp_of_too_many_digits(digits: int) -> None:
+    # 400 nines overflow the float subtraction, 5000 int()'s 4300-digit limit: both raised
+    request = _signed()
+    headers = {**request.headers, "X-TC-Timestamp": "9" * digits}
+    refusal = CamDoor(clock=lambda: NOW).refusal(request._replace(headers=headers))
+    assert refusal is not None
+    assert "X-TC-Timestamp" in refusal
+
+
 def _gateway_headers(key: KeyPair = LOCAL_API_KEY, at: float = NOW) -> dict[str, str]:
     date = formatdate(at, usegmt=True)
     signed = hmac.new(
@@ -90,8 +100,20 @@ def test_a_request_with_the_local_api_key_passes() -> None:
         (_gateway_headers(KeyPair("someone-else", LOCAL_API_KEY.secret)), "key id"),
         ({**_gateway_headers(), "Source": "tampered"}, "does not match"),
         ({**_gateway_headers(), "X-Date": "yesterday"}, "X-Date"),
+        # numbers past a C int or long: parsedate_to_datetime raises OverflowError on them
+        ({**_gateway_headers(), "X-Date": "Tue, 24 Nov 2026 08:00:00 +9" + "9" * 21}, "X-Date"),
+        ({**_gateway_headers(), "X-Date": "1 Jan 99999999999999999999 00:00:00 GMT"}, "X-Date"),
     ],
-    ids=["unsigned", "stale", "wrong-secret", "unknown-id", "tampered", "bad-date"],
+    ids=[
+        "unsigned",
+        "stale",
+        "wrong-secret",
+        "unknown-id",
+        "tampered",
+        "bad-date",
+        "huge-zone",
+        "huge-year",
+    ],
 )
 def test_the_api_key_door_refuses_what_the_key_did_not_sign(
     headers: dict[str, str], reason: str

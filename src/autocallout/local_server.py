@@ -89,7 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.monotonic()
-        length = int(self.headers.get("Content-Length") or 0)
+        raw_length = (self.headers.get("Content-Length") or "0").strip()
+        if not (raw_length.isascii() and raw_length.isdigit()):
+            # int() would raise on "abc", and rfile.read(-1) wait for the client to hang up
+            self.close_connection = True
+            self._write(400, {"Content-Type": "text/plain"}, b"bad Content-Length", started)
+            return
+        length = int(raw_length)
         if length > MAX_REQUEST_BYTES:
             self.close_connection = True
             self._write(413, {"Content-Type": "text/plain"}, b"request larger than 6 MB", started)

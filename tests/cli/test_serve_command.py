@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -60,6 +62,17 @@ def test_a_body_over_64_kib_is_413(served: str) -> None:
         timeout=10,
     )
     assert answer.status_code == 413
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3"])
+def test_a_content_length_that_is_not_a_byte_count_is_400(served: str, length: str) -> None:
+    # "abc" raised in int() (no answer, a traceback), "-1" read until the client hung up
+    url = urlsplit(served)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        head = f"POST / HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Length: {length}\r\n\r\n"
+        connection.sendall(head.encode() + b"{}")
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400 ")
 
 
 def test_an_unknown_task_is_404(served: str) -> None:

@@ -37,6 +37,14 @@ def test_a_whole_json_number_in_a_body_is_the_integer(
     assert ccc.calls[0].params == {"SdkAppId": 1400000000, "TaskId": 3}
 
 
+@pytest.mark.parametrize("offset", ["0e30", "0E999999999", "-0.0", "0.000e-5"])
+def test_zero_with_any_exponent_is_zero(invoke: Invoke, ccc: CccBackend, offset: str) -> None:
+    # JSON Schema's integer (minimum 0) takes 0e30; its exponent says nothing about its size
+    response = invoke(_post(f'{{"SdkAppId": 1400000000, "TaskId": 3, "CalleeOffset": {offset}}}'))
+    assert response["statusCode"] == 200
+    assert http_body(response)["callee_page"]["offset"] == 0
+
+
 def test_a_whole_number_beyond_float_precision_is_kept_exact(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

@@ -93,8 +93,9 @@ def _whole_number(field: str, value: Any) -> Any:
     if field not in _NUMBER_FIELDS or isinstance(value, bool):
         return value
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end
-        return int(value) if value.adjusted() <= 25 else 10**26
+        # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end.
+        # A zero's exponent says nothing of its size: 0e30 is 0.
+        return int(value) if value.adjusted() <= 25 or value.is_zero() else 10**26
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return int(value)
     return value

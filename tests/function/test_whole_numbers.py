@@ -75,6 +75,8 @@ def test_a_float_too_large_to_be_exact_is_refused_in_a_direct_event(invoke: Invo
     answer = invoke({"SdkAppId": 1400000000, "TaskId": float(2**53)})
     assert answer["status"] == 400
     assert answer["errors"][0]["field"] == "TaskId"
+    # it is whole: the refusal says why it is refused all the same, not "without a fraction"
+    assert "2^53" in answer["errors"][0]["message"]
 
 
 def test_3_and_3_0_for_one_name_are_one_value(invoke: Invoke, ccc: CccBackend) -> None:

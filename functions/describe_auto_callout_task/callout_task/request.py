@@ -163,6 +163,9 @@ def _what_was_wrong(entry: Any, name: str, value: Any, textual: bool) -> str | N
         return "must be a whole number, not true or false"
     if value is None:
         return "must be a whole number, not null"
+    if isinstance(value, float) and value.is_integer():
+        # a direct invocation's float past 2^53 stands for several integers (_whole_number)
+        return "is a float past 2^53, which is not exact; send it as a JSON integer"
     if isinstance(value, (float, Decimal)):
         return "must be a whole number, without a fraction"
     if not isinstance(value, str):

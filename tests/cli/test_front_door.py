@@ -15,6 +15,7 @@ from email.utils import formatdate
 import pytest
 import requests
 
+from autocallout.fake_ccc import signature
 from autocallout.front_door_auth import (
     LOCAL_API_KEY,
     LOCAL_CAM_KEY,
@@ -60,6 +61,46 @@ def test_the_cam_door_refuses_what_the_key_did_not_sign(request_: Request, reaso
     assert reason in refusal
 
 
+def _signed_consistently(
+    service: str = "scf", date: str = "", signed_headers: tuple[str, ...] = ("host",)
+) -> Request:
+    """A GET whose signature matches its own Authorization, whatever scope and headers it names:
+    only the door's own rules can refuse it."""
+    timestamp = int(NOW)
+    date = date or signature.credential_date(timestamp)
+    headers = {"Host": "127.0.0.1:8080", "X-TC-Timestamp": str(timestamp)}
+    canonical = signature.canonical_request("GET", "/", "", headers, signed_headers, b"")
+    to_sign = signature.string_to_sign(
+        timestamp, date, service, signature.sha256_hex(canonical.encode())
+    )
+    signed = signature.signature(LOCAL_CAM_KEY.secret, date, service, to_sign)
+    headers["Authorization"] = (
+        f"TC3-HMAC-SHA256 Credential={LOCAL_CAM_KEY.key_id}/{date}/{service}/tc3_request, "
+        f"SignedHeaders={';'.join(signed_headers)}, Signature={signed}"
+    )
+    return Request("GET", "/", "", headers, b"")
+
+
+def test_a_consistently_signed_request_passes() -> None:
+    # the cases below differ from this one in one thing each
+    assert CamDoor(clock=lambda: NOW).refusal(_signed_consistently()) is None
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        (_signed_consistently(service="cvm"), "credential scope"),
+        (_signed_consistently(date="2020-01-01"), "credential scope"),
+        (_signed_consistently(signed_headers=("x-tc-timestamp",)), "host"),
+    ],
+    ids=["other-service", "other-date", "host-unsigned"],
+)
+def test_the_cam_door_refuses_a_signature_outside_its_scope(request_: Request, reason: str) -> None:
+    refusal = CamDoor(clock=lambda: NOW).refusal(request_)
+    assert refusal is not None
+    assert reason in refusal
+
+
 @pytest.mark.parametrize("digits", [400, 5000], ids=["past-float", "past-int-text-limit"])
 def test_the_cam_door_refuses_a_timestamp_of_too_many_digits(digits: int) -> None:
     # 400 nines overflow the float subtraction, 5000 int()'s 4300-digit limit: both raised
@@ -83,6 +124,21 @@ def _gateway_headers(key: KeyPair = LOCAL_API_KEY, at: float = NOW) -> dict[str,
     }
 
 
+def _gateway_headers_listing(listed: str, algorithm: str = "hmac-sha1") -> dict[str, str]:
+    """Signed correctly over the headers it lists, with the algorithm it names (or SHA-1)."""
+    headers = {"X-Date": formatdate(NOW, usegmt=True), "Source": "tests"}
+    lines = "\n".join(f"{name}: {headers[name.title()]}" for name in listed.split())
+    digest = hashlib.sha256 if algorithm == "hmac-sha256" else hashlib.sha1
+    signed = base64.b64encode(
+        hmac.new(LOCAL_API_KEY.secret.encode(), lines.encode(), digest).digest()
+    )
+    headers["Authorization"] = (
+        f'hmac id="{LOCAL_API_KEY.key_id}", algorithm="{algorithm}", headers="{listed}", '
+        f'signature="{signed.decode()}"'
+    )
+    return headers
+
+
 def _gateway_request(headers: dict[str, str]) -> Request:
     return Request("GET", "/", "SdkAppId=1400000000&TaskId=3", headers, b"")
 
@@ -100,6 +156,13 @@ def test_a_request_with_the_local_api_key_passes() -> None:
         (_gateway_headers(KeyPair("someone-else", LOCAL_API_KEY.secret)), "key id"),
         ({**_gateway_headers(), "Source": "tampered"}, "does not match"),
         ({**_gateway_headers(), "X-Date": "yesterday"}, "X-Date"),
+        # signed without the date, it would open the door forever
+        (_gateway_headers_listing("source"), "x-date"),
+        (_gateway_headers_listing("x-date source", "hmac-md5"), "algorithm"),
+        (
+            {**_gateway_headers(), "Authorization": _gateway_headers()["Authorization"] + ", junk"},
+            "Authorization",
+        ),
         # numbers past a C int or long: parsedate_to_datetime raises OverflowError on them
         ({**_gateway_headers(), "X-Date": "Tue, 24 Nov 2026 08:00:00 +9" + "9" * 21}, "X-Date"),
         ({**_gateway_headers(), "X-Date": "1 Jan 99999999999999999999 00:00:00 GMT"}, "X-Date"),
@@ -111,6 +174,9 @@ def test_a_request_with_the_local_api_key_passes() -> None:
         "unknown-id",
         "tampered",
         "bad-date",
+        "date-unsigned",
+        "other-algorithm",
+        "trailing-junk",
         "huge-zone",
         "huge-year",
     ],

@@ -25,6 +25,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 
@@ -132,10 +133,12 @@ class ApiKeyDoor:
         if "x-date" not in listed:
             return 'headers must list x-date (headers="x-date source").'
         try:
-            sent = parsedate_to_datetime(headers.get("x-date", "")).timestamp()
+            sent = parsedate_to_datetime(headers.get("x-date", ""))
         except (TypeError, ValueError, IndexError, OverflowError):
             return "X-Date is missing or not an HTTP date (Tue, 24 Nov 2026 08:00:00 GMT)."
-        if abs(self.clock() - sent) > API_KEY_MAX_SKEW_SECONDS:
+        if sent.tzinfo is None:  # "-0000" or asctime's form: GMT as HTTP dates are, not local
+            sent = sent.replace(tzinfo=timezone.utc)
+        if abs(self.clock() - sent.timestamp()) > API_KEY_MAX_SKEW_SECONDS:
             return f"X-Date is more than {API_KEY_MAX_SKEW_SECONDS // 60} minutes from the time."
         if not hmac.compare_digest(fields["id"].encode(), self.key.key_id.encode()):
             return "The key id is not one this door knows."

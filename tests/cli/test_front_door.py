@@ -139,6 +139,34 @@ def _gateway_headers_listing(listed: str, algorithm: str = "hmac-sha1") -> dict[
     return headers
 
 
+@pytest.fixture
+def shanghai_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time zone is UTC+8, as on many of Tencent Cloud's users' machines."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "x_date",
+    [formatdate(NOW), time.asctime(time.gmtime(NOW))],
+    ids=["minus-0000", "asctime"],
+)
+@pytest.mark.usefixtures("shanghai_time")
+def test_an_x_date_without_a_zone_is_gmt_whatever_the_machine_s_zone(x_date: str) -> None:
+    # HTTP dates are GMT (RFC 9110): "-0000" and asctime's zone-less form mean GMT, not local time
+    headers = {"X-Date": x_date, "Source": "tests"}
+    to_sign = f"x-date: {x_date}\nsource: tests"
+    signed = hmac.new(LOCAL_API_KEY.secret.encode(), to_sign.encode(), hashlib.sha1).digest()
+    headers["Authorization"] = (
+        f'hmac id="{LOCAL_API_KEY.key_id}", algorithm="hmac-sha1", headers="x-date source", '
+        f'signature="{base64.b64encode(signed).decode()}"'
+    )
+    assert ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(headers)) is None
+
+
 def _gateway_request(headers: dict[str, str]) -> Request:
     return Request("GET", "/", "SdkAppId=1400000000&TaskId=3", headers, b"")
 

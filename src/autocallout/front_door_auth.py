@@ -85,7 +85,8 @@ class CamDoor:
             return "X-TC-Timestamp (Unix seconds) is missing or not a number."
         # past 12 digits (milliseconds have 13) it is off whatever it is, and int() or the float
         # subtraction of a few hundred digits would raise instead of refusing
-        timestamp = int(raw_timestamp) if len(raw_timestamp) <= 12 else None
+        number = raw_timestamp.lstrip("0") or "0"
+        timestamp = int(number) if len(number) <= 12 else None
         if timestamp is None or abs(self.clock() - timestamp) > CAM_MAX_SKEW_SECONDS:
             return f"X-TC-Timestamp is more than {CAM_MAX_SKEW_SECONDS} seconds from the time."
         if not hmac.compare_digest(auth.secret_id.encode(), self.key.key_id.encode()):

@@ -101,11 +101,15 @@ def test_the_cam_door_refuses_a_signature_outside_its_scope(request_: Request, r
     assert reason in refusal
 
 
-@pytest.mark.parametrize("digits", [400, 5000], ids=["past-float", "past-int-text-limit"])
-def test_the_cam_door_refuses_a_timestamp_of_too_many_digits(digits: int) -> None:
-    # 400 nines overflow the float subtraction, 5000 int()'s 4300-digit limit: both raised
+@pytest.mark.parametrize(
+    "timestamp",
+    ["9" * 400, "9" * 5000, "0" * 5000 + "1"],
+    ids=["past-float", "past-int-text-limit", "zeros-past-int-text-limit"],
+)
+def test_the_cam_door_refuses_a_timestamp_of_too_many_digits(timestamp: str) -> None:
+    # 400 nines overflow the float subtraction, 5000 digits (zeros too) int()'s 4300-digit limit
     request = _signed()
-    headers = {**request.headers, "X-TC-Timestamp": "9" * digits}
+    headers = {**request.headers, "X-TC-Timestamp": timestamp}
     refusal = CamDoor(clock=lambda: NOW).refusal(request._replace(headers=headers))
     assert refusal is not None
     assert "X-TC-Timestamp" in refusal
@@ -122,6 +126,13 @@ def _gateway_headers(key: KeyPair = LOCAL_API_KEY, at: float = NOW) -> dict[str,
         "Authorization": f'hmac id="{key.key_id}", algorithm="hmac-sha1", '
         f'headers="x-date source", signature="{base64.b64encode(signed).decode()}"',
     }
+
+
+def test_the_cam_door_reads_a_zero_padded_timestamp_as_its_number() -> None:
+    # the digit limit above counts what the number spells, not the zeros in front of it
+    request = _signed()
+    headers = {**request.headers, "X-TC-Timestamp": "0" * 20 + request.headers["X-TC-Timestamp"]}
+    assert CamDoor(clock=lambda: NOW).refusal(request._replace(headers=headers)) is None
 
 
 def _gateway_headers_listing(listed: str, algorithm: str = "hmac-sha1") -> dict[str, str]:

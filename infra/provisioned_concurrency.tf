@@ -1,8 +1,8 @@
 # Optional provisioned concurrency: SCF keeps provisioned_instances instances started, so the
 # callers they serve meet no cold start. SCF provisions published versions only ($LATEST cannot
 # be provisioned), so with provisioned_instances > 0 every code or configuration change publishes
-# a version, the alias "live" points at it, and the front door calls the alias. With the default
-# 0 nothing here is created and the front door calls $LATEST as before.
+# a version, the alias "live" points at it, and the front door and the timer call the alias. With
+# the default 0 nothing here is created and they call $LATEST as before.
 
 locals {
   provisioned = var.provisioned_instances > 0

@@ -12,7 +12,7 @@ resource "tencentcloud_scf_trigger" "timer" {
   namespace       = var.namespace
   type            = "timer"
   trigger_name    = "poll-tasks"
-  qualifier       = "$LATEST"
+  qualifier       = local.serving_qualifier # what the alarms watch (provisioned_concurrency.tf)
   enable          = "OPEN"
   description     = "Polls the configured auto-callout tasks"
   trigger_desc    = var.timer_cron

@@ -45,6 +45,9 @@ def test_a_new_version_is_published_whenever_the_function_changes(infra: Config)
     [
         ("tencentcloud_scf_trigger.function_url", "qualifier"),
         ("tencentcloud_api_gateway_api.this", "service_config_scf_function_qualifier"),
+        # The timer too: the SCF alarms watch the serving version only, and a rollback that moves
+        # the alias must move the timer's runs with it.
+        ("tencentcloud_scf_trigger.timer", "qualifier"),
     ],
 )
 def test_the_front_door_calls_the_serving_qualifier(

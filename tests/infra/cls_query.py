@@ -84,3 +84,18 @@ def fields_named(statement: str) -> set[str]:
 def condition_variables(trigger_condition: str) -> set[str]:
     """``$N.name`` references of an alarm trigger condition (CLS document 614/39576)."""
     return set(re.findall(r"\$\d+\.([A-Za-z_][A-Za-z0-9_]*)", trigger_condition))
+
+
+# A range condition (``status:>=500``), an SQL comparison with a number (``status >= 500``) or an
+# aggregate only numbers have (``avg(latency_ms)``): each needs a long or double field.
+_RANGE_CONDITION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*:\s*[<>]")
+_NUMBER_COMPARISON = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:>=|<=|<>|!=|>|<|=)\s*-?\d")
+_NUMBER_AGGREGATE = re.compile(r"\b(?:avg|sum)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)", re.I)
+
+
+def numeric_fields(statement: str) -> set[str]:
+    """Fields a statement uses as numbers: they must be indexed as long or double."""
+    condition, sql = split(statement)
+    sql = _SINGLE_QUOTED.sub("''", sql)
+    used = set(_RANGE_CONDITION.findall(condition)) | set(_NUMBER_AGGREGATE.findall(sql))
+    return used | (set(_NUMBER_COMPARISON.findall(sql)) - sql_aliases(sql) - SQL_WORDS)

@@ -7,13 +7,14 @@ import re
 
 import pytest
 
-from tests.infra.cls_query import fields_named
+from tests.infra.cls_query import fields_named, numeric_fields
 from tests.infra.conftest import REPO
 from tests.infra.test_alarms import queries
 from tests.infra.test_log_index import index_fields
 from tests.infra.tf_schema_check import Config
 
 RUNBOOK = REPO / "docs" / "operations.md"
+NUMBERS = {"long", "double"}
 # Fenced blocks marked `cls` hold one query each (indented blocks inside lists included).
 _QUERY_BLOCK = re.compile(r"^[ \t]*```cls\n(.*?)^[ \t]*```", re.M | re.S)
 ALARM_SECTIONS = (
@@ -52,6 +53,20 @@ def test_a_query_on_an_unindexed_field_is_caught(infra: Config) -> None:
     # The check itself: a field the index lacks (and a misspelt one) is reported.
     named = fields_named("requestid:\"x\" | select count(*) as n where caller_ip = '1'")
     assert named - set(index_fields(infra)) == {"requestid", "caller_ip"}
+
+
+@pytest.mark.parametrize("query", runbook_queries(runbook()))
+def test_every_runbook_query_uses_numbers_only_on_numeric_fields(infra: Config, query: str) -> None:
+    # A range (status:>=500) or a sum on a text field finds nothing or fails in CLS.
+    types = index_fields(infra)
+    not_numbers = {f: types.get(f) for f in numeric_fields(query) if types.get(f) not in NUMBERS}
+    assert not_numbers == {}
+
+
+def test_a_number_used_on_a_text_field_is_caught() -> None:
+    # The check itself: each way a query can use a field as a number is recognised.
+    query = "SCF_StatusCode:>200 | select avg(latency_ms) as a where status >= 500 and level = 'x'"
+    assert numeric_fields(query) == {"SCF_StatusCode", "latency_ms", "status"}
 
 
 @pytest.mark.parametrize("name", ["server_errors", "throttled", "misconfigured"])

@@ -58,6 +58,8 @@ def test_a_redis_url_names_host_port_database_tls_and_credentials(
         ("redis://10.0.0.5:99999", "not a number from 1 to 65535"),
         ("redis://10.0.0.5/cache", "is not a number"),
         ("redis://10.0.0.5/0?timeout=1", "query or fragment"),
+        ("redis://10.0.0.5:0", "not a number from 1 to 65535"),
+        ("redis://10.0.0.5/\u00b2", "database that is not a number"),
     ],
 )
 def test_a_bad_redis_url_is_a_configuration_error_naming_the_variable(
@@ -66,6 +68,15 @@ def test_a_bad_redis_url_is_a_configuration_error_naming_the_variable(
     with pytest.raises(ConfigurationError, match=message) as raised:
         load_settings({"RATE_LIMIT_REDIS_URL": url})
     assert str(raised.value).startswith("RATE_LIMIT_REDIS_URL ")
+
+
+def test_a_redis_url_password_never_shows_in_its_configuration_error() -> None:
+    # Given a password with an unencoded "/": urlsplit ends the host there, the rest is a path
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"RATE_LIMIT_REDIS_URL": "redis://app:12/hunter2-secret@10.0.0.5"})
+    # Then the message (logged at every invocation) says what to do, without any of it
+    assert "hunter2" not in str(raised.value)
+    assert "percent-encoded" in str(raised.value)
 
 
 def test_a_redis_url_password_never_shows_in_the_settings() -> None:

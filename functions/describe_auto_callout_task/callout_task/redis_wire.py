@@ -42,17 +42,22 @@ def parse_redis_url(url: str) -> RedisAddress:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError("must start with redis:// or rediss://")
+    # An unencoded / ? # in a password ends the host early: the rest looks like a path, a
+    # query or no host at all. Messages never quote those parts, which may hold the password.
+    encode = " (a / ? or # in a password must be percent-encoded)"
     if not parts.hostname:
-        raise ValueError("names no host")
+        raise ValueError("names no host" + encode)
     try:
-        port = parts.port or DEFAULT_PORT
+        port = DEFAULT_PORT if parts.port is None else parts.port
     except ValueError:
-        raise ValueError("has a port that is not a number from 1 to 65535") from None
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ValueError("has a port that is not a number from 1 to 65535" + encode)
     path = parts.path.strip("/")
-    if path and not path.isdigit():
-        raise ValueError(f"has a database {path!r} that is not a number")
+    if path and not (path.isascii() and path.isdigit()):
+        raise ValueError("has a database that is not a number" + encode)
     if parts.query or parts.fragment:
-        raise ValueError("may not carry a query or fragment")
+        raise ValueError("may not carry a query or fragment" + encode)
     return RedisAddress(
         host=parts.hostname,
         port=port,

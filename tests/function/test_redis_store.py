@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import responses
 from callout_task import shared_rate_limit
 from callout_task.config import ConfigurationError, load_settings
 from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
 from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
 from autocallout.redis_server import RedisServer, free_port, redis_server_binary
-from tests.function.conftest import log_lines
+from tests.function.conftest import SCF_CREDENTIALS, log_lines
 from tests.infra.conftest import require_tool
 
 PASSWORD = "s3cret-for-tests"
+SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
 
 
 @pytest.fixture
@@ -203,3 +206,38 @@ def test_rediss_refuses_a_server_it_cannot_verify(
     assert limit.take() == 0.0
     [line] = log_lines(capsys.readouterr().out)
     assert "CERTIFICATE_VERIFY_FAILED" in str(line["detail"])
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html", b"<html>502 Bad Gateway</html>"),  # a proxy on the way, answering 200
+        ("application/json", b"{not json"),
+        ("application/json", b'{"Response": ["no", "object"]}'),
+        ("application/json", b"{}"),
+        ("application/json", b'{"Response": {"Error": "unavailable"}}'),
+    ],
+)
+def test_a_malformed_ssm_answer_falls_back_to_the_local_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content_type: str,
+    body: bytes,
+) -> None:
+    # Given a Redis password kept in SSM, and SSM (or what stands for it) answering nonsense
+    for name, value in SCF_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings(
+        {
+            "RATE_LIMIT_REDIS_URL": f"redis://127.0.0.1:{free_port()}",
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET": "callout-redis:v1",
+        }
+    )
+    limit = shared_rate_limit.limiter_for(settings)
+    with responses.RequestsMock() as ssm:
+        ssm.add("POST", SSM_URL, body=body, status=200, content_type=content_type)
+        # When a call comes, Then the local bucket answers (no exception escapes the limiter)
+        assert limit.take(time_left=3.0) == 0.0
+    # And one warning names the secret
+    [line] = log_lines(capsys.readouterr().out)
+    assert "callout-redis:v1" in str(line["detail"])

@@ -39,7 +39,11 @@ def read_redis_password(secret: tuple[str, str], region: str, timeout: float) ->
         answer: Any = client.call_json("GetSecretValue", {"SecretName": name, "VersionId": version})
     except TencentCloudSDKException as error:
         raise StoreError(f"SSM did not give secret {name}:{version} ({error.code})") from None
-    value = answer.get("Response", {}).get("SecretString") if isinstance(answer, dict) else None
+    except (ValueError, LookupError, TypeError):
+        # The SDK parses the body itself and trips on one that is not SSM's JSON (a proxy's page)
+        raise StoreError(f"SSM answered secret {name}:{version} with a body not its JSON") from None
+    response = answer.get("Response") if isinstance(answer, dict) else None
+    value = response.get("SecretString") if isinstance(response, dict) else None
     if not isinstance(value, str) or not value:
         raise StoreError(f"SSM secret {name}:{version} holds no text")
     return value

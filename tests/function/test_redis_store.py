@@ -241,3 +241,19 @@ def test_a_malformed_ssm_answer_falls_back_to_the_local_bucket(
     # And one warning names the secret
     [line] = log_lines(capsys.readouterr().out)
     assert "callout-redis:v1" in str(line["detail"])
+
+
+def test_a_connection_redis_dropped_while_idle_is_opened_again_not_failed_open(
+    guarded_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an instance that has used the shared limit, then sat idle while Redis dropped its
+    # connection (Redis's `timeout`, a restart, a NAT forgetting it: here CLIENT KILL)
+    limit = _limit(guarded_redis.url)
+    assert [limit.take() for _ in range(4)] == [0.0] * 4
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), PASSWORD)
+    assert admin.call("CLIENT", "KILL", "TYPE", "normal", timeout=5) == 1
+    # When the next call comes, Then it takes the last token of the shared budget
+    assert limit.take() == 0.0
+    assert _limit(guarded_redis.url).take() > 0  # another instance finds none left
+    # And nothing was reported, since nothing failed
+    assert capsys.readouterr().out == ""

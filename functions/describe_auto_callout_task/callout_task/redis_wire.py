@@ -24,6 +24,10 @@ class StoreError(Exception):
     """Redis could not be reached, was too slow, or refused the command (the reason is the text)."""
 
 
+class _DroppedWhileIdle(StoreError):
+    """The server closed the connection before a byte of the reply."""
+
+
 class RedisAddress(NamedTuple):
     host: str
     port: int
@@ -84,6 +88,7 @@ class RedisConnection:
         self._password = password if password is not None else address.password
         self._sock: socket.socket | None = None
         self._buffer = b""
+        self._received = False  # whether any of the current reply has come
 
     def close(self) -> None:
         if self._sock is not None:
@@ -95,11 +100,14 @@ class RedisConnection:
         """The reply to ``command``, within ``timeout`` seconds all told; raises StoreError."""
         ends = time.monotonic() + timeout
         try:
-            setup = [] if self._sock is not None else self._open(ends)
-            self._send(b"".join(setup) + encode_command(*command), ends)
-            for _ in setup:  # the AUTH / SELECT replies come first
-                self._reply(ends)
-            return self._reply(ends)
+            if self._sock is not None:
+                try:
+                    return self._exchange(command, ends)
+                except _DroppedWhileIdle:
+                    # Redis's `timeout`, a restart or a NAT dropped it between invocations; the
+                    # command was not run (not a byte of reply came): once more, on a new one.
+                    self.close()
+            return self._exchange(command, ends)
         except StoreError:
             self.close()
             raise
@@ -107,6 +115,20 @@ class RedisConnection:
             self.close()
             reason = "timed out" if isinstance(error, TimeoutError) else str(error)
             raise StoreError(reason or type(error).__name__) from None
+
+    def _exchange(self, command: tuple[str | bytes | int, ...], ends: float) -> int | bytes | None:
+        reused = self._sock is not None
+        setup = [] if reused else self._open(ends)
+        self._received = False
+        try:
+            self._send(b"".join(setup) + encode_command(*command), ends)
+            for _ in setup:  # the AUTH / SELECT replies come first
+                self._reply(ends)
+            return self._reply(ends)
+        except (ConnectionResetError, BrokenPipeError, _DroppedWhileIdle) as error:
+            if reused and not self._received:
+                raise _DroppedWhileIdle("Redis closed the connection") from None
+            raise StoreError(str(error) or "Redis closed the connection") from None
 
     def _open(self, ends: float) -> list[bytes]:
         """Connect; the commands a new connection owes the server before anything else."""
@@ -148,7 +170,8 @@ class RedisConnection:
     def _fill(self, ends: float) -> None:
         chunk = self._connected(ends).recv(65536)
         if not chunk:
-            raise StoreError("Redis closed the connection")
+            raise _DroppedWhileIdle("Redis closed the connection")
+        self._received = True
         self._buffer += chunk
 
     def _reply(self, ends: float) -> int | bytes | None:

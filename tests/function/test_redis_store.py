@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -257,3 +259,57 @@ def test_a_connection_redis_dropped_while_idle_is_opened_again_not_failed_open(
     assert _limit(guarded_redis.url).take() > 0  # another instance finds none left
     # And nothing was reported, since nothing failed
     assert capsys.readouterr().out == ""
+
+
+def test_the_budget_key_expires_once_it_no_longer_matters(guarded_redis: RedisServer) -> None:
+    # Given a limit of 1 call a second, bursts of 5
+    limit = _limit(guarded_redis.url, rate=1)
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), PASSWORD)
+    # When 3 calls go at once
+    assert [limit.take() for _ in range(3)] == [0.0] * 3
+    # Then the key lives until the bucket would be full again (3 s): not less, which would
+    # hand out a burst too soon, and not forever (half a second spared for a loaded machine)
+    ttl = admin.call("PTTL", "test:rate", timeout=5)
+    assert isinstance(ttl, int)
+    assert 2500 < ttl <= 3001
+
+
+def test_a_frozen_redis_costs_a_tenth_of_the_time_left_at_most(
+    guarded_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a limit allowed a whole second per check, on a Redis frozen (replies never come)
+    limit = _limit(guarded_redis.url)
+    assert limit.take() == 0.0  # connected while it answered
+    guarded_redis.pause()
+    thaw = threading.Timer(10.0, guarded_redis.resume)  # a check that ignored its bound
+    thaw.start()  # would wait this long and fail below, instead of hanging the run
+    try:
+        # When a call comes with 2 s left
+        started = time.monotonic()
+        wait = limit.take(time_left=2.0)
+        took = time.monotonic() - started
+    finally:
+        thaw.cancel()
+        guarded_redis.resume()
+    # Then the check gave up well before its own second (its bound is 0.2 s; loose for a loaded
+    # machine) and the local bucket answered
+    assert took < 0.6
+    assert wait == 0.0
+    assert "timed out" in capsys.readouterr().out
+
+
+def test_a_refused_password_is_read_again_when_redis_is_tried_again(
+    guarded_redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a password that was rotated: the first read gives the old one, later reads the new
+    monkeypatch.setattr(shared_rate_limit, "STORE_RETRY_SECONDS", 0.0)
+    passwords = iter(["the-old-password", PASSWORD, PASSWORD])
+    limit = SharedRateLimit(
+        parse_redis_url(guarded_redis.url), "test:rate", 10, 1, 1.0, lambda _: next(passwords)
+    )
+    other = _limit(guarded_redis.url, burst=1)
+    # When the first call is refused by Redis (and answered by the local bucket)
+    assert limit.take() == 0.0
+    # Then the next call reads the secret again and spends the shared budget
+    assert limit.take(time_left=3.0) == 0.0
+    assert other.take() > 0

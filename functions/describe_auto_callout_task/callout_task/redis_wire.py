@@ -81,7 +81,8 @@ def encode_command(*arguments: str | bytes | int) -> bytes:
 
 
 class RedisConnection:
-    """One connection, opened on first use and dropped on any failure (the next call reopens)."""
+    """One connection, opened on first use and dropped on any failure (the next call reopens);
+    one the server closed while it sat idle is reopened at once, within the same deadline."""
 
     def __init__(self, address: RedisAddress, password: str | None = None) -> None:
         self.address = address

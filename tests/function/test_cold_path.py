@@ -108,15 +108,6 @@ def imported() -> list[str]:
     return modules_imported_by_index(FUNCTION_DIR)
 
 
-# Found by running this suite on CPython 3.10 (make test's runtime legs): there, uuid imports
-# platform, which imports subprocess (12 ms of the cold start); 3.11+ uuid does not. The fix is
-# in the function (callout_task/handler.py's uuid4 for request ids); strict, so that the fix
-# shows as an unexpected pass and this mark goes with it.
-@pytest.mark.xfail(
-    sys.version_info < (3, 11),
-    reason="Python 3.10: uuid -> platform -> subprocess on the cold path",
-    strict=True,
-)
 def test_import_index_loads_only_allowed_modules(imported: list[str]) -> None:
     assert "callout_task.handler" in imported  # the probe did import the function
     assert cold_path_offenders(imported) == []

@@ -127,3 +127,15 @@ def test_a_refused_request_s_line_says_which_field_and_why(
 
     assert line["status"] == 400
     assert line["detail"].endswith("(TaskId: must be a whole number written without a sign)")
+
+
+def test_a_request_without_an_id_gets_a_random_version_4_uuid() -> None:
+    import uuid
+
+    from callout_task.handler import _new_request_id
+
+    first, second = _new_request_id(), _new_request_id()
+    assert first != second
+    for text in (first, second):
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from callout_task import handler
 from callout_task.config import DEFAULT_REDIS_KEY
-from callout_task.redis_wire import parse_redis_url
+from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.shared_rate_limit import SharedRateLimit
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
@@ -209,6 +209,25 @@ def test_a_frozen_redis_costs_one_slice_and_the_invocation_keeps_its_deadline(
     assert invocation_took < 3.0
     # And, the store being known down, the next check does not wait on it at all
     assert next_check_took < settings.rate_limit_redis_timeout_seconds
+
+
+def test_a_next_call_time_ahead_of_redis_clock_never_asks_for_more_than_one_interval(
+    redis_server: RedisServer,
+) -> None:
+    # Given the budget's next-call time an hour ahead of Redis's clock: what a failover to a
+    # replica whose clock is an hour behind the old primary's leaves (or a clock stepped back)
+    address = parse_redis_url(redis_server.url)
+    limiter = SharedRateLimit(address, "skewed", QPS, BURST, 1.0)
+    assert limiter.take(time_left=2.5) == 0
+    ahead = (
+        "local t = redis.call('TIME')"
+        " redis.call('SET', KEYS[1], string.format('%.0f', (t[1] + 3600) * 1000000 + t[2]))"
+    )
+    RedisConnection(address).call("EVAL", ahead, 1, "skewed", timeout=1.0)
+    # When a call asks for a token
+    wait = limiter.take(time_left=2.5)
+    # Then it waits one interval at most, as after a burst: not an hour, for every instance
+    assert 0 < wait <= 1 / QPS
 
 
 @pytest.fixture

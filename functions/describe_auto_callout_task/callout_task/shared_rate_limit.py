@@ -34,6 +34,10 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if tat < now then tat = now end
+-- Never further ahead than a full burst, which is as far as this script moves it: more means
+-- Redis's clock went back (a failover to a replica behind the old primary, a clock stepped
+-- back), and kept, it would refuse every instance's calls for that long.
+if tat > now + tolerance then tat = now + tolerance end
 local wait = tat + interval - tolerance - now
 if wait > 0 then return math.ceil(wait) end
 local expires = math.ceil((tat + interval - now) / 1000) + 1

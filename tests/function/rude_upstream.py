@@ -193,6 +193,12 @@ class RudeUpstream:
         self.requests = 0
 
     @property
+    def connections(self) -> int:
+        """Connections accepted so far (a kept-alive one serves several requests)."""
+        with self._lock:
+            return len(self._connections)
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
 

@@ -73,6 +73,22 @@ def test_an_upstream_that_holds_the_answer_back_ends_at_the_deadline_with_a_504(
     assert server.requests == 1
 
 
+def test_a_kept_alive_connection_that_trickles_on_the_next_invocation_ends_at_its_deadline(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One warm instance, two invocations: the second reuses the first's connection, which
+    # connects no more, so only the request it sends can put it under the second's watch.
+    with RudeUpstream(answer(task_body()), trickle_body()) as server:
+        first, _, _ = _invoke(server.url, capsys, monkeypatch)
+        result, took, line = _invoke(server.url, capsys, monkeypatch)
+
+    assert first["name"] == "rude"
+    assert (server.requests, server.connections) == (2, 1)
+    assert took <= LIMIT_MS / 1000 + MARGIN_SECONDS
+    assert result["status"] == 504
+    assert (line["status"], line["attempts"], line["upstream_code"]) == (504, 1, "DeadlineReached")
+
+
 def test_a_connect_never_answered_ends_at_the_deadline_with_a_504(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -89,6 +89,24 @@ def test_a_kept_alive_connection_that_trickles_on_the_next_invocation_ends_at_it
     assert (line["status"], line["attempts"], line["upstream_code"]) == (504, 1, "DeadlineReached")
 
 
+def test_an_attempt_s_watch_ends_with_it_and_spares_the_next_invocation_s_connection(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first invocation is answered at once, long before its deadline; the second, on the
+    # same kept-alive connection and with more time, is answered after the first's deadline.
+    slow = LIMIT_MS / 1000 + 0.3
+    with RudeUpstream(answer(task_body()), answer(task_body(), delay=slow)) as server:
+        first, _, _ = _invoke(server.url, capsys, monkeypatch)
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        second = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3 * LIMIT_MS})
+        [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+
+    assert first["name"] == second["name"] == "rude"
+    # One attempt on the one connection: the first attempt's watch did not shut it at its time
+    assert (line["status"], line["attempts"]) == (200, 1)
+    assert (server.requests, server.connections) == (2, 1)
+
+
 def test_a_connect_never_answered_ends_at_the_deadline_with_a_504(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,7 @@ from callout_task.request import SPELLINGS, Source
 APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
 HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
 MAX_BODY_BYTES = 64 * 1024
+MAX_BASE64_CHARACTERS = -(-MAX_BODY_BYTES // 3) * 4  # the Base64 of 64 KiB, padded
 MAX_QUERY_PARAMETERS = 100
 MAX_QUERY_CHARACTERS = 8 * 1024
 MAX_JSON_DEPTH = 32
@@ -126,7 +127,7 @@ def _depth(value: Any) -> int:
 
 def _body(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
     raw = event.get("body")
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if isinstance(raw, Mapping):
         return raw
@@ -134,7 +135,7 @@ def _body(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
         raise InvalidRequest("The body must be a JSON object.")
     data: bytes | str = raw
     if event.get("isBase64Encoded") is True:
-        if len(raw) > MAX_BODY_BYTES * 4 // 3 + 4:
+        if len(raw) > MAX_BASE64_CHARACTERS:  # refused before decoding
             raise PayloadTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
         try:
             data = base64.b64decode(raw, validate=True)

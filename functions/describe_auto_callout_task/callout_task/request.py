@@ -140,23 +140,23 @@ def _field_error(
     name = spelled.get(field, _TENCENT_NAMES.get(field, field))
     if entry["type"] == "missing":
         message = f"required; send it as {_TENCENT_NAMES[field]} or {field}"
-    elif field in given_as:
-        value, textual = given_as[field]
-        message = _what_was_wrong(entry, name, value, textual) or str(entry["msg"])
-    else:
-        message = str(entry["msg"])
+    else:  # every default is valid: a field refused for its value was given
+        message = _what_was_wrong(entry, name, *given_as[field])
     return {"field": name, "message": message}
 
 
-def _what_was_wrong(entry: Any, name: str, value: Any, textual: bool) -> str | None:
-    """The refusal in the caller's terms: what was sent, and what to send instead."""
+def _what_was_wrong(entry: Any, name: str, value: Any, textual: bool) -> str:
+    """The refusal in the caller's terms: what was sent, and what to send instead. The strict
+    schema reports nothing but missing, ge, le, bool_type and int_type: its fields are whole
+    numbers and one boolean."""
     context = entry.get("ctx") or {}
     if "ge" in context:
         return f"must be at least {context['ge']}"
     if "le" in context:
         return f"must be at most {context['le']}"
-    if not entry["type"].startswith("int"):
-        return "must be true or false" if entry["type"].startswith("bool") else None
+    if entry["type"].startswith("bool"):
+        return "must be true or false"
+    # int_type: a whole number's field was sent something else
     if value is True and textual:
         return "has no value; give a whole number"
     if isinstance(value, bool):

@@ -1,0 +1,112 @@
+"""The instance's own bucket and the per-attempt token, on a clock the test moves itself.
+
+``rate_limit`` and ``deadline`` read ``time`` through their module globals, so each test here
+gives them a clock of its own (monotonic and sleep): the waits are exact, and no test sleeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from callout_task import deadline, rate_limit
+from callout_task.deadline import Deadline
+from callout_task.problems import RateLimited
+from callout_task.rate_limit import TokenBucket, acquire
+
+
+@dataclass
+class Clock:
+    """Stands for the ``time`` module in ``rate_limit``: sleeping moves it on."""
+
+    now: float = 1000.0
+    slept: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(rate_limit, "time", fake)
+    monkeypatch.setattr(deadline, "time", fake)  # the invocation's deadline, on the same clock
+    return fake
+
+
+def test_the_bucket_refills_at_its_rate_up_to_its_burst_and_says_how_long_to_wait(
+    clock: Clock,
+) -> None:
+    # Given 2 tokens a second, bursts of 3
+    bucket = TokenBucket(2.0, 3)
+    # When the burst is spent at once, Then the next call is told half a second
+    assert [bucket.take() for _ in range(3)] == [0.0] * 3
+    assert bucket.take() == pytest.approx(0.5)
+    # And a quarter of a second later, half a token is back: a quarter of a second to go
+    clock.now += 0.25
+    assert bucket.take() == pytest.approx(0.25)
+    clock.now += 0.25
+    assert bucket.take() == 0.0
+    # And after a long quiet spell, no more than the burst is there
+    clock.now += 3600
+    assert [bucket.take() for _ in range(4)] == [0.0, 0.0, 0.0, pytest.approx(0.5)]
+
+
+def test_a_burst_of_one_lets_exactly_one_call_through(clock: Clock) -> None:
+    bucket = TokenBucket(1.0, 1)
+    assert bucket.take() == 0.0
+    assert bucket.take() == pytest.approx(1.0)
+
+
+def test_a_rate_of_zero_switches_the_bucket_off(clock: Clock) -> None:
+    # RATE_LIMIT_QPS=0 (its burst is then 1): every call goes, however many
+    bucket = TokenBucket(0.0, 1)
+    assert [bucket.take() for _ in range(5)] == [0.0] * 5
+
+
+def test_without_a_token_a_caller_who_cannot_wait_is_refused_at_once_with_a_whole_second(
+    clock: Clock,
+) -> None:
+    # Given a bucket whose only token is spent (the next in a tenth of a second)
+    bucket = TokenBucket(10.0, 1)
+    until = Deadline(clock.now + 3.0)
+    acquire(bucket, until, wait=False)
+    # When an HTTP caller asks again, Then it is refused, told to retry after 1 s (never 0 or 2)
+    with pytest.raises(RateLimited) as refused:
+        acquire(bucket, until, wait=False)
+    assert refused.value.retry_after == 1
+    assert clock.slept == []
+
+
+def test_a_timer_run_waits_for_the_token_when_its_deadline_allows(clock: Clock) -> None:
+    bucket = TokenBucket(10.0, 1)
+    until = Deadline(clock.now + 3.0)
+    acquire(bucket, until, wait=True)
+    # When the next attempt needs a token, Then the run waits the tenth of a second and goes
+    acquire(bucket, until, wait=True)
+    assert clock.slept == [pytest.approx(0.1)]
+
+
+def test_a_timer_run_does_not_wait_for_a_token_that_would_leave_no_time_for_the_attempt(
+    clock: Clock,
+) -> None:
+    # Given a token a second away, and half a second left
+    bucket = TokenBucket(1.0, 1)
+    until = Deadline(clock.now + 0.5)
+    acquire(bucket, until, wait=True)
+    # When the next attempt asks, Then it is refused now rather than after the deadline
+    with pytest.raises(RateLimited) as refused:
+        acquire(bucket, until, wait=True)
+    assert refused.value.retry_after == 1
+    assert clock.slept == []
+
+
+@pytest.mark.parametrize(("wait", "expected"), [(0.001, 1), (1.0, 1), (1.2, 2), (59.5, 60)])
+def test_retry_after_is_the_wait_rounded_up_to_whole_seconds_never_zero(
+    wait: float, expected: int
+) -> None:
+    assert rate_limit.retry_after_seconds(wait) == expected

@@ -128,7 +128,7 @@ class RedisConnection:
             return self._reply(ends)
         except (ConnectionResetError, BrokenPipeError, _DroppedWhileIdle) as error:
             if reused and not self._received:
-                raise _DroppedWhileIdle("Redis closed the connection") from None
+                raise _DroppedWhileIdle from None  # call() opens a new one: no text shown
             raise StoreError(str(error) or "Redis closed the connection") from None
 
     def _open(self, ends: float) -> list[bytes]:

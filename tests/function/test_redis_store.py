@@ -47,6 +47,7 @@ def _limit(
         ("rediss://cache.internal:6380/2", ("cache.internal", 6380, 2, True, None, None)),
         ("redis://:p%40ss@10.0.0.5:6379/0", ("10.0.0.5", 6379, 0, False, None, "p@ss")),
         ("redis://app:pw@10.0.0.5", ("10.0.0.5", 6379, 0, False, "app", "pw")),
+        ("redis://10.0.0.5:65535/15", ("10.0.0.5", 65535, 15, False, None, None)),
     ],
 )
 def test_a_redis_url_names_host_port_database_tls_and_credentials(

@@ -30,7 +30,7 @@ def read_redis_password(secret: tuple[str, str], region: str, timeout: float) ->
     except problems.CredentialsMissing:
         raise StoreError("no credentials to read the Redis password from SSM") from None
     # The secret lives in the function's region (SCF says which), which CCC's may not be.
-    where = os.environ.get("TENCENTCLOUD_REGION", "") or region or "ap-guangzhou"
+    where = os.environ.get("TENCENTCLOUD_REGION") or region or "ap-guangzhou"
     try:
         client = CommonClient(
             "ssm", SSM_VERSION, Credential(base.secret_id, base.secret_key, base.token), where

@@ -1,0 +1,123 @@
+"""Reading the Redis password from SSM: which region is asked, within what time, and what
+counts as a password (anything else is a StoreError, and the limit falls back)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import responses
+from callout_task.redis_password import read_redis_password
+from callout_task.redis_wire import StoreError
+
+from tests.function.conftest import CREDENTIAL_VARIABLES
+from tests.function.rude_upstream import RudeUpstream, silent
+
+SECRET = ("callout-redis", "v1")
+SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
+
+
+@pytest.fixture
+def ssm() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def _answering(ssm: responses.RequestsMock, body: Any, content_type: str) -> list[Any]:
+    """SSM answering ``body`` to every request; the requests, as they come."""
+    seen: list[Any] = []
+
+    def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
+        seen.append(request)
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return 200, {"Content-Type": content_type}, raw
+
+    ssm.add_callback("POST", SSM_URL, callback=answer)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("function_region", "ccc_region", "asked"),
+    [
+        ("ap-beijing", "ap-shanghai", "ap-beijing"),  # SCF's: where the secret lives
+        (None, "ap-shanghai", "ap-shanghai"),  # outside SCF: CCC_REGION
+        (None, "", "ap-guangzhou"),  # neither: the default region
+    ],
+)
+def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
+    ssm: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    function_region: str | None,
+    ccc_region: str,
+    asked: str,
+) -> None:
+    if function_region is None:
+        monkeypatch.delenv("TENCENTCLOUD_REGION", raising=False)
+    else:
+        monkeypatch.setenv("TENCENTCLOUD_REGION", function_region)
+    seen = _answering(
+        ssm, {"Response": {"SecretString": "pw", "RequestId": "r-1"}}, "application/json"
+    )
+    assert read_redis_password(SECRET, ccc_region, timeout=2.0) == "pw"
+    [request] = seen
+    assert request.headers["X-TC-Region"] == asked
+    assert json.loads(request.body) == {"SecretName": "callout-redis", "VersionId": "v1"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", {"Response": {"SecretString": "", "RequestId": "r-1"}}),
+        ("application/json", {"Response": {"SecretString": 42, "RequestId": "r-1"}}),
+        # a JSON array under a content type the SDK does not check for errors (a proxy's)
+        ("text/html", b'["not", "an", "object"]'),
+    ],
+)
+def test_an_answer_without_a_password_in_it_is_a_store_error_naming_the_secret(
+    ssm: responses.RequestsMock, content_type: str, body: Any
+) -> None:
+    _answering(ssm, body, content_type)
+    with pytest.raises(StoreError, match="callout-redis:v1"):
+        read_redis_password(SECRET, "ap-guangzhou", timeout=2.0)
+
+
+def test_without_credentials_the_password_is_not_asked_for_and_the_error_says_why(
+    ssm: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    seen = _answering(ssm, {"Response": {"SecretString": "pw"}}, "application/json")
+    with pytest.raises(StoreError, match="credentials"):
+        read_redis_password(SECRET, "ap-guangzhou", timeout=2.0)
+    assert seen == []
+
+
+def test_an_ssm_that_never_answers_is_given_up_on_after_the_time_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given SSM behind a proxy that takes the request and never answers
+    with RudeUpstream(silent()) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        outcome: list[BaseException | str] = []
+
+        def read() -> None:
+            try:
+                outcome.append(read_redis_password(SECRET, "ap-guangzhou", timeout=0.3))
+            except BaseException as error:  # handed to the test, which judges it
+                outcome.append(error)
+
+        # When the password is read with 0.3 s allowed
+        started = time.monotonic()
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(3.0)
+        took = time.monotonic() - started
+    # Then the read gives up with a StoreError well before the SDK's own minute
+    assert outcome, "still reading after 3 s"
+    assert isinstance(outcome[0], StoreError)
+    assert took < 2.0

@@ -314,3 +314,34 @@ def test_a_refused_password_is_read_again_when_redis_is_tried_again(
     # Then the next call reads the secret again and spends the shared budget
     assert limit.take(time_left=3.0) == 0.0
     assert other.take() > 0
+
+
+def test_a_rate_of_zero_switches_the_shared_limit_off_without_asking_redis(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given RATE_LIMIT_QPS=0 with a Redis configured (here one that is not there)
+    settings = load_settings(
+        {"RATE_LIMIT_QPS": "0", "RATE_LIMIT_REDIS_URL": f"redis://127.0.0.1:{free_port()}"}
+    )
+    limit = shared_rate_limit.limiter_for(settings)
+    # When calls come, Then every one goes at once, and Redis was not even tried
+    assert [limit.take(time_left=3.0) for _ in range(5)] == [0.0] * 5
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(("time_left", "allowed"), [(2.0, 0.4), (None, 1.0), (10.0, 1.0)])
+def test_the_password_is_read_once_per_instance_within_a_share_of_the_time_left(
+    guarded_redis: RedisServer, time_left: float | None, allowed: float
+) -> None:
+    # Given a limit whose password is read from its secret (an HTTPS call to SSM)
+    reads: list[float] = []
+
+    def read(timeout: float) -> str:
+        reads.append(timeout)
+        return PASSWORD
+
+    limit = SharedRateLimit(parse_redis_url(guarded_redis.url), "test:rate", 10, 5, 1.0, read)
+    # When calls come, Then all reach the shared budget, and the secret was read once, given at
+    # most a fifth of what the invocation had left and never more than a second
+    assert [limit.take(time_left) for _ in range(6)][5] > 0
+    assert reads == [pytest.approx(allowed)]

@@ -226,8 +226,32 @@ def test_a_next_call_time_ahead_of_redis_clock_never_asks_for_more_than_one_inte
     RedisConnection(address).call("EVAL", ahead, 1, "skewed", timeout=1.0)
     # When a call asks for a token
     wait = limiter.take(time_left=2.5)
-    # Then it waits one interval at most, as after a burst: not an hour, for every instance
-    assert 0 < wait <= 1 / QPS
+    # Then it waits one interval, as after a burst: not an hour, for every instance
+    assert wait == 1 / QPS
+
+
+def test_a_frozen_redis_costs_a_tenth_of_the_time_the_invocation_has_left(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch, invoke: Invoke
+) -> None:
+    # Given the shared limit allowed a whole second per check, and Redis frozen
+    _shared_limit(monkeypatch, redis_server.url, timeout="1.0")
+    redis_server.pause()
+    thaw = threading.Timer(10.0, redis_server.resume)  # a check that ignored its bound
+    thaw.start()  # would wait this long and fail below, instead of hanging the run
+    try:
+        # When an invocation with two seconds comes
+        started = time.monotonic()
+        answer = invoke(
+            function_url_get(SdkAppId="1400000000", TaskId="3"), {"time_limit_in_ms": 2000}
+        )
+        took = time.monotonic() - started
+    finally:
+        thaw.cancel()
+        redis_server.resume()
+    # Then its check gave up after a tenth of those (0.2 s; loose for a loaded machine), not
+    # after its own second, and the local bucket let it through
+    assert answer["statusCode"] == 200
+    assert took < 0.8
 
 
 @pytest.fixture

@@ -226,12 +226,12 @@ def test_a_reply_trickling_in_is_cut_off_at_the_calls_time_not_per_read() -> Non
     with ScriptedServer(trickle) as server:
         connection = RedisConnection(parse_redis_url(server.url))
         started = time.monotonic()
-        # When the call is given 0.3 s, Then it gives up after those, not 1.8 s later
+        # When the call is given 0.3 s, Then it gives up after those, not when the reply is whole
         outcome = _within(3.0, lambda: connection.call("GET", "k", timeout=0.3))
         took = time.monotonic() - started
     assert isinstance(outcome, StoreError)
     assert "timed out" in str(outcome)
-    assert took < 1.0
+    assert took < 1.2  # loose for a loaded machine; a bound per read would take 1.85 s
 
 
 def test_a_connect_that_is_never_answered_ends_at_the_calls_time() -> None:

@@ -1,0 +1,82 @@
+"""CCC_ROLE_ARN at its edges (callout_task.assume_role): which region STS is asked in, an STS
+answer without credentials, no time left to call STS, and forgetting credentials already gone.
+
+STS is played here by ``responses`` on its public host: these lookups never get to CCC."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import responses
+from callout_task import assume_role, handler
+from callout_task.credentials import Credentials
+
+from tests.function.conftest import log_lines
+
+ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+STS_URL = re.compile(r"^https://sts\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
+
+
+@pytest.fixture
+def sts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """STS answering AssumeRole without credentials; the requests it got, as they come."""
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    seen: list[Any] = []
+
+    def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
+        seen.append(request)
+        body = {"Response": {"ExpiredTime": 2_000_000_000, "RequestId": "sts-1"}}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback("POST", STS_URL, callback=answer)
+        yield seen
+
+
+@pytest.mark.parametrize(
+    ("ccc_region", "asked"), [("ap-shanghai", "ap-shanghai"), (None, "ap-guangzhou")]
+)
+def test_sts_is_asked_in_ccc_s_region_else_the_default_one(
+    sts: list[Any], monkeypatch: pytest.MonkeyPatch, ccc_region: str | None, asked: str
+) -> None:
+    if ccc_region is not None:
+        monkeypatch.setenv("CCC_REGION", ccc_region)
+
+    handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+
+    [request] = sts
+    assert request.headers["X-TC-Region"] == asked
+    assert request.headers["X-TC-Action"] == "AssumeRole"
+
+
+def test_an_sts_answer_without_credentials_is_a_502_that_says_so(
+    sts: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+
+    assert body["status"] == 502
+    assert body["type"] == "urn:autocallout:problem:upstream-auth-failure"
+    assert isinstance(body["detail"], str)
+    assert "credentials" in body["detail"]
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert line["detail"] == body["detail"]
+
+
+def test_no_time_left_for_sts_is_a_504_naming_sts_as_not_called(sts: list[Any]) -> None:
+    body = handler.main_handler(dict(TASK), {"time_limit_in_ms": 100})
+
+    assert body["status"] == 504
+    assert "before STS could be called" in body["detail"]
+    assert sts == []
+
+
+def test_forgetting_role_credentials_no_longer_cached_is_no_error() -> None:
+    # CCC refused a token whose entry was dropped meanwhile (expired, or pushed out by others).
+    assume_role._cache.clear()
+    assume_role.forget(ROLE, Credentials("AKIDbase", "key", None))
+    assert len(assume_role._cache) == 0

@@ -1,7 +1,9 @@
 """CCC_ROLE_ARN at its edges (callout_task.assume_role): which region STS is asked in, an STS
-answer without credentials, no time left to call STS, and forgetting credentials already gone.
+answer without credentials, no time left to call STS, forgetting credentials already gone, and
+STS on the local fake's loopback endpoint.
 
-STS is played here by ``responses`` on its public host: these lookups never get to CCC."""
+STS is played by ``responses`` on its public host (those lookups never get to CCC), or by the
+fake CCC's server, which answers STS too."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import responses
 from callout_task import assume_role, handler
 from callout_task.credentials import Credentials
 
+from autocallout.fake_ccc import CccBackend, FakeCccServer
 from tests.function.conftest import log_lines
 
 ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
@@ -80,3 +83,17 @@ def test_forgetting_role_credentials_no_longer_cached_is_no_error() -> None:
     assume_role._cache.clear()
     assume_role.forget(ROLE, Credentials("AKIDbase", "key", None))
     assert len(assume_role._cache) == 0
+
+
+def test_with_ccc_on_a_loopback_endpoint_sts_is_asked_there_in_its_scheme(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The local fake serves plain HTTP: STS asked over HTTPS there would never answer.
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
+    backend.roles.add(ROLE)
+
+    body = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+
+    assert body["task_id"] == 3
+    assert [call.action for call in backend.calls] == ["AssumeRole", "DescribeAutoCalloutTask"]

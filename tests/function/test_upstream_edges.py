@@ -3,11 +3,18 @@ the caller's detail tells the causes apart, the log keeps why, and only CCC's co
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable, Iterator
+
 import pytest
 from callout_task import problems
-from callout_task.invocation import CallReport
+from callout_task.config import Settings
+from callout_task.deadline import Deadline
+from callout_task.invocation import CallReport, Invocation
+from callout_task.rate_limit import MIN_ATTEMPT_SECONDS, TokenBucket
 from callout_task.sdk_transport import AttemptFailed
-from callout_task.upstream import problem_from_upstream, response_of
+from callout_task.upstream import problem_from_upstream, response_of, with_retries
 
 # One code per cause in SPEC "Errors" (and the function's own failures); each is its own story.
 ONE_CODE_PER_CAUSE = {
@@ -112,3 +119,205 @@ def test_lone_surrogates_become_replacement_characters_inside_lists_too() -> Non
     response = response_of(answer, CallReport())
 
     assert response["Callees"] == ["\ufffd138", {"\ufffd": ["x\ufffd"]}]
+
+
+# --- with_retries: an attempt function stands in for CCC; the clock is the real one. ---
+
+
+class _Script:
+    """Attempts that fail as told (a code, or a code and seconds spent first), then succeed."""
+
+    def __init__(self, *failures: str | tuple[str, float]) -> None:
+        self.failures = list(failures)
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if not self.failures:
+            return "answer"
+        failure = self.failures.pop(0)
+        code, spent = failure if isinstance(failure, tuple) else (failure, 0.0)
+        if spent:
+            _REAL_SLEEP(spent)
+        raise AttemptFailed(code, f"{code} #{self.calls}", f"req-{self.calls}")
+
+
+_REAL_SLEEP = time.sleep
+
+
+def _invocation(seconds_left: float, attempts: int = 3) -> Invocation:
+    now = time.monotonic()
+    return Invocation(
+        Settings(retry_max_attempts=attempts),
+        TokenBucket(0, 1),  # no local limit: the attempts are what is counted
+        Deadline(now + seconds_left),
+        "direct",
+        "our-request",
+        None,
+        now,
+        False,
+    )
+
+
+class _Pauses:
+    """The backoff pauses of each run (pause, time left when it began), recorded, not slept."""
+
+    def __init__(self) -> None:
+        self.runs: list[list[tuple[float, float]]] = []
+        self._left: Callable[[], float] = lambda: 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.runs[-1].append((seconds, self._left()))
+
+    def run(self, script: _Script, invocation: Invocation, report: CallReport) -> str:
+        self.runs.append([])
+        self._left = invocation.deadline.remaining
+        return with_retries(script, invocation, report, "CCC")
+
+
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Pauses]:
+    """Backoff without the waiting, its draws from a fixed seed."""
+    recorder = _Pauses()
+    state = random.getstate()
+    random.seed(18)
+    monkeypatch.setattr(time, "sleep", recorder.sleep)
+    yield recorder
+    random.setstate(state)
+
+
+def test_passing_failures_are_retried_and_reported_until_the_answer(
+    pauses: _Pauses,
+) -> None:
+    report = CallReport()
+    script = _Script("InternalError.DBError", "RequestLimitExceeded")
+
+    assert pauses.run(script, _invocation(2.0), report) == "answer"
+    assert (script.calls, report.attempts) == (3, 3)
+    assert report.codes == ["InternalError.DBError", "RequestLimitExceeded"]
+    assert report.upstream_request_id == "req-2"  # the success's own is set by response_of
+
+
+def test_a_failure_without_a_request_id_keeps_the_one_seen_before(
+    pauses: _Pauses,
+) -> None:
+    report = CallReport()
+
+    def attempt() -> str:
+        if report.attempts == 1:
+            raise AttemptFailed("InternalError", "oops", "req-1")
+        raise AttemptFailed("ClientNetworkError", "reset")
+
+    with pytest.raises(problems.Problem) as failed:
+        pauses.run(attempt, _invocation(2.0), report)  # type: ignore[arg-type]
+
+    assert report.upstream_request_id == "req-1"
+    assert failed.value.status == 502
+    assert (report.upstream_code, report.codes[0]) == ("ClientNetworkError", "InternalError")
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [("ResourceNotFound.TaskNotExist", 404), ("FailedOperation", 502)]
+)
+def test_a_failure_that_will_not_pass_ends_the_attempts_at_once(
+    pauses: _Pauses, code: str, status: int
+) -> None:
+    report = CallReport()
+    script = _Script(code)
+
+    with pytest.raises(problems.Problem) as failed:
+        pauses.run(script, _invocation(2.0), report)
+
+    assert (script.calls, report.attempts, pauses.runs) == (1, 1, [[]])
+    assert (failed.value.status, failed.value.upstream_code) == (status, code)
+    assert failed.value.upstream_request_id == "req-1"
+    assert failed.value.upstream_message == f"{code} #1"
+    assert (report.upstream_code, report.codes) == (code, [code])
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("RequestLimitExceeded", 429), ("InternalError", 502), ("ClientNetworkError", 502)],
+)
+def test_when_every_attempt_fails_the_last_failure_is_the_answer(
+    pauses: _Pauses, code: str, status: int
+) -> None:
+    report = CallReport()
+    script = _Script(code, code, code, code)
+
+    with pytest.raises(problems.Problem) as failed:
+        pauses.run(script, _invocation(2.0), report)
+
+    assert (script.calls, report.attempts) == (3, 3)
+    problem = failed.value
+    assert (problem.status, problem.upstream_code) == (status, code)
+    assert (problem.upstream_request_id, problem.upstream_message) == ("req-3", f"{code} #3")
+
+
+def test_network_failures_ended_by_the_deadline_are_a_504(
+    pauses: _Pauses,
+) -> None:
+    # Two attempts, the second spending the time the third would need.
+    report = CallReport()
+    script = _Script("ClientNetworkError", ("ClientNetworkError", 0.32))
+
+    with pytest.raises(problems.Problem) as failed:
+        pauses.run(script, _invocation(0.4), report)
+
+    assert report.attempts == 2
+    problem = failed.value
+    assert (problem.status, problem.upstream_code) == (504, None)
+    assert (problem.upstream_request_id, problem.upstream_message) == (
+        "req-2",
+        "ClientNetworkError #2",
+    )
+
+
+def test_throttling_ended_by_the_deadline_stays_cccs_answer(
+    pauses: _Pauses,
+) -> None:
+    report = CallReport()
+    script = _Script("RequestLimitExceeded", ("RequestLimitExceeded", 0.32))
+
+    with pytest.raises(problems.Problem) as failed:
+        pauses.run(script, _invocation(0.4), report)
+
+    assert report.attempts == 2
+    assert (failed.value.status, failed.value.retry_after) == (429, 1)
+
+
+def test_no_time_for_an_attempt_is_a_504_naming_the_service_not_called(
+    pauses: _Pauses,
+) -> None:
+    report = CallReport()
+    script = _Script()
+
+    with pytest.raises(problems.Problem) as failed:
+        with_retries(script, _invocation(MIN_ATTEMPT_SECONDS / 2), report, "STS")
+
+    assert (script.calls, report.attempts) == (0, 0)
+    assert failed.value.status == 504
+    assert "STS" in failed.value.detail
+
+
+def test_backoff_is_exponential_with_full_jitter_and_leaves_an_attempt_its_time(
+    pauses: _Pauses,
+) -> None:
+    ceilings = {1: 0.2, 2: 0.4, 3: 0.8, 4: 1.0, 5: 1.0}  # 0.1 s doubling, capped at 1 s
+    for _ in range(40):
+        with pytest.raises(problems.Problem):
+            pauses.run(_Script(*["InternalError"] * 6), _invocation(2.0, attempts=6), CallReport())
+    for seconds_left in (0.25, 0.3, 0.35):  # pauses that would leave too little are not taken
+        for _ in range(10):
+            with pytest.raises(problems.Problem):
+                pauses.run(_Script(*["InternalError"] * 6), _invocation(seconds_left), CallReport())
+
+    drawn: dict[int, list[float]] = {}
+    for run in pauses.runs:
+        for number, (pause, left) in enumerate(run, start=1):
+            assert 0 <= pause <= ceilings[number]
+            assert left - pause >= MIN_ATTEMPT_SECONDS
+            drawn.setdefault(number, []).append(pause)
+    assert set(drawn) == set(ceilings)
+    for number, ceiling in ceilings.items():  # the whole range is drawn from, not a part of it
+        assert max(drawn[number]) > 0.75 * ceiling, (number, max(drawn[number]))

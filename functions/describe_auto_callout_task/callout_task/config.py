@@ -157,7 +157,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     allowed: set[int] = set()
     for item in _list(env, "ALLOWED_SDK_APP_IDS"):
-        if not item.isdigit() or not 1 <= int(item) <= 2**63 - 1:
+        if not (item.isascii() and item.isdigit()) or not 1 <= int(item) <= 2**63 - 1:
             raise ConfigurationError(
                 f"ALLOWED_SDK_APP_IDS must be a comma-separated list of SdkAppIds, got {item!r}"
             )

@@ -1,0 +1,172 @@
+"""Every environment variable load_settings reads (issue 18, callout_task.config): its default,
+the ends of its range, the spaces around it, and the ConfigurationError naming it when it is
+wrong. Called directly: the function turns that error into a 500 and a log line
+(test_operator_faults), the same for every variable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from callout_task.config import (
+    ENVIRONMENT_VARIABLES,
+    ConfigurationError,
+    Settings,
+    is_loopback,
+    load_settings,
+)
+from callout_task.redis_wire import parse_redis_url
+
+MAX_ID = 2**63 - 1
+REDIS = "redis://10.0.0.5:6380"
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_unset_or_blank_variables_are_the_defaults(blank: str) -> None:
+    assert load_settings({}) == Settings()
+    assert load_settings(dict.fromkeys(ENVIRONMENT_VARIABLES, blank)) == Settings()
+
+
+def test_the_defaults_are_the_documented_ones() -> None:
+    settings = load_settings({})
+    assert (settings.ccc_region, settings.ccc_endpoint, settings.ccc_role_arn) == ("", "", "")
+    assert settings.allowed_sdk_app_ids == frozenset()
+    assert (settings.rate_limit_qps, settings.rate_limit_burst) == (20.0, 20)
+    assert (settings.rate_limit_redis, settings.rate_limit_redis_password_secret) == (None, None)
+    assert settings.rate_limit_redis_key == "autocallout:ccc-rate"
+    assert settings.rate_limit_redis_timeout_seconds == 0.1
+    assert (settings.retry_max_attempts, settings.time_budget_seconds) == (3, 3.0)
+    assert (settings.cors_allow_origins, settings.log_level) == ((), "INFO")
+
+
+@pytest.mark.parametrize(
+    ("environment", "attribute", "expected"),
+    [
+        ({"CCC_REGION": " ap-guangzhou "}, "ccc_region", "ap-guangzhou"),
+        (
+            {"CCC_ENDPOINT": " https://ccc.example.com:8443 "},
+            "ccc_endpoint",
+            "https://ccc.example.com:8443",
+        ),
+        ({"CCC_ENDPOINT": "ccc.internal.example"}, "ccc_endpoint", "https://ccc.internal.example"),
+        ({"CCC_ENDPOINT": "http://localhost:8765/"}, "ccc_endpoint", "http://localhost:8765"),
+        ({"CCC_ENDPOINT": "http://[::1]:8765"}, "ccc_endpoint", "http://[::1]:8765"),
+        (
+            {"CCC_ROLE_ARN": " qcs::cam::uin/1:roleName/r "},
+            "ccc_role_arn",
+            "qcs::cam::uin/1:roleName/r",
+        ),
+        (
+            {"ALLOWED_SDK_APP_IDS": f" 1 , ,{MAX_ID}, "},
+            "allowed_sdk_app_ids",
+            frozenset({1, MAX_ID}),
+        ),
+        ({"RATE_LIMIT_QPS": " 0 "}, "rate_limit_qps", 0.0),
+        ({"RATE_LIMIT_QPS": "10000"}, "rate_limit_qps", 10_000.0),
+        ({"RATE_LIMIT_QPS": "0"}, "rate_limit_burst", 1),  # a burst of at least one call
+        ({"RATE_LIMIT_QPS": "0.5"}, "rate_limit_burst", 1),
+        ({"RATE_LIMIT_QPS": "2.5"}, "rate_limit_burst", 3),  # one second's worth, rounded up
+        ({"RATE_LIMIT_BURST": "1"}, "rate_limit_burst", 1),
+        ({"RATE_LIMIT_BURST": " 10000.0 "}, "rate_limit_burst", 10_000),
+        ({"RATE_LIMIT_REDIS_URL": f" {REDIS} "}, "rate_limit_redis", parse_redis_url(REDIS)),
+        (
+            {"RATE_LIMIT_REDIS_URL": REDIS, "RATE_LIMIT_REDIS_PASSWORD_SECRET": " redis-pw:v1 "},
+            "rate_limit_redis_password_secret",
+            ("redis-pw", "v1"),
+        ),
+        ({"RATE_LIMIT_REDIS_KEY": " team:ccc "}, "rate_limit_redis_key", "team:ccc"),
+        ({"RATE_LIMIT_REDIS_TIMEOUT_SECONDS": "0.001"}, "rate_limit_redis_timeout_seconds", 0.001),
+        ({"RATE_LIMIT_REDIS_TIMEOUT_SECONDS": "1"}, "rate_limit_redis_timeout_seconds", 1.0),
+        ({"RETRY_MAX_ATTEMPTS": "1"}, "retry_max_attempts", 1),
+        ({"RETRY_MAX_ATTEMPTS": "10"}, "retry_max_attempts", 10),
+        ({"TIME_BUDGET_SECONDS": "0.1"}, "time_budget_seconds", 0.1),
+        ({"TIME_BUDGET_SECONDS": "900"}, "time_budget_seconds", 900.0),
+        (
+            {"CORS_ALLOW_ORIGINS": " https://a.example , ,https://b.example"},
+            "cors_allow_origins",
+            ("https://a.example", "https://b.example"),
+        ),
+        ({"LOG_LEVEL": " debug "}, "log_level", "DEBUG"),
+        ({"LOG_LEVEL": "Warning"}, "log_level", "WARNING"),
+        ({"LOG_LEVEL": "ERROR"}, "log_level", "ERROR"),
+    ],
+)
+def test_each_variable_is_read_trimmed_up_to_the_ends_of_its_range(
+    environment: dict[str, str], attribute: str, expected: Any
+) -> None:
+    assert getattr(load_settings(environment), attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable"),
+    [
+        ({"ALLOWED_SDK_APP_IDS": "1,0"}, "ALLOWED_SDK_APP_IDS"),
+        ({"ALLOWED_SDK_APP_IDS": str(MAX_ID + 1)}, "ALLOWED_SDK_APP_IDS"),
+        ({"ALLOWED_SDK_APP_IDS": "-1"}, "ALLOWED_SDK_APP_IDS"),
+        ({"ALLOWED_SDK_APP_IDS": "1.0"}, "ALLOWED_SDK_APP_IDS"),
+        ({"ALLOWED_SDK_APP_IDS": "1400000000 1400000001"}, "ALLOWED_SDK_APP_IDS"),
+        ({"ALLOWED_SDK_APP_IDS": "\u00b2"}, "ALLOWED_SDK_APP_IDS"),  # a digit int() cannot read
+        ({"ALLOWED_SDK_APP_IDS": "\u0661"}, "ALLOWED_SDK_APP_IDS"),  # Arabic-Indic one
+        ({"RATE_LIMIT_QPS": "-1"}, "RATE_LIMIT_QPS"),
+        ({"RATE_LIMIT_QPS": "10000.5"}, "RATE_LIMIT_QPS"),
+        ({"RATE_LIMIT_QPS": "nan"}, "RATE_LIMIT_QPS"),
+        ({"RATE_LIMIT_QPS": "inf"}, "RATE_LIMIT_QPS"),
+        ({"RATE_LIMIT_QPS": "fast"}, "RATE_LIMIT_QPS"),
+        ({"RATE_LIMIT_BURST": "0"}, "RATE_LIMIT_BURST"),
+        ({"RATE_LIMIT_BURST": "10001"}, "RATE_LIMIT_BURST"),
+        ({"RATE_LIMIT_BURST": "2.5"}, "RATE_LIMIT_BURST"),
+        ({"RATE_LIMIT_REDIS_TIMEOUT_SECONDS": "0.0009"}, "RATE_LIMIT_REDIS_TIMEOUT_SECONDS"),
+        ({"RATE_LIMIT_REDIS_TIMEOUT_SECONDS": "1.5"}, "RATE_LIMIT_REDIS_TIMEOUT_SECONDS"),
+        ({"RETRY_MAX_ATTEMPTS": "0"}, "RETRY_MAX_ATTEMPTS"),
+        ({"RETRY_MAX_ATTEMPTS": "11"}, "RETRY_MAX_ATTEMPTS"),
+        ({"RETRY_MAX_ATTEMPTS": "1.5"}, "RETRY_MAX_ATTEMPTS"),
+        ({"TIME_BUDGET_SECONDS": "0.09"}, "TIME_BUDGET_SECONDS"),
+        ({"TIME_BUDGET_SECONDS": "900.5"}, "TIME_BUDGET_SECONDS"),
+        ({"LOG_LEVEL": "TRACE"}, "LOG_LEVEL"),
+        ({"CCC_ENDPOINT": "https://reader:pw@ccc.example.com"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://:443"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "ftp://127.0.0.1"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com/X"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com?region=ap-guangzhou"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com#top"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com:99999"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com:https"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "http://localhost.example.com"}, "CCC_ENDPOINT"),
+        (
+            {"RATE_LIMIT_REDIS_URL": REDIS, "RATE_LIMIT_REDIS_PASSWORD_SECRET": "redis-pw:"},
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET",
+        ),
+        (
+            {"RATE_LIMIT_REDIS_URL": REDIS, "RATE_LIMIT_REDIS_PASSWORD_SECRET": ":v1"},
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET",
+        ),
+        ({"RATE_LIMIT_REDIS_PASSWORD_SECRET": "redis-pw:v1"}, "RATE_LIMIT_REDIS_PASSWORD_SECRET"),
+        (
+            {"RATE_LIMIT_REDIS_URL": "  ", "RATE_LIMIT_REDIS_PASSWORD_SECRET": "redis-pw:v1"},
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET",
+        ),
+    ],
+)
+def test_a_value_out_of_range_or_malformed_is_refused_naming_its_variable(
+    environment: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(environment)
+    assert str(raised.value).startswith(f"{variable} ")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("10.0.0.1", False),
+        ("localhost.example.com", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_this_machine_is_loopback(host: str | None, loopback: bool) -> None:
+    assert is_loopback(host) is loopback

@@ -134,8 +134,14 @@ def test_a_request_without_an_id_gets_a_random_version_4_uuid() -> None:
 
     from callout_task.handler import _new_request_id
 
-    first, second = _new_request_id(), _new_request_id()
-    assert first != second
-    for text in (first, second):
+    ids = [_new_request_id() for _ in range(64)]
+    assert len(set(ids)) == 64
+    for text in ids:
         parsed = uuid.UUID(text)
         assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+    # The other 122 bits are random: each of the 30 hex digits that are not the version's or
+    # the variant's takes many values over 64 ids, and no two of them always agree (a bit
+    # pattern forced into a digit, or one byte copied into another, would lose randomness).
+    digits = [[text.replace("-", "")[i] for text in ids] for i in range(32) if i not in (12, 16)]
+    assert all(len(set(column)) >= 9 for column in digits)
+    assert all(a != b for n, a in enumerate(digits) for b in digits[n + 1 :])

@@ -1,20 +1,27 @@
-"""The ``invocation`` line of a lookup that never reached CCC or STS says so: no attempts, and
-null upstream fields, as the log schema has it for fields that do not apply (callout_task.logs),
-not an empty code or request id an operator would search CLS for."""
+"""The ``invocation`` line of a lookup says what happened and no more: a lookup that never
+reached CCC or STS logs no attempts and null upstream fields, one whose request could not be
+read logs no task ids, a success logs no detail; null, as the log schema has it for fields that
+do not apply (callout_task.logs), not an empty value an operator would search CLS for. And only
+a 429 tells the caller to retry after a time."""
 
 from __future__ import annotations
 
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, log_lines
+from tests.function.conftest import Invoke, function_url_get, log_lines
+
+
+def _line(out: str) -> dict[str, object]:
+    [line] = [x for x in log_lines(out) if x["message"] == "invocation"]
+    return line
 
 
 @pytest.mark.parametrize(
-    ("event", "status"),
+    ("event", "status", "ids"),
     [
-        ({"SdkAppId": 1400000000}, 400),  # no TaskId
-        ({"SdkAppId": 1400000001, "TaskId": 3}, 403),  # not on ALLOWED_SDK_APP_IDS
+        ({"SdkAppId": 1400000000}, 400, (None, None)),  # no TaskId: the request is not read
+        ({"SdkAppId": 1400000001, "TaskId": 3}, 403, (1400000001, 3)),  # not on the allow-list
     ],
     ids=["refused parameters", "refused SdkAppId"],
 )
@@ -25,12 +32,31 @@ def test_a_lookup_refused_before_any_call_logs_no_attempt_and_null_upstream_fiel
     monkeypatch: pytest.MonkeyPatch,
     event: dict[str, int],
     status: int,
+    ids: tuple[int | None, int | None],
 ) -> None:
     monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000000")
 
     assert invoke(event)["status"] == status
 
-    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    line = _line(capsys.readouterr().out)
     assert (line["status"], line["attempts"]) == (status, 0)
+    assert (line["sdk_app_id"], line["task_id"]) == ids
     assert (line["upstream_code"], line["upstream_request_id"]) == (None, None)
     assert ccc.calls == []
+
+
+def test_a_success_logs_no_detail_and_no_upstream_code(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert invoke({"SdkAppId": 1400000000, "TaskId": 3})["task_id"] == 3
+
+    line = _line(capsys.readouterr().out)
+    assert (line["status"], line["detail"], line["upstream_code"]) == (200, None, None)
+
+
+@pytest.mark.parametrize("query", [{}, {"SdkAppId": "1400000000", "TaskId": "3"}])
+def test_only_a_429_carries_retry_after(invoke: Invoke, query: dict[str, str]) -> None:
+    response = invoke(function_url_get(**query))
+
+    assert response["statusCode"] in (200, 400)
+    assert "Retry-After" not in response["headers"]

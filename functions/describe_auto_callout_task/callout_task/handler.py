@@ -64,9 +64,9 @@ class Outcome:
 
     __slots__ = ("body", "call", "detail", "retry_after", "sdk_app_id", "status", "task_id")
 
-    def __init__(self, status: int = 200, body: dict[str, Any] | None = None) -> None:
+    def __init__(self, status: int = 200) -> None:
         self.status = status
-        self.body: dict[str, Any] = {} if body is None else body
+        self.body: dict[str, Any] = {}  # the answer's, or the problem's (``failed``)
         self.sdk_app_id: int | None = None
         self.task_id: int | None = None
         self.retry_after: int | None = None

@@ -82,6 +82,7 @@ def _from_text(field: str, value: Any) -> Any:
 
 _NUMBER_FIELDS = frozenset({"sdk_app_id", "task_id", "callee_offset", "callee_limit"})
 _EXACT_FLOAT_LIMIT = 2**53  # every whole float below it stands for exactly one integer
+_PAST_25_DIGITS = 10**26  # what any whole number longer than 25 digits is read as
 
 
 def _whole_number(field: str, value: Any) -> Any:
@@ -90,12 +91,12 @@ def _whole_number(field: str, value: Any) -> Any:
     function takes. JSON text arrives as Decimal (exact, see events._parse_json); a float (a
     direct invocation, parsed by the platform) only while it is exact. Anything else is left for
     the validator to refuse."""
-    if field not in _NUMBER_FIELDS or isinstance(value, bool):
-        return value
+    if field not in _NUMBER_FIELDS:
+        return value  # a boolean is neither Decimal nor float: it is left as it is below
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end.
         # A zero's exponent says nothing of its size: 0e30 is 0.
-        return int(value) if value.adjusted() <= 25 or value.is_zero() else 10**26
+        return int(value) if value.adjusted() <= 25 or value.is_zero() else _PAST_25_DIGITS
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return int(value)
     return value
@@ -109,7 +110,7 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     conflicts: list[dict[str, str]] = []
     for source in sources:
         for name, raw in source.values.items():
-            field = SPELLINGS.get(name) if isinstance(name, str) else None
+            field = SPELLINGS.get(name)  # None for any other name, text or not
             if field is None:
                 continue
             values = raw if source.textual and isinstance(raw, list) else [raw]

@@ -133,6 +133,7 @@ def test_a_missing_header_is_named_by_its_code(backend: CccBackend, drop: str, c
     ("headers", "code"),
     [
         ({"X-TC-Timestamp": "soon"}, "MissingParameter"),
+        ({"X-TC-Timestamp": "1700000000²"}, "MissingParameter"),  # int() would raise
         ({"X-TC-Version": "2017-03-12"}, "NoSuchVersion"),
         ({"X-TC-Action": "DescribeNothing"}, "InvalidAction"),
     ],

@@ -66,6 +66,7 @@ def test_a_prepared_client_sends_through_watched_connections(
     assert b'"RequestId"' in body
     session = client.request.conn._session
     assert type(session.get_adapter("http://x")).__name__ == "WatchedAdapter"
+    assert session.get_adapter("https://x") is session.get_adapter("http://x")  # CCC's scheme
     assert 0 < client.request.conn.timeout <= 2.0
     pools = session.get_adapter("http://x").poolmanager.pool_classes_by_scheme
     assert pools["http"].ConnectionCls.__name__ == "WatchedHTTPConnection"

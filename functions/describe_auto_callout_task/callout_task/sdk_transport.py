@@ -46,8 +46,8 @@ class AttemptFailed(Exception):
     BodyTooLarge         the answer was longer than the function will read
     """
 
-    def __init__(self, code: str, message: str = "", request_id: str | None = None) -> None:
-        super().__init__(code, message)
+    # No super().__init__: Exception.__new__ keeps the arguments (args, what a traceback shows).
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
         self.code = code
         self.message = message
         self.request_id = request_id

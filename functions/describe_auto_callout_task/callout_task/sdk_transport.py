@@ -142,6 +142,8 @@ def _watched_adapter_class() -> type[Any]:
     global _adapter_class  # noqa: PLW0603 - built once per instance
     if _adapter_class is not None:
         return _adapter_class
+    from types import SimpleNamespace
+
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -166,6 +168,14 @@ def _watched_adapter_class() -> type[Any]:
         def request(self, *args: Any, **kwargs: Any) -> None:
             watchdog.adopt(self)  # a kept-alive connection is reused without connect()
             super().request(*args, **kwargs)  # type: ignore[misc]
+
+        def close(self) -> None:
+            # http.client lets go of the socket (sock = None) as soon as an answer's headers
+            # say the connection ends with it ("Connection: close", or no length), while the
+            # body is still to be read from it: the watch keeps the socket itself to shut.
+            if self.sock is not None:
+                watchdog.adopt(SimpleNamespace(sock=self.sock))
+            super().close()  # type: ignore[misc]
 
     class WatchedHTTPConnection(Watched, HTTPConnection):
         pass

@@ -1,0 +1,214 @@
+"""One attempt over the SDK (callout_task.sdk_transport) at its edges: the size limit to the byte,
+answers announced too long, a connect that outlasts the deadline, a proxy, an SDK that answers
+nothing. The real SDK, against loopback servers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from callout_task import handler, sdk_transport
+from callout_task.deadline import Deadline
+from callout_task.sdk_transport import AttemptFailed
+
+from tests.conftest import sdk_client
+from tests.function.conftest import log_lines
+from tests.function.rude_upstream import RudeUpstream, answer, trickle_body, unanswered_connect
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+LIMIT = 1000  # bytes, for the attempts made here directly
+
+
+def _exchange(url: str, max_bytes: int = LIMIT, seconds: float = 2.0) -> bytes:
+    client = sdk_client(url.removeprefix("http://"))
+    sdk_transport.prepare(client)
+    deadline = Deadline(time.monotonic() + seconds)
+    return sdk_transport.exchange(
+        client, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes
+    )
+
+
+def _head(headers: dict[str, str]) -> bytes:
+    lines = ["HTTP/1.1 200 OK", *(f"{name}: {value}" for name, value in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _until_closed(body: bytes) -> Any:
+    """An answer without a length: the body ends when the connection does."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Connection": "close"}) + body)
+        return False
+
+    return step
+
+
+def _announced(length: int) -> Any:
+    """Headers announcing ``length`` bytes, then nothing until the server stops."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Content-Type": "application/json", "Content-Length": str(length)}))
+        stop.wait(5)
+        return False
+
+    return step
+
+
+@pytest.mark.parametrize("sent", [answer, _until_closed], ids=["with a length", "without"])
+def test_an_answer_of_the_limit_is_read_whole_and_one_byte_more_is_refused(sent: Any) -> None:
+    body = bytes(range(256)) * (LIMIT // 256) + b"x" * (LIMIT % 256)
+    with RudeUpstream(sent(body)) as server:
+        assert _exchange(server.url) == body
+    with RudeUpstream(sent(body + b"y")) as server, pytest.raises(AttemptFailed) as refused:
+        _exchange(server.url)
+    assert refused.value.code == "BodyTooLarge"
+
+
+@pytest.mark.parametrize("sent", [answer, _until_closed], ids=["with a length", "without"])
+def test_an_answer_of_many_chunks_is_read_as_sent(sent: Any) -> None:
+    size = 3 * sdk_transport.BODY_CHUNK_BYTES + 17
+    body = bytes(range(251)) * (size // 251) + b"z" * (size % 251)
+    with RudeUpstream(sent(body)) as server:
+        assert _exchange(server.url, max_bytes=size) == body
+
+
+def test_an_answer_announced_longer_than_the_limit_is_refused_before_its_body(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with RudeUpstream(_announced(33 * 2**20)) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 2000})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert took < 0.5  # not waited for: the deadline is at 1.85 s
+    assert (result["status"], "upstream_code" in result) == (502, False)
+    assert (line["attempts"], line["upstream_code"]) == (1, "BodyTooLarge")
+
+
+def test_a_connect_that_outlasts_the_deadline_ends_at_it_as_a_504(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One attempt: its own failure, not the retries' end, makes the answer.
+    monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
+    with unanswered_connect() as url:
+        monkeypatch.setenv("CCC_ENDPOINT", url)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 500})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert took <= 0.5 + 0.2  # the limit, and scheduling on a shared machine
+    assert result["status"] == 504
+    assert (line["attempts"], line["upstream_code"]) == (1, "DeadlineReached")
+
+
+def test_a_refused_connection_is_a_network_error_saying_why() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    # Closed: a connect is refused at once.
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange(url)
+
+    assert failed.value.code == "ClientNetworkError"
+    assert "refused" in failed.value.message
+
+
+def test_an_answer_through_a_proxy_from_the_environment_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # requests takes HTTP_PROXY from the environment; the proxy's connections are watched too.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        body = _exchange("http://127.0.0.1:9")  # the discard port: nothing answers there
+
+    assert body == b'{"Response": {}}'
+    assert proxy.requests == 1
+
+
+def test_an_sdk_that_returns_no_answer_is_a_network_error() -> None:
+    # The SDK's _call returns None only with its region breaker, which the function leaves off.
+    client = SimpleNamespace(
+        request=SimpleNamespace(conn=SimpleNamespace(timeout=None)),
+        _call=lambda action, params: None,
+    )
+
+    with pytest.raises(AttemptFailed) as failed:
+        sdk_transport.exchange(
+            client, "DescribeAutoCalloutTask", {}, Deadline(time.monotonic() + 1), 9
+        )  # type: ignore[arg-type]
+
+    assert failed.value.code == "ClientNetworkError"
+    assert failed.value.message
+
+
+def _closed_port() -> str:
+    """A loopback address where a connect is refused at once."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_network_failure_with_almost_no_time_left_is_the_deadline_reached() -> None:
+    # Below the slack, the next attempt could not be made: the deadline, not the network, ends
+    # the lookup (a 504), whatever the socket said.
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange(_closed_port(), seconds=sdk_transport.DEADLINE_SLACK_SECONDS * 0.8)
+
+    assert failed.value.code == "DeadlineReached"
+    assert "refused" in failed.value.message
+
+
+def _trickled(body: bytes, headers: dict[str, str]) -> Any:
+    """``headers``, then ``body`` one byte every 0.05 s (at most 2 s)."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head(headers))
+        for position in range(min(len(body), 40)):
+            if stop.wait(0.05):
+                return False
+            conn.sendall(body[position : position + 1])
+        return False
+
+    return step
+
+
+@pytest.mark.parametrize(
+    ("sent", "why"),
+    [
+        (trickle_body(0.05), "reading the answer failed"),
+        (_trickled(b"x" * 99, {"Content-Length": "99", "Connection": "close"}), "reading"),
+        (_trickled(b"x" * 99, {"Connection": "close"}), ""),
+    ],
+    ids=["with a length", "with a length, then closed", "ended by the close"],
+)
+def test_an_answer_that_trickles_is_cut_at_the_deadline_even_when_it_then_looks_whole(
+    sent: Any, why: str
+) -> None:
+    # An answer that ends its connection: http.client lets go of the socket after the headers.
+    # Shut at the deadline, a body without a length simply ends: nothing but the watch tells
+    # it from a whole one. One with a length fails, and what failed is kept for the log.
+    started = time.monotonic()
+    with RudeUpstream(sent) as server, pytest.raises(AttemptFailed) as cut:
+        _exchange(server.url, seconds=0.3)
+
+    assert time.monotonic() - started <= 0.3 + 0.2  # the trickle lasts 2 s
+    assert cut.value.code == "DeadlineReached"
+    assert why in cut.value.message
+
+
+def test_an_answer_of_many_chunks_one_byte_over_the_limit_is_refused() -> None:
+    size = 2 * sdk_transport.BODY_CHUNK_BYTES
+    with (
+        RudeUpstream(_until_closed(b"w" * (size + 1))) as server,
+        pytest.raises(AttemptFailed) as refused,
+    ):
+        _exchange(server.url, max_bytes=size)
+
+    assert refused.value.code == "BodyTooLarge"

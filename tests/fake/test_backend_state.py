@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autocallout.fake_ccc import CccBackend, CccError, bundled_seed_path
+from autocallout.fake_ccc import CccBackend, CccError, bundled_seed_path, models
 
 
 def test_the_bundled_seed_holds_the_cases_tests_need() -> None:
@@ -29,6 +29,51 @@ def test_tasks_load_from_a_seed_file(tmp_path: Path) -> None:
     backend = CccBackend.seeded(seed)
 
     assert list(backend.tasks) == [(1400000042, 9)]
+
+
+def test_backends_seeded_from_one_file_do_not_share_what_they_change(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    task = {
+        "SdkAppId": 1,
+        "TaskId": 1,
+        "State": 0,
+        "Variables": {"Name": "a"},
+        "Callees": [{"Callee": "13800000001", "State": 0, "Sessions": []}],
+    }
+    seed.write_text(json.dumps([task]))
+    first, second = CccBackend.seeded(seed), CccBackend.seeded(seed)
+
+    first.advance_task(1, 1)
+    first.advance_task(1, 1)  # the callee answers: its State and Sessions change
+    first.task(1, 1)["Variables"]["Name"] = "changed in place"
+    first.task(1, 1)["Callees"][0]["Callee"] = "changed in place"
+
+    third = CccBackend.seeded(seed)
+    as_seeded = {key: value for key, value in task.items() if key not in ("SdkAppId", "TaskId")}
+    for untouched in (second, third):
+        assert untouched.task(1, 1) == as_seeded
+
+
+def test_a_seed_file_edited_between_two_loads_is_read_again(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text(json.dumps([{"SdkAppId": 1, "TaskId": 1, "State": 0}]))
+    assert CccBackend.seeded(seed).task(1, 1)["State"] == 0
+
+    seed.write_text(json.dumps([{"SdkAppId": 1, "TaskId": 1, "State": 2, "Name": "edited"}]))
+
+    assert CccBackend.seeded(seed).task(1, 1) == {"State": 2, "Name": "edited"}
+
+
+def test_a_process_seeding_from_many_files_keeps_only_the_last_four_decoded(
+    tmp_path: Path,
+) -> None:
+    for number in range(6):
+        seed = tmp_path / f"tasks-{number}.json"
+        seed.write_text(json.dumps([{"SdkAppId": 1, "TaskId": number + 1}]))
+        CccBackend.seeded(seed)
+
+    kept = {Path(path).name for path, _, _ in models._decoded_seeds}
+    assert kept == {f"tasks-{number}.json" for number in range(2, 6)}
 
 
 def test_a_seed_entry_without_ids_is_refused() -> None:

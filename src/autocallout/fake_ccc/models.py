@@ -8,6 +8,7 @@ move it (``advance_task``), like moto's managed states.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
 import time
@@ -50,6 +51,44 @@ DEFAULT_CREDENTIALS = FakeCredentials(
 def bundled_seed_path() -> Path:
     """The seed tasks shipped with the fake (``autocallout/fake_ccc/data/tasks.json``)."""
     return Path(str(resources.files("autocallout.fake_ccc") / "data" / "tasks.json"))
+
+
+# Seed files already decoded in this process, by (path, size, modification time): decoding the
+# bundled seed (a task of 10 000 callees among them) was most of the time it takes to start a
+# backend, which every test does. An edited file has another key and is read again.
+_decoded_seeds: dict[tuple[str, int, int], list[Any]] = {}
+_DECODED_SEEDS_KEPT = 4
+
+
+def _seed_file(path: str | Path) -> list[Any]:
+    """A seed file's entries, each copied two levels deep: the task, and the objects in its lists
+    and fields (a callee, a caller). Deeper values, such as a callee's Sessions, are shared with
+    every backend seeded from the same file: the fake replaces them and never changes them in
+    place, and a test must do the same."""
+    status = os.stat(path)
+    key = (os.path.abspath(path), status.st_size, status.st_mtime_ns)
+    entries = _decoded_seeds.get(key)
+    if entries is None:
+        with open(path, encoding="utf-8") as handle:
+            entries = json.load(handle)
+        if not isinstance(entries, list):
+            raise ValueError("the seed file must hold a JSON list of tasks")
+        while len(_decoded_seeds) >= _DECODED_SEEDS_KEPT:
+            del _decoded_seeds[next(iter(_decoded_seeds))]
+        _decoded_seeds[key] = entries
+    return [_copied(entry) for entry in entries]
+
+
+def _copied(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry  # put_task refuses it
+    return {name: _copied_value(value) for name, value in entry.items()}
+
+
+def _copied_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [dict(item) if isinstance(item, dict) else item for item in value]
+    return dict(value) if isinstance(value, dict) else value
 
 
 @dataclass(frozen=True)
@@ -139,13 +178,7 @@ class CccBackend:
     # -- tasks ------------------------------------------------------------------------------------
     def load_tasks(self, source: str | Path | Iterable[Mapping[str, Any]]) -> int:
         """Add tasks from a JSON file (a list of entries) or from entries; returns how many."""
-        if isinstance(source, (str, Path)):
-            with open(source, encoding="utf-8") as handle:
-                entries = json.load(handle)
-            if not isinstance(entries, list):
-                raise ValueError("the seed file must hold a JSON list of tasks")
-        else:
-            entries = list(source)
+        entries = _seed_file(source) if isinstance(source, (str, Path)) else list(source)
         for entry in entries:
             self.put_task(entry)
         return len(entries)

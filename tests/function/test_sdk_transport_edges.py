@@ -212,3 +212,25 @@ def test_an_answer_of_many_chunks_one_byte_over_the_limit_is_refused() -> None:
         _exchange(server.url, max_bytes=size)
 
     assert refused.value.code == "BodyTooLarge"
+
+
+def _endless_until_closed() -> Any:
+    """A body without a length that does not end: 64 KiB a millisecond for 2 s at most."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Connection": "close"}))
+        chunk, ends = b" " * 65536, time.monotonic() + 2
+        while time.monotonic() < ends and not stop.wait(0.001):
+            conn.sendall(chunk)
+        return False
+
+    return step
+
+
+def test_an_endless_answer_without_a_length_is_cut_at_the_limit_not_read_to_its_end() -> None:
+    started = time.monotonic()
+    with RudeUpstream(_endless_until_closed()) as server, pytest.raises(AttemptFailed) as refused:
+        _exchange(server.url, max_bytes=2**20, seconds=1.5)
+
+    assert refused.value.code == "BodyTooLarge"
+    assert time.monotonic() - started < 1.0  # the deadline is at 1.5 s

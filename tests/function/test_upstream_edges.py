@@ -106,6 +106,24 @@ def test_an_error_without_a_code_is_unknownerror_not_a_crash(error: bytes) -> No
     assert problem.upstream_request_id == "r-1"
 
 
+def test_a_refusal_without_ccc_s_words_names_its_code_and_logs_none() -> None:
+    answer = b'{"Response": {"RequestId": "r-1", "Error": {"Code": "InvalidParameter"}}}'
+
+    problem = _problem_for(answer)
+
+    assert (problem.status, problem.upstream_message) == (400, None)
+    assert "InvalidParameter" in problem.detail
+
+
+def test_an_answer_after_a_failed_attempt_clears_the_failure_s_code() -> None:
+    report = CallReport()
+    report.upstream_code = "RequestLimitExceeded"  # what the attempt before left for the log
+
+    response_of(b'{"Response": {"RequestId": "r-2", "TaskId": 3}}', report)
+
+    assert (report.upstream_code, report.upstream_request_id) == (None, "r-2")
+
+
 def test_a_request_id_that_is_not_text_is_not_reported() -> None:
     report = CallReport()
 

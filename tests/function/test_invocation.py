@@ -6,6 +6,7 @@ a 429 tells the caller to retry after a time."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -72,3 +73,63 @@ def test_latency_is_the_time_since_the_invocation_started_in_tenths_of_a_millise
         # Rounded to 0.1 ms; what the call itself took (scheduling on a shared machine) on top.
         assert seconds * 1000 - 0.05 <= latency < seconds * 1000 + 50
         assert latency * 10 == pytest.approx(round(latency * 10), abs=1e-6)
+
+
+def test_a_misconfigured_instance_logs_both_its_lines_with_the_invocation_s_ids(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "fast")
+
+    body = invoke({"SdkAppId": 1400000000, "TaskId": 3}, {"request_id": "scf-ctx-0002"})
+
+    assert (body["status"], body["request_id"]) == (500, "scf-ctx-0002")
+    assert isinstance(body["detail"], str)  # what to do: see the log
+    lines = log_lines(capsys.readouterr().out)
+    assert [line["level"] for line in lines] == ["ERROR", "INFO"]
+    for line in lines:
+        assert (line["request_id"], line["scf_request_id"]) == ("scf-ctx-0002", "scf-ctx-0002")
+        assert line["trigger"] == "direct"
+        assert "unknown log fields" not in (line["detail"] or "")
+
+
+@pytest.mark.parametrize("trigger", ["direct", "timer", "function_url"])
+def test_an_unexpected_failure_outside_any_task_is_a_generic_500_logged_with_its_traceback(
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    trigger: str,
+) -> None:
+    # The instance cannot be built for a reason nobody foresaw (not a ConfigurationError).
+    def explode(*args: object) -> object:
+        raise RuntimeError("limiter broke 13800138000")
+
+    monkeypatch.setattr("callout_task.handler.limiter_for", explode)
+    task = {"SdkAppId": 1400000000, "TaskId": 3}
+    event: dict[str, object] = {
+        "direct": task,
+        "timer": {"Type": "Timer", "TriggerName": "poll", "Message": "[]"},
+        "function_url": function_url_get(SdkAppId="1400000000", TaskId="3"),
+    }[trigger]
+
+    answer = invoke(event, {"request_id": "scf-ctx-0003"})
+
+    if trigger == "function_url":
+        assert answer["statusCode"] == 500
+        assert answer["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
+        assert answer["headers"]["X-Request-Id"] == "scf-ctx-0003"
+        body = json.loads(answer["body"])
+    elif trigger == "timer":
+        [body] = answer["results"]
+    else:
+        body = answer
+    assert (body["status"], body["request_id"]) == (500, "scf-ctx-0003")
+    assert body["detail"] == "An unexpected error occurred."
+    assert "limiter broke" not in json.dumps(answer)
+    error, line = log_lines(capsys.readouterr().out)
+    assert (error["level"], error["message"]) == ("ERROR", "unexpected error")
+    assert "RuntimeError: limiter broke *******8000" in error["traceback"]
+    assert (line["level"], line["message"], line["status"]) == ("INFO", "invocation", 500)
+    assert line["detail"] == "An unexpected error occurred."
+    for logged in (error, line):
+        assert (logged["request_id"], logged["scf_request_id"]) == ("scf-ctx-0003",) * 2
+        assert logged["trigger"] == trigger

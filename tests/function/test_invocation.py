@@ -133,3 +133,18 @@ def test_an_unexpected_failure_outside_any_task_is_a_generic_500_logged_with_its
     for logged in (error, line):
         assert (logged["request_id"], logged["scf_request_id"]) == ("scf-ctx-0003",) * 2
         assert logged["trigger"] == trigger
+
+
+def test_a_fault_only_an_operator_can_fix_logs_upstream_s_code_and_request_id_with_it(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENCENTCLOUD_SECRETKEY", "a-wrong-key")
+
+    assert invoke({"SdkAppId": 1400000000, "TaskId": 3})["status"] == 502
+
+    error, line = log_lines(capsys.readouterr().out)
+    assert (error["level"], line["message"]) == ("ERROR", "invocation")
+    assert error["upstream_code"] == line["upstream_code"]
+    assert error["upstream_code"].startswith("AuthFailure")
+    assert error["upstream_request_id"] == line["upstream_request_id"]
+    assert error["upstream_request_id"]

@@ -68,10 +68,10 @@ def test_only_a_429_carries_retry_after(invoke: Invoke, query: dict[str, str]) -
 def test_latency_is_the_time_since_the_invocation_started_in_tenths_of_a_millisecond() -> None:
     from callout_task.handler import Outcome, _log_fields
 
-    for seconds in (100.01234, 0.01234):
+    for seconds in (300.01234, 0.01234):
         latency = _log_fields(Outcome(), time.monotonic() - seconds)["latency_ms"]
         # Rounded to 0.1 ms; what the call itself took (scheduling on a shared machine) on top.
-        assert seconds * 1000 - 0.05 <= latency < seconds * 1000 + 50
+        assert seconds * 1000 - 0.05 <= latency < seconds * 1000 + 150
         assert latency * 10 == pytest.approx(round(latency * 10), abs=1e-6)
 
 

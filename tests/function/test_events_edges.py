@@ -137,3 +137,19 @@ def test_an_empty_body_is_no_parameters(invoke: Invoke, body: str, base64_encode
     if base64_encoded:
         event["body"] = base64.b64encode(body.encode()).decode()
     assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize("extra", [{"headers": {"accept": "*/*"}}, {"requestContext": {}}])
+def test_an_event_without_a_method_is_a_direct_invocation_whatever_else_it_has(
+    invoke: Invoke, extra: dict[str, Any]
+) -> None:
+    answer = invoke({**TASK, **extra})
+    assert "statusCode" not in answer
+    assert answer["task_id"] == 3
+
+
+def test_a_timer_may_list_50_tasks(invoke: Invoke, ccc: CccBackend) -> None:
+    # Fifty tasks each refused on its own (no CCC call, so no rate limit): all fifty answered.
+    results = invoke({"Type": "Timer", "Message": json.dumps([{"TaskId": 3}] * 50)})["results"]
+    assert [result["status"] for result in results] == [400] * 50
+    assert ccc.calls == []

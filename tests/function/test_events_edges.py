@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body, load_event
+from tests.function.conftest import Invoke, function_url_get, http_body, load_event, log_lines
 
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 MAX_BASE64 = 87_384  # characters in the Base64 of 64 KiB, padded
@@ -153,3 +153,24 @@ def test_a_timer_may_list_50_tasks(invoke: Invoke, ccc: CccBackend) -> None:
     results = invoke({"Type": "Timer", "Message": json.dumps([{"TaskId": 3}] * 50)})["results"]
     assert [result["status"] for result in results] == [400] * 50
     assert ccc.calls == []
+
+
+@pytest.mark.parametrize("headers", [None, ["origin"], "origin: x"])
+def test_a_gateway_event_without_usable_headers_is_still_answered(
+    invoke: Invoke, headers: Any
+) -> None:
+    event = load_event("apigw-get-task.json")
+    event["headers"] = headers
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("event", "trigger"),
+    [("apigw-get-task.json", "apigw"), ("function-url-get-task.json", "function_url")],
+)
+def test_each_http_trigger_is_logged_as_itself(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], event: str, trigger: str
+) -> None:
+    assert invoke(load_event(event))["statusCode"] == 200
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["trigger"] == trigger

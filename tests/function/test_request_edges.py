@@ -19,16 +19,20 @@ def test_two_different_words_for_a_boolean_are_a_conflict_not_one_refusal(
     query = {"SdkAppId": "1400000000", "TaskId": "3"}
     response = invoke(function_url_get(**query, IncludeCallees=first, include_callees=second))
     assert response["statusCode"] == 400
-    assert http_body(response)["errors"] == [{"field": "include_callees", "message": CONFLICT}]
+    body = http_body(response)
+    assert body["errors"] == [{"field": "include_callees", "message": CONFLICT}]
+    assert isinstance(body["detail"], str)  # RFC 9457: text, not null
+    assert body["detail"]
     assert ccc.calls == []
 
 
 @pytest.mark.parametrize("text", ["yes", "TRUE ", "2"])
 def test_a_word_that_is_not_a_boolean_is_refused_as_such(invoke: Invoke, text: str) -> None:
     response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3", IncludeCallees=text))
-    assert http_body(response)["errors"] == [
-        {"field": "IncludeCallees", "message": "must be true or false"}
-    ]
+    body = http_body(response)
+    assert body["errors"] == [{"field": "IncludeCallees", "message": "must be true or false"}]
+    assert isinstance(body["detail"], str)  # RFC 9457: text, not null
+    assert body["detail"]
 
 
 def _body(text: str) -> dict[str, object]:

@@ -123,3 +123,28 @@ def test_the_thread_sleeps_exactly_until_the_earliest_armed_watch_is_due() -> No
 
 def test_with_nothing_armed_the_thread_sleeps_until_a_watch_is_armed() -> None:
     assert watchdog._Watchdog()._fire_due(now=100.0) is None
+
+
+def test_a_socket_closed_before_the_deadline_is_no_error_when_the_watch_fires(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    ours, _ = pair
+    closed = socket.socket()
+    closed.close()
+    watch = watchdog.Watch(at=0.0)
+    watch.adopt(_Connection(closed))  # urllib3 closed it meanwhile
+    watch.adopt(_Connection(None))  # not connected yet
+    watch.adopt(_Connection(ours))
+
+    watch.fire()
+
+    assert ours.recv(1) == b""
+
+
+def test_the_watchdog_is_one_daemon_thread_that_never_holds_the_interpreter_open() -> None:
+    with watchdog.watching(time.monotonic() + 60):
+        pass
+    with watchdog.watching(time.monotonic() + 60):
+        pass
+    [thread] = [t for t in threading.enumerate() if t.name == "callout-watchdog"]
+    assert thread.daemon

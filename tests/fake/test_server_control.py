@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 import requests
@@ -86,3 +87,28 @@ def test_the_server_keeps_connections_alive_across_calls() -> None:
 )
 def test_only_loopback_clients_may_use_the_control_api(host: str, allowed: bool) -> None:
     assert is_loopback_client(host) is allowed
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "says"),
+    [
+        ("abc", 400, b"Content-Length must be digits"),
+        ("-5", 400, b"Content-Length must be digits"),
+        ("1e3", 400, b"Content-Length must be digits"),
+        ("\u0662", 400, b"Content-Length must be digits"),  # int() would read it as 2
+        ("99999999999", 413, b"body too large"),
+    ],
+)
+def test_a_body_the_server_will_not_read_is_refused_and_the_connection_closes(
+    fake_server: FakeCccServer, length: str, status: int, says: bytes
+) -> None:
+    host, port = fake_server.endpoint.split(":")
+    request = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n{{}}"
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(request.encode())
+        answer = b""
+        while chunk := raw.recv(65536):  # the server hangs up: no wait for a body it won't read
+            answer += chunk
+
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode())
+    assert answer.endswith(says)

@@ -54,8 +54,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not (declared.isascii() and declared.isdigit()):
+            # "abc" crashed int(); "-5" made read() wait for the client to hang up.
+            self.close_connection = True  # the body, if any, is not read
+            self._send(400, {"Content-Type": "text/plain"}, b"Content-Length must be digits")
+            return
+        length = int(declared)
         if length > MAX_BODY:
+            self.close_connection = True
             self._send(413, {"Content-Type": "text/plain"}, b"body too large")
             return
         body = self.rfile.read(length) if length else b""

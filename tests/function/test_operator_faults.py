@@ -7,7 +7,13 @@ import pytest
 from callout_task import assume_role
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body, log_lines
+from tests.function.conftest import (
+    SCF_CREDENTIALS,
+    Invoke,
+    function_url_get,
+    http_body,
+    log_lines,
+)
 
 ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
@@ -43,6 +49,38 @@ def test_sts_refusing_the_role_is_a_502_with_its_words_only_in_the_log(
     assert "CCC_ROLE_ARN" in error["message"]
     assert ROLE in error["detail"]
     assert ccc.calls_to("DescribeAutoCalloutTask") == []
+
+
+@pytest.mark.parametrize("fault", ["role refused", "credentials rejected", "no credentials", "bug"])
+def test_every_error_line_of_a_lookup_names_its_invocation(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    # The operator finds an ERROR line from the caller's X-Request-Id or SCF's request id.
+    if fault == "role refused":
+        monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+        ccc.roles.add(ROLE)
+        ccc.faults.error("InvalidParameter", action="AssumeRole")
+    elif fault == "credentials rejected":
+        ccc.faults.error("AuthFailure.SecretIdNotFound")
+    elif fault == "no credentials":
+        for name in SCF_CREDENTIALS:
+            monkeypatch.delenv(name)
+    else:
+        monkeypatch.setattr("callout_task.handler.normalise", _explode)
+
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), {"request_id": "scf-ctx-0009"})
+
+    [error] = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+    assert (error["scf_request_id"], error["trigger"]) == ("scf-ctx-0009", "function_url")
+    assert error["request_id"] == "scf-ctx-0009"  # no X-Request-Id came: SCF's id answers
+
+
+def _explode(*args: object) -> object:
+    raise RuntimeError("a bug")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ from callout_task import assume_role, handler, upstream
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, mock_ccc
+from autocallout.redis_server import RedisServer, redis_server_binary
 from tests.conftest import REPO
+from tests.infra.conftest import require_tool
 
 EVENTS = REPO / "events"
 SCF_CREDENTIALS = {
@@ -19,6 +21,7 @@ SCF_CREDENTIALS = {
     "TENCENTCLOUD_SECRETKEY": DEFAULT_CREDENTIALS.secret_key,
     "TENCENTCLOUD_SESSIONTOKEN": DEFAULT_CREDENTIALS.token or "",
 }
+REDIS_PASSWORD = "s3cret-for-tests"
 CREDENTIAL_VARIABLES = (
     *SCF_CREDENTIALS,
     "TENCENTCLOUD_SECRET_ID",
@@ -75,3 +78,13 @@ def log_lines(text: str) -> list[dict[str, Any]]:
 
 def function_url_get(**query: Any) -> dict[str, Any]:
     return {"httpMethod": "GET", "path": "/", "headers": {"accept": "*/*"}, "queryString": query}
+
+
+@pytest.fixture
+def guarded_redis() -> Iterator[RedisServer]:
+    """A real redis-server that requires REDIS_PASSWORD, as TencentDB for Redis does."""
+    binary = require_tool(
+        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
+    )
+    with RedisServer(binary, password=REDIS_PASSWORD) as server:
+        yield server

@@ -16,21 +16,11 @@ from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
 from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
 from autocallout.redis_server import RedisServer, free_port, redis_server_binary
+from tests.function.conftest import REDIS_PASSWORD as PASSWORD
 from tests.function.conftest import SCF_CREDENTIALS, log_lines
 from tests.infra.conftest import require_tool
 
-PASSWORD = "s3cret-for-tests"
 SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
-
-
-@pytest.fixture
-def guarded_redis() -> Iterator[RedisServer]:
-    """A server that requires a password, as TencentDB for Redis does."""
-    binary = require_tool(
-        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
-    )
-    with RedisServer(binary, password=PASSWORD) as server:
-        yield server
 
 
 def _limit(

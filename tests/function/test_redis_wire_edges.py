@@ -12,27 +12,17 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
 from callout_task.redis_wire import RedisConnection, StoreError, encode_command, parse_redis_url
 
-from autocallout.redis_server import RedisServer, redis_server_binary
+from autocallout.redis_server import RedisServer
+from tests.function.conftest import REDIS_PASSWORD as PASSWORD
 from tests.function.rude_upstream import unanswered_connect
-from tests.infra.conftest import require_tool
 
-PASSWORD = "s3cret-for-tests"
 T = TypeVar("T")
-
-
-@pytest.fixture
-def guarded_redis() -> Iterator[RedisServer]:
-    binary = require_tool(
-        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
-    )
-    with RedisServer(binary, password=PASSWORD) as server:
-        yield server
 
 
 def _connection(server: RedisServer) -> RedisConnection:

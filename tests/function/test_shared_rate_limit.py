@@ -26,7 +26,13 @@ from callout_task.shared_rate_limit import SharedRateLimit
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
 from autocallout.redis_server import RedisServer, redis_server_binary
-from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, log_lines
+from tests.function.conftest import (
+    REDIS_PASSWORD,
+    SCF_CREDENTIALS,
+    Invoke,
+    function_url_get,
+    log_lines,
+)
 from tests.infra.conftest import require_tool
 
 QPS = 10
@@ -34,7 +40,6 @@ BURST = 10
 HAMMER_SECONDS = 10.0
 PROCESSES = 4
 DEGRADED = "rate limit store unavailable"
-REDIS_PASSWORD = "s3cret-for-tests"
 HAMMER = Path(__file__).with_name("rate_limit_hammer.py")
 
 
@@ -252,15 +257,6 @@ def test_a_frozen_redis_costs_a_tenth_of_the_time_the_invocation_has_left(
     # after its own second, and the local bucket let it through
     assert answer["statusCode"] == 200
     assert took < 0.8
-
-
-@pytest.fixture
-def guarded_redis() -> Iterator[RedisServer]:
-    binary = require_tool(
-        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
-    )
-    with RedisServer(binary, password=REDIS_PASSWORD) as server:
-        yield server
 
 
 def test_the_redis_password_comes_from_its_ssm_secret(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from callout_task import assume_role, handler, upstream
+from callout_task import assume_role, handler, sdk_transport, upstream
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, mock_ccc
@@ -40,6 +40,9 @@ def cold_instance(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     handler._instance = None
     upstream.forget_clients()
     assume_role._cache.clear()
+    # Built once per instance; a test that kept the last one's would never run the mutation
+    # run's changes to it (they were all "survivors" while the run's first test built it).
+    sdk_transport._adapter_class = None
     yield
     handler._instance = None
     upstream.forget_clients()

@@ -108,6 +108,32 @@ def test_a_connect_that_outlasts_the_deadline_ends_at_it_as_a_504(
     assert (line["attempts"], line["upstream_code"]) == (1, "DeadlineReached")
 
 
+def test_a_connect_that_ends_after_the_deadline_gets_no_tls_handshake(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The socket timeout bounds a connect, not the name lookup before it: a slow resolver lets
+    # the connect finish after the deadline. Its socket is shut at once, so the TLS handshake
+    # with a server that never answers does not wait for the socket timeout on top.
+    resolve = socket.getaddrinfo
+
+    def slow_resolver(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connects, never says a word
+        monkeypatch.setenv("CCC_ENDPOINT", f"https://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 500})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert (result["status"], line["upstream_code"]) == (504, "DeadlineReached")
+    # The lookup's 0.6 s, and scheduling; a handshake waiting on its socket timeout: 1 s or more
+    assert took < 0.6 + 0.3
+
+
 def test_a_refused_connection_is_a_network_error_saying_why() -> None:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"

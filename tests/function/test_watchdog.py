@@ -65,9 +65,11 @@ def test_a_watch_that_ended_in_time_never_fires(
     pair: tuple[socket.socket, socket.socket],
 ) -> None:
     ours, theirs = pair
-    with watchdog.watching(time.monotonic() + 0.03) as watch:
+    # 0.25 s: a thread preempted on a loaded machine must not reach the deadline before the
+    # watch is disarmed (with 0.03 s, a 30 ms pause between arm and disarm failed the test).
+    with watchdog.watching(time.monotonic() + 0.25) as watch:
         watchdog.adopt(_Connection(ours))
-    time.sleep(0.06)
+    time.sleep(0.35)
     assert not watch.fired
     theirs.sendall(b"x")
     assert ours.recv(1) == b"x"

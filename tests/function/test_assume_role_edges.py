@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -97,3 +98,28 @@ def test_with_ccc_on_a_loopback_endpoint_sts_is_asked_there_in_its_scheme(
 
     assert body["task_id"] == 3
     assert [call.action for call in backend.calls] == ["AssumeRole", "DescribeAutoCalloutTask"]
+
+
+def test_role_credentials_are_renewed_from_the_moment_they_are_300_s_from_expiry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Renewed once they have 300 s or less left, that moment included: a clock reading exactly
+    # expiry - 300 (STS gives whole seconds) asks STS again.
+    expires_at = 2_000_000_000.0
+    asked: list[str] = []
+
+    def assume(base: Any, role_arn: str, invocation: Any, report: Any) -> tuple[Any, float]:
+        asked.append(role_arn)
+        return Credentials(f"role-id-{len(asked)}", "key", "token"), expires_at
+
+    now = [expires_at - assume_role.REFRESH_BEFORE_EXPIRY_SECONDS - 1]
+    monkeypatch.setattr(assume_role, "_assume", assume)
+    monkeypatch.setattr(assume_role, "time", SimpleNamespace(time=lambda: now[0]))
+    base = Credentials("base-id", "base-key")
+
+    first = assume_role.role_credentials(base, ROLE, Any, Any)
+    assert assume_role.role_credentials(base, ROLE, Any, Any) is first  # 301 s left: kept
+    now[0] += 1
+    renewed = assume_role.role_credentials(base, ROLE, Any, Any)
+
+    assert (first.secret_id, renewed.secret_id, len(asked)) == ("role-id-1", "role-id-2", 2)

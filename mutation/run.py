@@ -419,6 +419,14 @@ fake's 860 kB seed file for every test; the fake now decodes a file once per pro
 3.5 s for those 100 tests). Killing survivors is the other lever: each one killed saves its 20 to
 30 s. To look at one module: `python mutation/run.py --only 'callout_task.events.*'` (it still
 stages and type-checks everything, then runs only those mutants).
+
+## A trap: state built once per process
+
+mutmut forks every mutant's run from a process whose clean run of the tests has already gone
+through the code. Whatever the code builds once and keeps (sdk_transport's adapter class) was
+built there from the original, so a mutant of the builder is never live unless each test starts
+without it: `cold_instance` in `tests/function/conftest.py` resets such state for every test, as
+a new SCF instance would have it. Sixteen mutants "survived" this way before it did.
 """
 
 

@@ -1,5 +1,6 @@
 # Every target bootstraps what it needs from the project's own files: a fresh clone needs only
-# python3 (>= 3.11, for the test tools; the function runs on 3.10 and 3.12) and make. CPython
+# python3 (>= 3.11, for the test tools, checked below; the function runs on 3.10 and 3.12) and
+# make (and node/npm for the contract's importers and linters, see tests/contract/npm). CPython
 # 3.10 and 3.12 themselves are found where they are (PATH, pyenv, uv; see autocallout.runtimes).
 # `make test` is what CI runs (.ci/run).
 PYTHON ?= python3
@@ -23,8 +24,37 @@ help:
 	@echo "make bench  - benchmarks against the fake on loopback (bench/results.json)"
 	@echo "make mutation - mutation testing of callout_task and the fake (docs/mutation.md)"
 
-$(READY): pyproject.toml
+# .venv's interpreter is checked before anything is installed: the dev tools (hypothesis 6.170,
+# schemathesis...) need PYTHON_NEEDED or newer. A .venv that an older interpreter made (say a
+# first `make demo` with python3 = 3.10, whose pip install failed) is rebuilt, not reused to fail
+# the same way on every later run: both rules below run again whenever .venv's python is not one.
+PYTHON_NEEDED := 3.11
+comma := ,
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < ($(subst .,$(comma),$(PYTHON_NEEDED))))
+VERSION_OF := import platform; print("Python", platform.python_version())
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(shell $(BIN)/python -c '$(NEW_ENOUGH)' 2>/dev/null && echo ok),ok)
+.PHONY: $(BIN)/python $(READY)
+endif
+endif
+
+$(BIN)/python:
+	@if [ -e $(VENV) ]; then \
+	  echo "make: rebuilding $(VENV): it was made by" \
+	    "$$($(BIN)/python -c '$(VERSION_OF)' 2>/dev/null || echo 'an interpreter that is gone')," \
+	    "and needs Python $(PYTHON_NEEDED) or newer"; \
+	  rm -rf $(VENV); \
+	fi
+	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { \
+	  echo "make: $(VENV) needs Python $(PYTHON_NEEDED) or newer, and PYTHON=$(PYTHON) is" \
+	    "$$($(PYTHON) -c '$(VERSION_OF)' 2>/dev/null || echo 'not a Python that runs')." \
+	    "Name a newer one: make $(or $(MAKECMDGOALS),demo) PYTHON=python$(PYTHON_NEEDED)" >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
+
+$(READY): pyproject.toml | $(BIN)/python
+	@echo "make: installing the project and its dev tools into $(VENV) with" \
+	  "$$($(BIN)/python -c '$(VERSION_OF)') (pip install -e '.[dev]': about a minute the first time)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 

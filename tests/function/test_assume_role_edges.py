@@ -1,6 +1,6 @@
 """CCC_ROLE_ARN at its edges (callout_task.assume_role): which region STS is asked in, an STS
-answer without credentials, no time left to call STS, forgetting credentials already gone, and
-STS on the local fake's loopback endpoint.
+answer without credentials, no time left to call STS, forgetting credentials already gone, STS
+on the local fake's loopback endpoint, and cold concurrent callers sharing one AssumeRole.
 
 STS is played by ``responses`` on its public host (those lookups never get to CCC), or by the
 fake CCC's server, which answers STS too."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -103,8 +104,8 @@ def test_with_ccc_on_a_loopback_endpoint_sts_is_asked_there_in_its_scheme(
 def test_role_credentials_are_renewed_from_the_moment_they_are_300_s_from_expiry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Renewed once they have 300 s or less left, that moment included: a clock reading exactly
-    # expiry - 300 (STS gives whole seconds) asks STS again.
+    # Two-hour credentials are renewed once they have 300 s or less left, that moment included:
+    # a clock reading exactly expiry - 300 (STS gives whole seconds) asks STS again.
     expires_at = 2_000_000_000.0
     asked: list[str] = []
 
@@ -112,14 +113,42 @@ def test_role_credentials_are_renewed_from_the_moment_they_are_300_s_from_expiry
         asked.append(role_arn)
         return Credentials(f"role-id-{len(asked)}", "key", "token"), expires_at
 
-    now = [expires_at - assume_role.REFRESH_BEFORE_EXPIRY_SECONDS - 1]
+    now = [expires_at - 7200]
     monkeypatch.setattr(assume_role, "_assume", assume)
     monkeypatch.setattr(assume_role, "time", SimpleNamespace(time=lambda: now[0]))
     base = Credentials("base-id", "base-key")
 
     first = assume_role.role_credentials(base, ROLE, Any, Any)
+    now[0] = expires_at - assume_role.REFRESH_BEFORE_EXPIRY_SECONDS - 1
     assert assume_role.role_credentials(base, ROLE, Any, Any) is first  # 301 s left: kept
     now[0] += 1
     renewed = assume_role.role_credentials(base, ROLE, Any, Any)
 
     assert (first.secret_id, renewed.secret_id, len(asked)) == ("role-id-1", "role-id-2", 2)
+
+
+def test_cold_concurrent_lookups_share_one_assume_role(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 8 cold threads once made 8 AssumeRole calls. STS answers late here, so that every
+    # thread asks for the role's credentials while the first call is still out.
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
+    backend.roles.add(ROLE)
+    backend.faults.inject("latency", times=None, delay=0.3, action="AssumeRole")
+    start = threading.Barrier(8)
+    answers: list[Any] = []
+
+    def lookup() -> None:
+        start.wait()
+        answers.append(handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000}))
+
+    threads = [threading.Thread(target=lookup) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [answer.get("task_id") for answer in answers] == [3] * 8
+    assert len(backend.calls_to("AssumeRole")) == 1
+    assert len({call.secret_id for call in backend.calls_to("DescribeAutoCalloutTask")}) == 1

@@ -1,4 +1,6 @@
-"""CCC_ROLE_ARN: CCC read with a role assumed through STS, cached, renewed once if refused."""
+"""CCC_ROLE_ARN: CCC read with a role assumed through STS, cached (renewed ahead of expiry by a
+margin that fits their lifetime), renewed once if refused. One AssumeRole shared by concurrent
+callers: test_assume_role_edges (it needs the fake's server, for real threads)."""
 
 from __future__ import annotations
 
@@ -86,3 +88,24 @@ def test_sts_throttled_throughout_is_a_429_not_a_misconfiguration(
     assert (body["status"], body["upstream_code"]) == (429, "RequestLimitExceeded")
     assert len(ccc.calls_to("AssumeRole")) == 3
     assert "misconfiguration" not in capsys.readouterr().out
+
+
+def test_short_lived_role_credentials_serve_many_lookups(invoke: Invoke, ccc: CccBackend) -> None:
+    # An STS that gives 250 s credentials: with a fixed 300 s margin they were stale as issued,
+    # and every lookup asked STS again (11 AssumeRole calls for 30 lookups, most of them 429).
+    ccc.role_max_seconds = 250
+    answers = [invoke(dict(TASK)) for _ in range(15)]  # 16 calls: within the default burst
+
+    assert [answer.get("task_id") for answer in answers] == [3] * 15
+    assert len(ccc.calls_to("AssumeRole")) == 1
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "kept"),
+    [(7200, 6900), (3600, 3300), (1500, 1200), (250, 200), (10, 8), (0, 0)],
+)
+def test_role_credentials_are_renewed_300_s_or_a_fifth_of_their_life_before_expiry(
+    lifetime: int, kept: float
+) -> None:
+    issued_at = 1_700_000_000.0
+    assert assume_role.renew_at(issued_at, issued_at + lifetime) == issued_at + kept

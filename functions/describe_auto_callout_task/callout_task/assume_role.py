@@ -2,8 +2,10 @@
 
 The function's own credentials sign the AssumeRole call, which is bounded, rate-limited and
 retried like a CCC call. The role's temporary credentials are kept until shortly before they
-expire, and dropped when CCC refuses their token; the cache holds at most a few entries (the
-execution role's credentials rotate, and each rotation is a new key).
+expire (300 s, or a fifth of their lifetime when STS gives them less than 25 minutes), and
+dropped when CCC refuses their token; the cache holds at most a few entries (the execution
+role's credentials rotate, and each rotation is a new key). Callers that find no fresh entry
+at once share one AssumeRole: the first asks STS, the others wait for its answer (single-flight).
 
 STS refusing the role (a wrong or missing ARN, a trust policy that leaves the function out) is
 the operator's to fix: a 502 whose STS message goes to the log only, never to the caller.
@@ -27,7 +29,8 @@ from callout_task.upstream import MAX_ANSWER_BYTES, problem_from_upstream, respo
 
 STS_VERSION = "2018-08-13"
 DURATION_SECONDS = 7200
-REFRESH_BEFORE_EXPIRY_SECONDS = 300
+REFRESH_BEFORE_EXPIRY_SECONDS = 300  # the most; shorter-lived credentials renew earlier
+REFRESH_SHARE_OF_LIFETIME = 0.2
 MAX_CACHED_ROLES = 8
 _SESSION_NAME_CHARS = re.compile(r"[^\w+=,.@-]")
 # STS failures that may pass by themselves; any other means the role cannot be had.
@@ -44,7 +47,11 @@ _TRANSIENT_PREFIXES = (
 )
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[str, str], tuple[Credentials, float]] = OrderedDict()
+# (role, base SecretId) -> (credentials, when they expire, when to renew them); Unix seconds.
+_cache: OrderedDict[tuple[str, str], tuple[Credentials, float, float]] = OrderedDict()
+# One lock per role (an instance has one CCC_ROLE_ARN), held by the caller asking STS for it:
+# the others wait for its answer.
+_flights: dict[str, threading.Lock] = {}
 
 
 def session_name() -> str:
@@ -58,24 +65,56 @@ def forget(role_arn: str, base: Credentials) -> None:
         _cache.pop((role_arn, base.secret_id), None)
 
 
+def renew_at(issued_at: float, expires_at: float) -> float:
+    """When credentials issued at ``issued_at`` are renewed: 300 s before they expire, or a fifth
+    of their lifetime before, whichever is nearer expiry. Credentials that live 250 s are kept
+    200 s, not asked for again on every call."""
+    lifetime = max(0.0, expires_at - issued_at)
+    return expires_at - min(REFRESH_BEFORE_EXPIRY_SECONDS, lifetime * REFRESH_SHARE_OF_LIFETIME)
+
+
+def _fresh(key: tuple[str, str]) -> Credentials | None:
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and time.time() < cached[2]:
+        return cached[0]
+    return None
+
+
 def role_credentials(
     base: Credentials, role_arn: str, invocation: Invocation, report: CallReport
 ) -> Credentials:
     key = (role_arn, base.secret_id)
+    credentials = _fresh(key)
+    if credentials is not None:
+        return credentials
     with _lock:
-        cached = _cache.get(key)
-    if cached is not None and time.time() < cached[1] - REFRESH_BEFORE_EXPIRY_SECONDS:
-        return cached[0]
-    credentials, expires_at = _assume(base, role_arn, invocation, report)
-    with _lock:
-        _cache[key] = (credentials, expires_at)
-        _cache.move_to_end(key)
-        now = time.time()
-        for stale in [k for k, (_, expiry) in _cache.items() if expiry <= now]:
-            del _cache[stale]
-        while len(_cache) > MAX_CACHED_ROLES:
-            _cache.popitem(last=False)
-    return credentials
+        flight = _flights.setdefault(role_arn, threading.Lock())
+    # Taken at once, or another caller is asking STS: wait for its answer, within the deadline.
+    if not flight.acquire(blocking=False) and not flight.acquire(
+        timeout=max(0.0, invocation.deadline.remaining())
+    ):
+        raise problems.UpstreamTimeout(
+            "The invocation's deadline came while STS was being asked for the role's "
+            "credentials by another call."
+        )
+    try:
+        credentials = _fresh(key)  # what the caller before this one brought back
+        if credentials is not None:
+            return credentials
+        issued_at = time.time()
+        credentials, expires_at = _assume(base, role_arn, invocation, report)
+        with _lock:
+            _cache[key] = (credentials, expires_at, renew_at(issued_at, expires_at))
+            _cache.move_to_end(key)
+            now = time.time()
+            for stale in [k for k, (_, expiry, _) in _cache.items() if expiry <= now]:
+                del _cache[stale]
+            while len(_cache) > MAX_CACHED_ROLES:
+                _cache.popitem(last=False)
+        return credentials
+    finally:
+        flight.release()
 
 
 def _problem(code: str, message: str, request_id: str | None) -> problems.Problem:

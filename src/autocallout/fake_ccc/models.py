@@ -125,6 +125,9 @@ class CccBackend:
     max_clock_skew: float = 300.0
     auto_advance: bool = False
     roles: set[str] = field(default_factory=set)  # RoleArns AssumeRole may issue credentials for
+    # The longest a role's credentials live, whatever DurationSeconds asked (a role whose
+    # sessions are limited, or an STS that gives less than asked).
+    role_max_seconds: int = 43200
     # SSM secrets GetSecretValue answers: (SecretName, VersionId) -> SecretString.
     secrets: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -166,7 +169,7 @@ class CccBackend:
         """New temporary credentials for a known role, accepted until they expire."""
         if role_arn not in self.roles:
             raise CccError("ResourceNotFound.RoleNotExist", f"The role {role_arn} does not exist.")
-        expires_at = self.clock() + duration
+        expires_at = self.clock() + min(duration, self.role_max_seconds)
         issued = FakeCredentials(
             secret_id="AKIDFAKESTS" + secrets.token_hex(10).upper(),
             secret_key=secrets.token_hex(16),

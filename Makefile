@@ -62,8 +62,19 @@ $(CHECKOV):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==3.3.30
 
+# Postman's OpenAPI converter and the OpenAPI linters that tests/contract runs (npm packages,
+# pinned with their lock). Without npm those tests skip and say so (fail in CI).
+CONTRACT_TOOLS := tests/contract/npm
+$(CONTRACT_TOOLS)/node_modules/.ready: $(CONTRACT_TOOLS)/package.json $(CONTRACT_TOOLS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  echo "make: installing the contract's importer and linters into $(CONTRACT_TOOLS)/node_modules (npm ci)"; \
+	  npm ci --prefix $(CONTRACT_TOOLS) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "make: no npm: tests/contract will skip the Postman import and the OpenAPI linters"; \
+	fi
+
 # The whole suite on the dev interpreter, then tests/function on each SCF runtime's CPython.
-test: $(READY) $(CHECKOV)
+test: $(READY) $(CHECKOV) $(CONTRACT_TOOLS)/node_modules/.ready
 	$(BIN)/python -m pytest
 	$(BIN)/python -m autocallout.runtime_tests
 
@@ -103,4 +114,4 @@ mutation: $(MUTATION_READY)
 	$(BIN)/python mutation/run.py
 
 clean:
-	rm -rf $(VENV) .venv-* dist build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-* $(CONTRACT_TOOLS)/node_modules dist build .pytest_cache .mypy_cache .ruff_cache .hypothesis

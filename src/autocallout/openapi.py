@@ -56,6 +56,10 @@ _ANSWER_MODELS: tuple[type[BaseModel], ...] = (
     contract.TimerResults,
 )
 _REQUIRED_FIELDS = ("sdk_app_id", "task_id")
+# Who answers for a deployment is whoever runs it: the document says where that is written.
+CONTACT = {
+    "name": "The team that deploys this function (its runbook: docs/operations.md)",
+}
 
 DESCRIPTION = f"""\
 What is the state of auto-callout task `TaskId` of Contact Center application `SdkAppId`?
@@ -200,12 +204,19 @@ def _problem_schema(status: int, kinds: list[tuple[str, str]]) -> dict[str, Any]
             {"$ref": COMPONENT_REF.format(model="Problem")},
             {
                 # bounds, not const: generators type `status` as the base's int and cannot
-                # merge that with a Literal (openapi-python-client drops the response)
+                # merge that with a Literal (openapi-python-client drops the response). Each
+                # part states its types again: Postman's importer (openapi-to-postmanv2) merges
+                # allOf parts and takes a part without a type for an object, which no integer
+                # merges with ("Could not resolve allOf schema" in every problem example).
+                "type": "object",
                 "properties": {
-                    "status": {"minimum": status, "maximum": status},
-                    "type": {"enum": [problems.PROBLEM_TYPE_PREFIX + slug for slug, _ in kinds]},
-                    "title": {"enum": sorted({title for _, title in kinds})},
-                }
+                    "status": {"type": "integer", "minimum": status, "maximum": status},
+                    "type": {
+                        "type": "string",
+                        "enum": [problems.PROBLEM_TYPE_PREFIX + slug for slug, _ in kinds],
+                    },
+                    "title": {"type": "string", "enum": sorted({title for _, title in kinds})},
+                },
             },
         ]
     }
@@ -234,8 +245,14 @@ def _response_name(status: int) -> str:
     return f"Problem{status}"
 
 
+def _operation_statuses() -> list[int]:
+    """The problem statuses an operation can answer. 405 is the answer to the methods the
+    document does not list, so no operation has it: the description says it, and a response
+    component that nothing uses would be one more thing for linters to flag."""
+    return [status for status in problem_kinds() if status != problems.MethodNotAllowed.status]
+
+
 def _lookup_operation(method: str) -> dict[str, Any]:
-    statuses = [status for status in problem_kinds() if status != problems.MethodNotAllowed.status]
     responses: dict[str, Any] = {
         "200": {
             "description": "The task, normalised.",
@@ -243,7 +260,7 @@ def _lookup_operation(method: str) -> dict[str, Any]:
             "content": {JSON_TYPE: {"schema": {"$ref": COMPONENT_REF.format(model="Task")}}},
         }
     }
-    for status in statuses:
+    for status in _operation_statuses():
         responses[str(status)] = {"$ref": f"#/components/responses/{_response_name(status)}"}
     operation: dict[str, Any] = {
         "operationId": f"describeAutoCalloutTask{method.title()}",
@@ -380,15 +397,19 @@ def _security_schemes() -> dict[str, Any]:
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document, in a stable order."""
     schemas = model_schemas(COMPONENT_REF)
+    # A timer's answer never crosses HTTP: it is task.schema.json's, not this document's.
+    del schemas[contract.TimerResults.__name__]
     schemas["TaskRequestBody"] = request_body_schema()
-    for status, kinds in problem_kinds().items():
-        schemas[_response_name(status)] = _problem_schema(status, kinds)
+    kinds_by_status = problem_kinds()
+    for status in _operation_statuses():
+        schemas[_response_name(status)] = _problem_schema(status, kinds_by_status[status])
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Auto-callout task lookup (Tencent CCC)",
             "version": API_VERSION,
             "description": DESCRIPTION,
+            "contact": CONTACT,
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
@@ -424,8 +445,8 @@ def build_document() -> dict[str, Any]:
             "parameters": request_parameters(),
             "headers": _headers(),
             "responses": {
-                _response_name(status): _problem_response(status, kinds)
-                for status, kinds in problem_kinds().items()
+                _response_name(status): _problem_response(status, kinds_by_status[status])
+                for status in _operation_statuses()
             },
             "securitySchemes": _security_schemes(),
         },

@@ -1,5 +1,6 @@
-# Terraform and provider versions. tencentcloud 1.83.16 is the first release whose
-# tencentcloud_scf_trigger can create a Function URL (type "http").
+# The working root's requirements and its provider. The module (modules/autocallout) asks only for
+# `>= 1.83.16`; this root pins the release line it is tested with, and .terraform.lock.hcl (committed)
+# records the exact build `terraform init` chose (README.md, "Getting the provider").
 terraform {
   required_version = ">= 1.10"
 

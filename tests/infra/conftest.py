@@ -14,7 +14,8 @@ import pytest
 from tests.infra.tf_schema_check import Config, load_config
 
 REPO = Path(__file__).resolve().parents[2]
-INFRA = REPO / "infra"
+INFRA = REPO / "infra"  # the working root a newcomer runs
+MODULE = INFRA / "modules" / "autocallout"  # what it (and a team's own roots) source
 POLICIES = INFRA / "policies"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-schema.json"
@@ -57,7 +58,8 @@ def checkov_binary() -> Path:
 
 @pytest.fixture(scope="session")
 def infra() -> Config:
-    return load_config(INFRA)
+    """The module: every resource, variable and output infra/ deploys is declared there."""
+    return load_config(MODULE)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from tests.cli.conftest import run
-from tests.infra.conftest import INFRA
+from tests.infra.conftest import MODULE
 from tests.infra.test_variable_validation import _terraform
 
 AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
@@ -24,7 +24,7 @@ AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
 def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("settings-only")
     for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
-        shutil.copy(INFRA / name, directory / name)
+        shutil.copy(MODULE / name, directory / name)
     result = _terraform(directory, "init")
     assert result.returncode == 0, result.stderr
     return directory

@@ -1,8 +1,9 @@
 """infra/ deploys the build `make package` names, so a rebuild with other content redeploys.
 
-The provider uploads ``zip_file`` only when its path changes. package.tf reads the path from the
-manifest the build writes, and the zip is named by its content: Terraform itself (variables.tf
-and package.tf need no provider) shows that two different builds give two paths, one build one.
+The provider uploads ``zip_file`` only when its path changes. The root's package.tf reads the
+path from the manifest the build writes, and the zip is named by its content: Terraform itself
+(the root's variables.tf and package.tf need no provider) shows that two different builds give
+two paths, one build one; and that only a plan that would deploy needs a build, not a destroy.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from autocallout import package
 from autocallout.runtimes import RUNTIMES
-from tests.infra.conftest import INFRA
+from tests.infra.conftest import INFRA, MODULE
 from tests.infra.test_variable_validation import _terraform
 from tests.package.test_command_line import IDNA_HASH, tiny_repo
 
@@ -77,6 +78,54 @@ def test_a_missing_manifest_stops_the_plan_with_what_to_run(
     assert "run `make package`" in " ".join(result.stderr.split())
 
 
+# Stands in for the function (which needs the provider): a resource built from the package path.
+DEPLOYED_PROBE = """
+resource "terraform_data" "deployed" {
+  input = local.package_path
+}
+"""
+
+
+def test_destroy_needs_no_build(tiny: Path, tmp_path: Path) -> None:
+    # Given a deployment applied from a build
+    directory = tmp_path / "root"
+    directory.mkdir()
+    for name in ("variables.tf", "package.tf"):
+        shutil.copy(INFRA / name, directory / name)
+    (directory / "probe.tf").write_text(DEPLOYED_PROBE, encoding="utf-8")
+    built = package.build("Python3.12", tmp_path / "dist", repo=tiny)
+    assert _terraform(directory, "init", "-backend=false").returncode == 0
+    applied = _terraform(
+        directory, "apply", "-auto-approve", "-var", f"package_manifest={built.manifest_path}"
+    )
+    assert applied.returncode == 0, applied.stderr
+    # When it is destroyed from a checkout with no build (a fresh clone, or dist/ cleaned)
+    result = _terraform(
+        directory, "destroy", "-auto-approve", "-var", f"package_manifest={tmp_path}/none.json"
+    )
+    # Then nothing stops it: tearing down does not depend on building first
+    assert result.returncode == 0, result.stderr
+    assert "Resources: 1 destroyed" in result.stdout
+
+
+def test_without_a_runtime_the_package_s_own_is_deployed(
+    package_only: Path, tiny: Path, tmp_path: Path
+) -> None:
+    # Given a package built for Python3.10 and no runtime set
+    built = package.build("Python3.10", tmp_path, repo=tiny)
+    # When Terraform works out the function's runtime
+    result = _terraform(
+        package_only,
+        "console",
+        "-var",
+        f"package_manifest={built.manifest_path}",
+        stdin="local.runtime\n",
+    )
+    # Then it is the package's: `make package RUNTIME=Python3.10` needs no second setting
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '"Python3.10"'
+
+
 def test_a_package_for_another_runtime_stops_the_plan(
     package_only: Path, tiny: Path, tmp_path: Path
 ) -> None:
@@ -98,7 +147,7 @@ def test_a_package_for_another_runtime_stops_the_plan(
 
 def test_the_package_builds_for_exactly_the_runtimes_terraform_accepts() -> None:
     # Given the runtimes variables.tf accepts
-    text = (INFRA / "variables.tf").read_text(encoding="utf-8")
+    text = (MODULE / "variables.tf").read_text(encoding="utf-8")
     block = text[text.index('variable "runtime"') :]
     accepted = re.search(r"contains\(\[([^\]]*)\], var\.runtime\)", block)
     assert accepted is not None

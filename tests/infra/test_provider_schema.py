@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import FIXTURES
+from tests.infra.conftest import FIXTURES, INFRA
 from tests.infra.tf_schema_check import Config, check_schema, load_config, version_allows
 
 
@@ -40,21 +40,30 @@ def test_infra_declares_the_resources_the_design_needs(infra: Config) -> None:
     } <= types
 
 
-def test_provider_pin_admits_the_schema_version_and_no_older_than_1_83_16(
+def test_the_module_asks_for_at_least_1_83_16_and_the_root_pins_the_tested_line(
     infra: Config, schema: dict[str, Any]
 ) -> None:
-    pin = infra.required_providers["tencentcloud"]
-    assert pin["source"] == schema["provider_source_address"]
-    assert pin["version"].startswith("~>")
-    assert version_allows(pin["version"], schema["provider_version"])
-    assert not version_allows(pin["version"], "1.83.15")
-    assert not version_allows(pin["version"], "1.84.0")
+    # Given the module's requirement and the working root's
+    module_pin = infra.required_providers["tencentcloud"]
+    root_pin = load_config(INFRA).required_providers["tencentcloud"]
+    # Then both name the provider the schema describes and admit its version
+    for pin in (module_pin, root_pin):
+        assert pin["source"] == schema["provider_source_address"]
+        assert version_allows(pin["version"], schema["provider_version"])
+        assert not version_allows(pin["version"], "1.83.15")
+    # And only a lower bound in the module, so that a team's root may pin what it tests
+    assert module_pin["version"].startswith(">=")
+    assert version_allows(module_pin["version"], "1.90.0")
+    # While the newcomer's root stays on the 1.83 line
+    assert root_pin["version"].startswith("~>")
+    assert not version_allows(root_pin["version"], "1.84.0")
 
 
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
         ("unknown_argument.tf", "unknown argument 'memory_size'"),
+        ("conflicting_arguments.tf", "'cos_bucket_name' conflicts with 'zip_file'"),
         ("missing_required.tf", "required argument 'logset_id' is missing"),
         ("unknown_type.tf", "no resource type 'tencentcloud_scf_function_url'"),
         ("never_released_type.tf", "was never released"),

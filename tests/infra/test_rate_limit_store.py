@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import INFRA, terraform_binary
+from tests.infra.conftest import MODULE, terraform_binary
 from tests.infra.test_variable_validation import _terraform
 from tests.infra.tf_schema_check import (
     Config,
@@ -54,7 +54,7 @@ SECRET_POLICY = (
 def store_variables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("store-variables")
     for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
-        shutil.copy(INFRA / name, directory / name)
+        shutil.copy(MODULE / name, directory / name)
     result = _terraform(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from callout_task.config import ENVIRONMENT_VARIABLES, load_settings
 
-from tests.infra.conftest import REPO
-from tests.infra.tf_schema_check import Config, Evaluator, literal
+from tests.infra.conftest import INFRA, REPO
+from tests.infra.tf_schema_check import Config, Evaluator, literal, load_config
 
 RESERVED_PREFIXES = ("SCF_", "QCLOUD_", "TENCENTCLOUD_")
 
@@ -32,7 +32,9 @@ def inputs(serverless: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def defaults(infra: Config) -> dict[str, Any]:
-    return Evaluator(infra).values
+    # The module's defaults, and the region the working root gives it (the module has none).
+    root = Evaluator(load_config(INFRA)).values
+    return {**Evaluator(infra).values, "region": root["region"]}
 
 
 def _terraform_function(infra: Config) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def test_terraform_passes_its_settings_to_the_function(infra: Config) -> None:
     assert function["runtime"] == "${var.runtime}"
     assert function["mem_size"] == "${var.memory_size}"
     assert function["timeout"] == "${var.timeout}"
-    assert function["zip_file"] == "${local.package_path}"
+    assert function["zip_file"] == "${var.package_zip}"  # the root reads it from the manifest
     # settings.tf computes it; only the address of a Redis Terraform creates comes later
     assert function["environment"] == (
         "${merge(local.function_environment, local.created_redis_environment)}"

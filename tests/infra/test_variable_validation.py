@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import INFRA, terraform_binary
+from tests.infra.conftest import MODULE, terraform_binary
 
 
 def _terraform(
@@ -21,6 +21,8 @@ def _terraform(
         "TF_CLI_CONFIG_FILE": os.devnull,
         "TF_IN_AUTOMATION": "1",
         "TF_INPUT": "0",
+        # The module's one input without a default (its root passes the provider's region).
+        "TF_VAR_region": "ap-guangzhou",
     }
     return subprocess.run(
         [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
@@ -37,7 +39,7 @@ def _terraform(
 def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("variables-only")
     for name in ("variables.tf", "variables_operations.tf"):
-        shutil.copy(INFRA / name, directory / name)
+        shutil.copy(MODULE / name, directory / name)
     result = _terraform(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory

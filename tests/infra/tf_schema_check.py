@@ -141,10 +141,13 @@ def check_arguments(arguments: Mapping[str, Any], body: Mapping[str, Any], where
             problems.append(f"{where}: unknown argument {name!r}")
             continue
         problems += _check_argument(name, spec, body[name], where)
+        # An expression may be null, which Terraform treats as unset: two literals conflict.
         problems += [
             f"{where}: {name!r} conflicts with {other!r}"
             for other in spec.get("conflicts_with") or []
-            if other in present and name < other
+            if other in present
+            and name < other
+            and not (is_expression(body[name]) or is_expression(body[other]))
         ]
     dynamic = dict(_labelled(body.get("dynamic", [])))
     for name, generator in dynamic.items():

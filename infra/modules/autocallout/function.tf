@@ -9,8 +9,13 @@ resource "tencentcloud_scf_function" "this" {
   runtime     = var.runtime
   mem_size    = var.memory_size
   timeout     = var.timeout
-  zip_file    = local.package_path # package.tf: the build the manifest names
   role        = tencentcloud_cam_role.function.name
+
+  # package.tf: a local zip, or an object in COS (exactly one; checked below).
+  zip_file          = var.package_zip
+  cos_bucket_name   = try(var.package_cos.bucket, null)
+  cos_object_name   = try(var.package_cos.object, null)
+  cos_bucket_region = try(var.package_cos.region, null)
 
   cls_logset_id = tencentcloud_cls_logset.function.id
   cls_topic_id  = tencentcloud_cls_topic.function.id
@@ -22,6 +27,17 @@ resource "tencentcloud_scf_function" "this" {
   vpc_id            = local.function_vpc_id
   subnet_id         = local.function_subnet_id
   enable_public_net = local.use_redis ? true : null
+
+  lifecycle {
+    precondition {
+      condition     = local.package_given
+      error_message = "No code to deploy: give package_zip (infra/ finds it after `make package`) or package_cos, exactly one."
+    }
+    precondition {
+      condition     = local.package_for_us
+      error_message = "package_zip is built for another runtime than var.runtime; rebuild it with `make package RUNTIME=<runtime>` or set runtime to match."
+    }
+  }
 
   # The role must carry its policy before the first invocation.
   depends_on = [

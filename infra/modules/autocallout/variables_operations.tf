@@ -7,6 +7,7 @@ variable "log_index_enabled" {
   description = "Key-value index over the fields the function logs (log_index.tf). CLS bills index traffic and index storage by the GB; off: logs are kept but only full-text search and no alarm on log fields works."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 # --- alarms -------------------------------------------------------------------------------------
@@ -15,6 +16,7 @@ variable "alarms_enabled" {
   description = "Alarms on SCF's metrics (Cloud Monitor) and on the function's log lines (CLS; these also need log_index_enabled). See docs/operations.md for what each one means."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "alarm_notice" {
@@ -24,7 +26,8 @@ variable "alarm_notice" {
     channels      = optional(list(string), ["EMAIL", "SMS"])
     webhook_url   = optional(string, "")
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
     condition     = alltrue([for uin in var.alarm_notice.receiver_uins : can(regex("^[1-9][0-9]{4,19}$", uin))])
@@ -46,6 +49,7 @@ variable "alarm_errors_per_minute" {
   description = "SCF Error metric (invocations that crashed, timed out or failed in the platform) per minute that raises the errors alarm. The function answers its own problems, so any error here is worth a look."
   type        = number
   default     = 1
+  nullable    = false
 
   validation {
     condition     = var.alarm_errors_per_minute >= 1 && floor(var.alarm_errors_per_minute) == var.alarm_errors_per_minute
@@ -57,6 +61,7 @@ variable "alarm_throttles_per_minute" {
   description = "SCF Throttle metric (invocations refused because max_instances were busy) per minute that raises the throttles alarm."
   type        = number
   default     = 1
+  nullable    = false
 
   validation {
     condition     = var.alarm_throttles_per_minute >= 1 && floor(var.alarm_throttles_per_minute) == var.alarm_throttles_per_minute
@@ -68,6 +73,7 @@ variable "alarm_duration_percent_of_timeout" {
   description = "Average run time, as a percentage of the function's timeout, that raises the duration alarm."
   type        = number
   default     = 80
+  nullable    = false
 
   validation {
     condition     = var.alarm_duration_percent_of_timeout >= 10 && var.alarm_duration_percent_of_timeout <= 100
@@ -79,6 +85,7 @@ variable "alarm_concurrency_percent_of_max_instances" {
   description = "Concurrent executions, as a percentage of max_instances, that raise the concurrency alarm."
   type        = number
   default     = 80
+  nullable    = false
 
   validation {
     condition     = var.alarm_concurrency_percent_of_max_instances >= 10 && var.alarm_concurrency_percent_of_max_instances <= 100
@@ -90,6 +97,7 @@ variable "alarm_5xx_percent" {
   description = "Share of invocations answered 5xx, in percent over 5 minutes, that raises the server-errors alarm."
   type        = number
   default     = 5
+  nullable    = false
 
   validation {
     condition     = var.alarm_5xx_percent > 0 && var.alarm_5xx_percent <= 100
@@ -101,6 +109,7 @@ variable "alarm_5xx_min_invocations" {
   description = "Invocations needed in the 5 minutes before the server-errors share counts (one failure out of two calls is not a trend)."
   type        = number
   default     = 5
+  nullable    = false
 
   validation {
     condition     = var.alarm_5xx_min_invocations >= 1 && floor(var.alarm_5xx_min_invocations) == var.alarm_5xx_min_invocations
@@ -112,6 +121,7 @@ variable "alarm_throttled_per_5_minutes" {
   description = "Invocations answered 429 (CCC's RequestLimitExceeded after retries, or the function's own limit) per 5 minutes that raise the throttled alarm when it holds for two periods in a row."
   type        = number
   default     = 10
+  nullable    = false
 
   validation {
     condition     = var.alarm_throttled_per_5_minutes >= 1 && floor(var.alarm_throttled_per_5_minutes) == var.alarm_throttled_per_5_minutes
@@ -125,6 +135,7 @@ variable "provisioned_instances" {
   description = "Instances SCF keeps started on a published version, so that callers meet no cold start. 0 (default): none, and nothing is billed for idle instances. See README: Cold starts."
   type        = number
   default     = 0
+  nullable    = false
 
   validation {
     condition     = var.provisioned_instances >= 0 && floor(var.provisioned_instances) == var.provisioned_instances && var.provisioned_instances <= var.max_instances

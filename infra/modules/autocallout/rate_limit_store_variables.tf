@@ -8,6 +8,7 @@ variable "rate_limit_store" {
   description = "Where the rate limit lives: \"local\" (per instance; CCC's own limit is the backstop) or \"redis\" (one budget for all instances). See README.md, \"Rate limit modes\"."
   type        = string
   default     = "local"
+  nullable    = false
 
   validation {
     condition     = contains(["local", "redis"], var.rate_limit_store)
@@ -19,6 +20,7 @@ variable "redis_host" {
   description = "redis only: private address of an existing Redis instance. Empty: Terraform creates one (redis_availability_zone, redis_password)."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.redis_host == "" || var.rate_limit_store == "redis"
@@ -34,6 +36,7 @@ variable "redis_port" {
   description = "redis only: port of the existing instance."
   type        = number
   default     = 6379
+  nullable    = false
 
   validation {
     condition     = var.redis_port >= 1 && var.redis_port <= 65535 && floor(var.redis_port) == var.redis_port
@@ -45,6 +48,7 @@ variable "redis_password_secret" {
   description = "Existing instance only: \"<SSM secret name>:<version id>\" holding its password. The function reads it with its role at start; the password never appears in its configuration."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.redis_password_secret == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}:[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$", var.redis_password_secret))
@@ -60,6 +64,7 @@ variable "redis_password" {
   description = "New instance only: its password (8-16 characters). Set it as TF_VAR_redis_password; Terraform keeps it in an SSM secret the function reads (and, marked sensitive, in its state)."
   type        = string
   default     = ""
+  nullable    = false
   sensitive   = true
 
   validation {
@@ -76,6 +81,7 @@ variable "redis_availability_zone" {
   description = "New instance only: zone of the Redis instance and of the subnets, e.g. ap-guangzhou-3."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = (var.redis_availability_zone != "") == (var.rate_limit_store == "redis" && var.redis_host == "")
@@ -87,6 +93,7 @@ variable "redis_vpc_cidr" {
   description = "New instance only: address range of the VPC Terraform creates; the function's and Redis's subnets are its /24s number 1 and 2."
   type        = string
   default     = "10.20.0.0/16"
+  nullable    = false
 
   validation {
     condition     = can(cidrsubnet(var.redis_vpc_cidr, 8, 2))
@@ -98,12 +105,14 @@ variable "redis_mem_size" {
   description = "New instance only: memory in MB (the limiter keeps one small key). See tencentcloud_redis_zone_config for the sizes a zone sells."
   type        = number
   default     = 1024
+  nullable    = false
 }
 
 variable "vpc_id" {
   description = "Existing instance only: VPC the function joins to reach redis_host."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = (var.vpc_id != "") == (var.rate_limit_store == "redis" && var.redis_host != "")
@@ -115,6 +124,7 @@ variable "subnet_id" {
   description = "Existing instance only: subnet of vpc_id the function runs in. Let the Redis security group admit this subnet only."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = (var.subnet_id != "") == (var.vpc_id != "")
@@ -126,12 +136,14 @@ variable "rate_limit_redis_key" {
   description = "RATE_LIMIT_REDIS_KEY: the Redis key of the budget. Deployments reading one CCC account through one Redis should share it."
   type        = string
   default     = "autocallout:ccc-rate"
+  nullable    = false
 }
 
 variable "rate_limit_redis_timeout_seconds" {
   description = "RATE_LIMIT_REDIS_TIMEOUT_SECONDS: the most one check may wait on Redis (never more than a tenth of the time left); then the instance's own bucket answers."
   type        = number
   default     = 0.1
+  nullable    = false
 
   validation {
     condition     = var.rate_limit_redis_timeout_seconds >= 0.001 && var.rate_limit_redis_timeout_seconds <= 1

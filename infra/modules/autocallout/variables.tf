@@ -1,0 +1,273 @@
+# Inputs. Every default is a working, least-privilege, low-cost choice; terraform.tfvars.example
+# shows the ones a deployment usually sets.
+
+# --- where and what -----------------------------------------------------------------------------
+
+variable "region" {
+  description = "Region of the function and everything around it, e.g. ap-guangzhou: the region of the provider configuration the root gives this module (it names the SSM secret in a policy)."
+  type        = string
+}
+
+variable "function_name" {
+  description = "SCF function name; also the stem of the role, log and gateway names."
+  type        = string
+  default     = "describe-auto-callout-task"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$", var.function_name))
+    error_message = "function_name: 2-60 letters, digits, '-' or '_', starting with a letter and not ending with '-' or '_'."
+  }
+}
+
+variable "namespace" {
+  description = "SCF namespace of the function."
+  type        = string
+  default     = "default"
+  nullable    = false
+}
+
+variable "runtime" {
+  description = "SCF runtime. The package needs Python >= 3.10, so only SCF's Python3.10 and Python3.12 qualify."
+  type        = string
+  default     = "Python3.12"
+  nullable    = false
+
+  validation {
+    # SCF's Python runtimes are Python2.7, 3.6, 3.7, 3.9, 3.10 and 3.12; the older ones cannot
+    # import this package. autocallout.runtimes.RUNTIMES lists the same two (a test checks).
+    condition     = contains(["Python3.10", "Python3.12"], var.runtime)
+    error_message = "runtime must be one of SCF's runtimes that run this code: Python3.10 or Python3.12."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of one instance in MB: 64, or 128-3072 in steps of 128. CPU grows with it."
+  type        = number
+  default     = 256
+  nullable    = false
+
+  validation {
+    condition     = var.memory_size == 64 || (var.memory_size >= 128 && var.memory_size <= 3072 && var.memory_size % 128 == 0)
+    error_message = "memory_size must be 64, or 128-3072 in steps of 128."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds (1-900). TIME_BUDGET_SECONDS follows it."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds between 1 and 900."
+  }
+}
+
+variable "tags" {
+  description = "Tags put on every resource that takes them."
+  type        = map(string)
+  default = {
+    app = "describe-auto-callout-task"
+  }
+  nullable = false
+}
+
+# --- what the function may do ------------------------------------------------------------------
+
+variable "allowed_sdk_app_ids" {
+  description = "CCC SdkAppIds the function may read (ALLOWED_SDK_APP_IDS). Empty: any application of the account."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.allowed_sdk_app_ids : can(regex("^[1-9][0-9]{0,18}$", id))])
+    error_message = "allowed_sdk_app_ids: each entry must be a positive whole number, e.g. \"1400000000\"."
+  }
+}
+
+variable "scope_policy_to_sdk_app_ids" {
+  description = "Scope the CAM policy to qcs::ccc::uin/<uin>:SdkAppId/<id> for each allowed SdkAppId. Set false to fall back to \"*\" if CCC refuses resource-level authorisation for this action."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "ccc_region" {
+  description = "CCC_REGION: region sent to CCC. Empty: the function's default."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "ccc_endpoint" {
+  description = "CCC_ENDPOINT: override of the CCC endpoint (private endpoint). Empty: the public one."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "ccc_role_arn" {
+  description = "CCC_ROLE_ARN: a role in the account that owns CCC, assumed through STS. Empty: call CCC with the execution role."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = var.ccc_role_arn == "" || can(regex("^qcs::cam::uin/[0-9]+:role(Name)?/.+$", var.ccc_role_arn))
+    error_message = "ccc_role_arn must look like qcs::cam::uin/<uin>:roleName/<name>."
+  }
+}
+
+variable "retry_max_attempts" {
+  description = "RETRY_MAX_ATTEMPTS: attempts per upstream call (1-10)."
+  type        = number
+  default     = 3
+  nullable    = false
+
+  validation {
+    condition     = var.retry_max_attempts >= 1 && var.retry_max_attempts <= 10 && floor(var.retry_max_attempts) == var.retry_max_attempts
+    error_message = "retry_max_attempts must be a whole number between 1 and 10."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of the function."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the CLS topic keeps the function's logs (1-3600)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.log_retention_days >= 1 && var.log_retention_days <= 3600
+    error_message = "log_retention_days must be between 1 and 3600."
+  }
+}
+
+# --- rate limit ---------------------------------------------------------------------------------
+
+variable "total_qps" {
+  description = "Requests per second the whole deployment may send to CCC. DescribeAutoCalloutTask allows 20/s per account."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.total_qps >= 1 && var.total_qps <= 20 && floor(var.total_qps) == var.total_qps
+    error_message = "total_qps must be a whole number from 1 to 20 (the upstream limit of 20 requests/second)."
+  }
+}
+
+variable "max_instances" {
+  description = "Most instances that may run at once (reserved concurrency). Each may use all of total_qps, alone or shared through Redis (README.md, \"Rate limit modes\")."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.max_instances >= 1 && floor(var.max_instances) == var.max_instances && var.max_instances <= var.total_qps
+    error_message = "max_instances must be a whole number from 1 to total_qps."
+  }
+}
+
+# --- front door ---------------------------------------------------------------------------------
+
+variable "front_door" {
+  description = "HTTPS entry: \"function_url\" (SCF Function URL, what Tencent sells today) or \"api_gateway\" (legacy API Gateway, only for accounts that still have it)."
+  type        = string
+  default     = "function_url"
+  nullable    = false
+
+  validation {
+    condition     = contains(["function_url", "api_gateway"], var.front_door)
+    error_message = "front_door must be \"function_url\" or \"api_gateway\"."
+  }
+}
+
+variable "function_url_anonymous" {
+  description = "Explicit opt-in to an anonymous Function URL (AuthType NONE). Default false: callers sign with CAM and need scf:InvokeFunctionUrl."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "function_url_public" {
+  description = "Serve the Function URL on the internet (true) or only inside Tencent's private network (false)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "cors_allow_origins" {
+  description = "Browser origins allowed to call the API (CORS). Empty: no CORS headers."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for o in var.cors_allow_origins : o == "*" || can(regex("^https?://[^/,\\s]+$", o))])
+    error_message = "cors_allow_origins: each entry must be \"*\" or an origin such as https://app.example.com (no path, no comma)."
+  }
+}
+
+# --- timer --------------------------------------------------------------------------------------
+
+variable "timer_cron" {
+  description = "SCF cron (7 fields: sec min hour day month weekday year) for polling timer_tasks. Empty: no timer."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = var.timer_cron == "" || length(split(" ", trimspace(var.timer_cron))) == 7
+    error_message = "timer_cron must have 7 space-separated fields (sec min hour day month weekday year), e.g. \"0 */5 * * * * *\"."
+  }
+}
+
+variable "timer_tasks" {
+  description = "Tasks the timer polls; sent to the function as the trigger's Message. include_callees defaults to false: a status poll needs the state and the callee summary, not up to 1 000 callees every tick."
+  type = list(object({
+    sdk_app_id      = string # as in allowed_sdk_app_ids: exact digits, e.g. "1400000000"
+    task_id         = number
+    include_callees = optional(bool, false)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = var.timer_cron == "" || length(var.timer_tasks) > 0
+    error_message = "timer_tasks must list at least one task when timer_cron is set."
+  }
+
+  validation {
+    condition     = length(var.timer_tasks) <= 50
+    error_message = "timer_tasks: at most 50 tasks, the function's limit for one timer run."
+  }
+
+  validation {
+    condition = alltrue([for t in var.timer_tasks :
+      can(regex("^[1-9][0-9]{0,18}$", t.sdk_app_id)) && t.task_id >= 1 && floor(t.task_id) == t.task_id
+    ])
+    error_message = "timer_tasks: each sdk_app_id must be a positive whole number written as a string, e.g. \"1400000000\", and each task_id a whole number >= 1."
+  }
+
+  validation {
+    condition = length(var.allowed_sdk_app_ids) == 0 || alltrue([
+      for t in var.timer_tasks : contains(var.allowed_sdk_app_ids, t.sdk_app_id)
+    ])
+    error_message = "timer_tasks: every sdk_app_id must be in allowed_sdk_app_ids, or the function refuses the timer's own lookups (403)."
+  }
+}

@@ -23,4 +23,9 @@
 - invocation: the state of one invocation, handed down in one object
 - config: environment variables, validated once per instance
 - handler: the invocation, start to end
+- watch_tick: a watching timer's tick (lookups, detection, deliveries, memory), loaded only
+  when a timer carries a watch; watch_config reads the watch from the timer's Message,
+  watch_events detects changes (one event schema), watch_memory keeps what was told in Redis,
+  watch_targets formats, signs and posts to each kind of target, watch_secrets reads their
+  URLs and secrets from SSM
 """

@@ -183,6 +183,13 @@ def _answer_http(
 
 
 def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str, Any]:
+    if '"watch"' in str(event.get("Message")):
+        # Only a watching timer loads the watch's modules: plain lookups stay off that path.
+        from callout_task.watch_tick import answer_watch
+
+        answer = answer_watch(invocation, event, _lookup, _log)
+        if answer is not None:
+            return answer
     try:
         entries = events.timer_tasks(event)
     except problems.Problem as problem:

@@ -1,0 +1,222 @@
+"""A watching timer, end to end: the real function on the fake CCC, its memory in a real
+redis-server, its targets' URLs and secrets in the fake's SSM, and a local receiver per target
+that accepts only what its platform would (tests/function/watch_receivers.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from callout_task import watch_secrets, watch_tick
+from callout_task.redis_wire import RedisConnection, parse_redis_url
+from callout_task.watch_memory import record_key
+
+from autocallout.fake_ccc import CccBackend
+from autocallout.redis_server import RedisServer
+from tests.function.conftest import REDIS_PASSWORD, Invoke, log_lines
+from tests.function.watch_receivers import Receiver
+
+SDK_APP_ID = 1400000000
+KINDS = ("webhook", "wecom", "feishu", "dingtalk")
+
+
+@pytest.fixture(autouse=True)
+def fresh_watch_instance() -> Iterator[None]:
+    """Each test is a new instance: no Redis connection, no SSM values kept from another."""
+    watch_tick._redis = None
+    watch_secrets.forget()
+    yield
+    watch_tick._redis = None
+    watch_secrets.forget()
+
+
+@pytest.fixture
+def receivers() -> Iterator[dict[str, Receiver]]:
+    found = {kind: Receiver(kind) for kind in KINDS}
+    for receiver in found.values():
+        receiver.__enter__()
+    yield found
+    for receiver in found.values():
+        receiver.stop()
+
+
+@pytest.fixture
+def watched(
+    guarded_redis: RedisServer,
+    ccc: CccBackend,
+    receivers: dict[str, Receiver],
+    monkeypatch: pytest.MonkeyPatch,
+) -> CccBackend:
+    """The function configured as a watching deployment: Redis, and each target's SSM secret."""
+    url = guarded_redis.url.replace("redis://", f"redis://:{REDIS_PASSWORD}@", 1)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", url)
+    for kind, receiver in receivers.items():
+        ccc.secrets[(f"watch-{kind}", "v1")] = receiver.ssm_value()
+    return ccc
+
+
+def watch_event(task_ids: list[int], **watch: Any) -> dict[str, Any]:
+    targets = [
+        {"name": f"{kind}-room", "kind": kind, "secret": f"watch-{kind}:v1"}
+        | ({"host": "hooks.example.com"} if kind == "webhook" else {})
+        for kind in watch.pop("kinds", KINDS)
+    ]
+    message = {
+        "tasks": [{"SdkAppId": SDK_APP_ID, "TaskId": task_id} for task_id in task_ids],
+        "watch": {"name": "campaign", "targets": targets, **watch},
+    }
+    return {
+        "Type": "Timer",
+        "TriggerName": "watch",
+        "Time": "2026-12-06T00:00:00Z",
+        "Message": json.dumps(message),
+    }
+
+
+def tick(invoke: Invoke, event: dict[str, Any], ms: int = 3000) -> dict[str, Any]:
+    answer: dict[str, Any] = invoke(event, {"time_limit_in_ms": ms})
+    return answer
+
+
+def test_a_task_advanced_through_every_state_is_told_at_every_kind_of_target(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    # Given task 4, initial, with three callees; every state is one advance (or one update) away
+    event = watch_event([4])
+    tick(invoke, event)  # first sight: "is initial"
+    watched.advance_task(SDK_APP_ID, 4)  # running, first callee calling
+    tick(invoke, event)
+    for _ in range(3):  # each callee gets its outcome in turn
+        watched.advance_task(SDK_APP_ID, 4)
+        tick(invoke, event)
+    watched.advance_task(SDK_APP_ID, 4)  # nobody left: completed
+    tick(invoke, event)
+    for code in (3, 4, 5, 9):  # ending, terminated, paused, a code CCC may add later
+        watched.update_task(SDK_APP_ID, 4, State=code)
+        tick(invoke, event)
+
+    # Then every target has the same events, in order, each accepted with its signature
+    webhook = receivers["webhook"].accepted
+    kinds = [(body["type"], body["data"]["after"]["state"]) for body in webhook]
+    assert kinds == [
+        ("task.state.changed", "initial"),
+        ("task.state.changed", "running"),
+        ("task.progress", "running"),
+        ("task.progress", "running"),
+        ("task.state.changed", "completed"),
+        ("task.state.changed", "ending"),
+        ("task.state.changed", "terminated"),
+        ("task.state.changed", "paused"),
+        ("task.state.changed", "unknown"),
+    ]
+    assert [body["data"]["after"]["progress_percent"] for body in webhook[2:4]] == [25, 50]
+    assert webhook[-1]["data"]["after"]["state_code"] == 9
+    ids = [body["id"] for body in webhook]
+    assert len(set(ids)) == len(ids)
+    for kind in ("wecom", "feishu", "dingtalk"):
+        assert receivers[kind].event_ids() == ids, kind
+        assert receivers[kind].refused == [], kind
+    assert "**completed**" in receivers["wecom"].texts()[4]
+    assert "unknown (code 9)" in receivers["dingtalk"].texts()[-1]
+
+
+def test_several_tasks_changes_go_out_as_one_robot_message_and_one_webhook_each(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    answer = tick(invoke, watch_event([1, 3, 4, 5]))
+
+    assert answer["watch"]["events"] == 4 * 4
+    assert answer["watch"]["delivered"] == 4 * 4
+    assert answer["watch"]["pending"] == 0
+    assert len(receivers["webhook"].accepted) == 4
+    for kind in ("wecom", "feishu", "dingtalk"):
+        assert len(receivers[kind].accepted) == 1, kind
+        assert len(receivers[kind].event_ids()) == 4, kind
+    assert [result["task_id"] for result in answer["results"]] == [1, 3, 4, 5]
+
+
+def test_nothing_is_told_again_once_acknowledged(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    event = watch_event([3])
+    first = tick(invoke, event)
+    second = tick(invoke, event)
+
+    assert first["watch"]["delivered"] == 4
+    assert second["watch"] == {**second["watch"], "events": 0, "delivered": 0, "pending": 0}
+    assert all(len(receiver.accepted) == 1 for receiver in receivers.values())
+
+
+def pending_ids(server: RedisServer, kind: str, task_id: int) -> list[str]:
+    """The ids the watch's memory holds as not yet acknowledged by ``kind``'s target."""
+    connection = RedisConnection(parse_redis_url(server.url), REDIS_PASSWORD)
+    key = record_key("campaign", SDK_APP_ID, task_id, f"{kind}-room")
+    raw = connection.call("GET", key, timeout=2.0)
+    connection.close()
+    assert isinstance(raw, bytes)
+    return [event["id"] for event in json.loads(raw)["pending"]]
+
+
+@pytest.mark.parametrize("fault", ["500", "429", "code", "redirect", "slow:2", "down"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_failing_target_gets_the_change_on_a_later_tick_with_the_same_id(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    kind: str,
+    fault: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a target that fails every attempt of a tick
+    event = watch_event([3], kinds=(kind,))
+    receiver = receivers[kind]
+    if fault == "down":
+        receiver.stop()
+    else:
+        receiver.fail_next(*[fault] * 50)
+
+    first = tick(invoke, event, ms=1000)
+
+    # Then the change stays pending, nothing acknowledged
+    assert first["watch"]["delivered"] == 0
+    assert first["watch"]["pending"] == 1
+    waiting = pending_ids(guarded_redis, kind, 3)
+    assert len(waiting) == 1
+    if fault != "down":  # what the target was sent carried that id
+        assert set(receiver.event_ids_received()) == set(waiting)
+
+    # When the target is back, the change arrives on the next tick, with the same id, once
+    if fault == "down":
+        receiver = receivers[kind] = receiver.revived()
+    else:
+        with receiver._lock:
+            receiver._faults.clear()
+    second = tick(invoke, event, ms=1000)
+    third = tick(invoke, event, ms=1000)
+
+    assert second["watch"]["delivered"] == 1
+    assert second["watch"]["pending"] == 0
+    assert third["watch"]["delivered"] == 0
+    assert pending_ids(guarded_redis, kind, 3) == []
+    if fault.startswith("slow"):
+        # The slow answer came after the deadline: the receiver may have kept it, and then got
+        # it again, with the same id, to drop.
+        assert set(receiver.event_ids()) == set(waiting)
+    else:
+        assert receiver.event_ids() == waiting
+    assert_no_secret(capsys.readouterr().out, receivers)
+
+
+def assert_no_secret(output: str, receivers: dict[str, Receiver]) -> None:
+    """No line of the run holds a target's key, token or signing secret."""
+    lines = output.splitlines()
+    assert log_lines(output)
+    for line in lines:
+        for receiver in receivers.values():
+            assert receiver.token not in line
+            assert receiver.url not in line
+            if receiver.secret:
+                assert receiver.secret not in line

@@ -1,0 +1,219 @@
+"""What a watch tells, from one task's lookups tick after tick (callout_task.watch_events), and
+how a timer's watch is read and refused (callout_task.watch_config)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from callout_task import problems
+from callout_task.watch_config import parse_watch, watch_request
+from callout_task.watch_events import (
+    LOOKUP_FAILED,
+    LOOKUP_RECOVERED,
+    PROGRESS,
+    STATE_CHANGED,
+    Observation,
+    Rules,
+    detect,
+    progress_percent,
+)
+
+STATES = {0: "initial", 1: "running", 2: "completed", 3: "ending", 4: "terminated", 5: "paused"}
+
+
+def summary(answered: int, not_answered: int, total: int) -> dict[str, int]:
+    rest = total - answered - not_answered
+    return {
+        "total": total,
+        "initial": rest,
+        "answered": answered,
+        "not_answered": not_answered,
+        "calling": 0,
+        "waiting_retry": 0,
+        "unknown": 0,
+    }
+
+
+def read(code: int, done: int = 0, total: int = 8) -> Observation:
+    return Observation(
+        1400000000,
+        3,
+        200,
+        name="任务1",
+        state=STATES.get(code, "unknown"),
+        state_code=code,
+        summary=summary(done, 0, total),
+    )
+
+
+def failed(status: int) -> Observation:
+    return Observation(1400000000, 3, status, detail="The task does not exist.")
+
+
+class Watcher:
+    """Detection tick after tick, as the memory would carry it between them."""
+
+    def __init__(self, rules: Rules | None = None) -> None:
+        self.rules = rules or Rules()
+        self.seen: dict[str, Any] | None = None
+        self.ordinal = 0
+        self.told: list[dict[str, Any]] = []
+
+    def tick(self, observation: Observation, now: float = 1_800_000_000.0) -> list[str]:
+        found = detect(self.rules, self.seen, self.ordinal, observation, now)
+        self.seen, self.ordinal = found.seen, found.ordinal
+        self.told.extend(found.events)
+        return [event["type"] for event in found.events]
+
+
+def test_every_state_code_and_an_unknown_one_is_a_state_change() -> None:
+    watcher = Watcher()
+    codes = [0, 1, 5, 1, 3, 4, 2, 7, -1]
+    for code in codes:
+        assert watcher.tick(read(code)) == [STATE_CHANGED]
+    afters = [(e["data"]["after"]["state"], e["data"]["after"]["state_code"]) for e in watcher.told]
+    assert afters == [(STATES.get(code, "unknown"), code) for code in codes]
+    assert watcher.told[0]["data"]["before"] is None  # first sight
+    assert watcher.told[1]["data"]["before"]["state"] == "initial"
+
+
+def test_an_unchanged_task_tells_nothing() -> None:
+    watcher = Watcher()
+    watcher.tick(read(1, done=1))
+    assert watcher.tick(read(1, done=1)) == []
+    assert watcher.tick(read(1, done=1)) == []
+
+
+def test_progress_is_told_at_every_25_percent_of_callees_in_a_final_state() -> None:
+    watcher = Watcher()
+    told = [watcher.tick(read(1, done=done)) for done in range(9)]  # 8 callees, 0..8 done
+    assert told == [[STATE_CHANGED], [], [PROGRESS], [], [PROGRESS], [], [PROGRESS], [], [PROGRESS]]
+    steps = [e["data"]["after"]["progress_percent"] for e in watcher.told if e["type"] == PROGRESS]
+    assert steps == [25, 50, 75, 100]
+
+
+def test_passing_several_steps_in_one_tick_is_one_event_and_the_step_is_configurable() -> None:
+    watcher = Watcher(Rules(progress_step=10))
+    watcher.tick(read(1, done=0, total=10))
+    assert watcher.tick(read(1, done=7, total=10)) == [PROGRESS]
+    event = watcher.told[-1]["data"]
+    assert (event["before"]["progress_percent"], event["after"]["progress_percent"]) == (0, 70)
+    assert watcher.tick(read(1, done=7, total=10)) == []
+
+
+def test_progress_counts_answered_and_not_answered_callees_only() -> None:
+    assert progress_percent(summary(1, 1, 4)) == 50
+    assert progress_percent({**summary(0, 0, 4), "calling": 2, "waiting_retry": 2}) == 0
+    assert progress_percent(summary(0, 0, 0)) is None
+
+
+def test_a_lookup_failing_twice_is_told_once_and_its_recovery_once() -> None:
+    watcher = Watcher()
+    watcher.tick(read(1))
+    assert watcher.tick(failed(404)) == []  # once may be a blip
+    assert watcher.tick(failed(503)) == [LOOKUP_FAILED]
+    assert watcher.tick(failed(503)) == []
+    assert watcher.tick(read(1)) == [LOOKUP_RECOVERED]
+    assert watcher.tick(read(1)) == []
+    failure = next(e for e in watcher.told if e["type"] == LOOKUP_FAILED)["data"]
+    assert failure["after"]["lookup_status"] == 503
+    assert failure["detail"] == "The task does not exist."
+    assert failure["summary"] is None
+
+
+def test_a_state_changed_while_lookups_failed_is_told_with_the_recovery() -> None:
+    watcher = Watcher(Rules(failing_after=1))
+    watcher.tick(read(1))
+    assert watcher.tick(failed(403)) == [LOOKUP_FAILED]
+    assert watcher.tick(read(2)) == [LOOKUP_RECOVERED, STATE_CHANGED]
+
+
+def test_event_kinds_left_out_of_the_watch_are_not_told() -> None:
+    watcher = Watcher(Rules(kinds=frozenset({"lookup"}), failing_after=1))
+    assert watcher.tick(read(1)) == []
+    assert watcher.tick(read(1, done=8)) == []
+    assert watcher.tick(failed(404)) == [LOOKUP_FAILED]
+
+
+def test_ids_are_stable_for_one_change_and_differ_between_changes() -> None:
+    first, again = Watcher(), Watcher()
+    for watcher in (first, again):
+        watcher.tick(read(0))
+        watcher.tick(read(1))
+        watcher.tick(read(0))
+        watcher.tick(read(1))  # the same change as the second tick, later
+    ids = [event["id"] for event in first.told]
+    assert ids == [event["id"] for event in again.told]  # recomputed: the same ids
+    assert len(set(ids)) == 4
+    other_watch = Watcher(Rules(watch="other"))
+    other_watch.tick(read(0))
+    assert other_watch.told[0]["id"] != ids[0]
+
+
+def test_the_event_follows_the_standard_webhooks_payload_shape() -> None:
+    watcher = Watcher()
+    watcher.tick(read(1, done=2), now=1_800_000_000.0)
+    event = watcher.told[0]
+    assert set(event) == {"id", "type", "timestamp", "data"}
+    assert event["timestamp"] == "2027-01-15T08:00:00Z"
+    assert event["data"]["summary"]["answered"] == 2
+    assert event["data"]["name"] == "任务1"
+
+
+# --- the watch in a timer's Message ------------------------------------------------------------
+
+
+def target(**fields: Any) -> dict[str, Any]:
+    return {"name": "ops", "kind": "wecom", "secret": "watch-ops:v1", **fields}
+
+
+def test_a_watch_with_defaults() -> None:
+    watch = parse_watch({"targets": [target()]})
+    assert watch.rules == Rules()
+    assert watch.targets[0].hosts == ("qyapi.weixin.qq.com",)
+    assert watch.targets[0].secret == ("watch-ops", "v1")
+
+
+@pytest.mark.parametrize(
+    ("watch", "field"),
+    [
+        ({"events": ["state", "weather"]}, "watch.events"),
+        ({"events": []}, "watch.events"),
+        ({"progress_step": 0}, "watch.progress_step"),
+        ({"progress_step": 25.5}, "watch.progress_step"),
+        ({"progress_step": True}, "watch.progress_step"),
+        ({"failing_after": 0}, "watch.failing_after"),
+        ({"targets": [target(kind="slack")]}, "watch.targets[0].kind"),
+        ({"targets": [target(secret="https://qyapi.weixin.qq.com/x")]}, "watch.targets[0].secret"),
+        ({"targets": [target(kind="webhook")]}, "watch.targets[0].host"),
+        ({"targets": [target(host="evil.example.com")]}, "watch.targets[0].host"),
+        ({"targets": [target(url="https://x")]}, "watch.targets[0]"),
+        ({"targets": [target(), target()]}, "watch.targets"),
+        ({"colour": "blue"}, "watch"),
+    ],
+)
+def test_a_bad_watch_is_refused_naming_the_field(watch: dict[str, Any], field: str) -> None:
+    with pytest.raises(problems.InvalidRequest) as refused:
+        parse_watch(watch)
+    assert refused.value.errors[0]["field"] == field
+    assert refused.value.detail.startswith("The timer's watch is invalid: ")
+
+
+def test_a_message_without_a_watch_is_a_plain_timer() -> None:
+    assert watch_request({"SdkAppId": 1400000000, "TaskId": 3}) is None
+    assert watch_request([{"SdkAppId": 1400000000, "TaskId": 3}]) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"watch": {}},
+        {"watch": {}, "tasks": []},
+        {"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}] * 51},
+        {"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}], "extra": 1},
+    ],
+)
+def test_a_watching_message_needs_its_tasks(message: dict[str, Any]) -> None:
+    with pytest.raises(problems.InvalidRequest):
+        watch_request(message)

@@ -12,11 +12,12 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
 from autocallout import front_door_auth
+from autocallout.fake_ccc.server import IDLE_TIMEOUT_SECONDS, LoopbackHTTPServer, printable
 
 SHAPES = ("function-url", "apigw")
 MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
@@ -150,8 +151,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
         elapsed = (time.monotonic() - started) * 1000
-        self.server.log(
-            f"{self.client_address[0]} {self.command} {self.path} {status} {elapsed:.1f}ms"
+        self.server.log(  # the method and path are the client's: escaped for the terminal
+            printable(
+                f"{self.client_address[0]} {self.command} {self.path} {status} {elapsed:.1f}ms"
+            )
         )
 
     do_GET = do_POST = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
@@ -163,10 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
 
-class LocalFunctionServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class LocalFunctionServer(LoopbackHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
@@ -175,6 +175,7 @@ class LocalFunctionServer(ThreadingHTTPServer):
         time_limit_ms: int = 3000,
         log: Callable[[str], None] | None = None,
         door: front_door_auth.Door | None = None,
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     ) -> None:
         if shape not in SHAPES:
             raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
@@ -183,7 +184,7 @@ class LocalFunctionServer(ThreadingHTTPServer):
         self.time_limit_ms = time_limit_ms
         self.door = door
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, idle_timeout)
 
     @property
     def url(self) -> str:

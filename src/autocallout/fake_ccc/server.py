@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import socket
 import struct
 import sys
@@ -30,6 +31,43 @@ from autocallout.fake_ccc.models import CccBackend
 
 CONTROL_PREFIX = "/_fake/"
 MAX_BODY = 8 * 1024 * 1024
+# The listen backlog of a production server: the kernel's maximum (net.core.somaxconn caps it).
+# socketserver's 5 made a burst of 40 clients wait out SYN retransmits, about 1 s each.
+LISTEN_BACKLOG = socket.SOMAXCONN
+# How long a connection may stay silent, mid-request (half a request line, a body that stops) or
+# idle between keep-alive requests: then its handler closes it and the thread ends, instead of
+# waiting for as long as the client likes. Longer than any pause of a client that is working.
+IDLE_TIMEOUT_SECONDS = 30.0
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, BEL, C1...) as escapes."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server with a production backlog and a timeout on silent connections;
+    the fake's server and ``autocallout serve``'s."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+    ) -> None:
+        self.idle_timeout = idle_timeout
+        super().__init__(address, handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # Every read and write of the connection gives up after idle_timeout seconds of silence
+        # (the handler's own `timeout` is None, so its setup() leaves this one in place).
+        request.settimeout(self.idle_timeout)
+        super().finish_request(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -40,8 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
-        if self.server.log is not None:
-            self.server.log(f"{self.address_string()} {format % args}")
+        if self.server.log is not None:  # the request line is the client's: escape it
+            self.server.log(printable(f"{self.address_string()} {format % args}"))
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -163,19 +201,17 @@ def is_loopback_client(host: str) -> bool:
     return address.is_loopback
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class _Server(LoopbackHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
         backend: CccBackend,
         log: Callable[[str], None] | None,
+        idle_timeout: float,
     ) -> None:
         self.backend = backend
         self.log = log
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, idle_timeout)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (its timeout passed during an injected delay) is not an error.
@@ -192,9 +228,10 @@ class FakeCccServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log: Callable[[str], None] | None = None,
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     ) -> None:
         self.backend = backend if backend is not None else CccBackend.seeded()
-        self._server = _Server((host, port), self.backend, log)
+        self._server = _Server((host, port), self.backend, log, idle_timeout)
         self._thread: threading.Thread | None = None
         self._serving = False  # shutdown() would wait forever for a loop that never ran
 

@@ -220,3 +220,183 @@ def assert_no_secret(output: str, receivers: dict[str, Receiver]) -> None:
             assert receiver.url not in line
             if receiver.secret:
                 assert receiver.secret not in line
+
+
+def test_redis_down_answers_the_lookups_delivers_nothing_and_tells_it_all_once_back(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    event = watch_event([3])
+    tick(invoke, event)
+    guarded_redis.pause()  # frozen: every round trip times out
+    watched.update_task(SDK_APP_ID, 3, State=2)
+    try:
+        frozen = tick(invoke, event, ms=1000)
+    finally:
+        guarded_redis.resume()
+
+    assert frozen["results"][0]["state"] == "completed"  # the lookups are answered as ever
+    assert frozen["watch"]["memory"] == "unavailable"
+    assert frozen["watch"]["delivered"] == 0
+    lines = log_lines(capsys.readouterr().out)
+    assert any(
+        line["level"] == "WARNING" and line["message"].startswith("watch memory unavailable")
+        for line in lines
+    )
+    assert all(line["traceback"] is None for line in lines)
+
+    back = tick(invoke, event)
+    assert back["watch"]["delivered"] == 4
+    assert [body["data"]["after"]["state"] for body in receivers["webhook"].accepted] == [
+        "running",
+        "completed",
+    ]
+
+
+def test_redis_gone_is_no_crash(
+    watched: CccBackend, guarded_redis: RedisServer, invoke: Invoke
+) -> None:
+    tick(invoke, watch_event([3]))
+    guarded_redis.kill()
+    answer = tick(invoke, watch_event([3]), ms=1000)
+    assert answer["results"][0]["task_id"] == 3
+    assert answer["watch"]["memory"] == "unavailable"
+
+
+def test_a_watch_without_redis_configured_says_what_to_set_and_still_answers(
+    ccc: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = tick(invoke, watch_event([3, 4]))
+    assert [result["task_id"] for result in answer["results"]] == [3, 4]
+    assert answer["watch"]["memory"] == "unavailable"
+    errors = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+    assert len(errors) == 1
+    assert "RATE_LIMIT_REDIS_URL" in errors[0]["message"]
+
+
+def test_a_change_undelivered_for_n_ticks_writes_the_error_line_the_runbook_lists(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    receivers["wecom"].stop()
+    event = watch_event([3], kinds=("wecom",), alert_after_ticks=2)
+    tick(invoke, event, ms=500)
+    first = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+    tick(invoke, event, ms=500)
+    second = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+
+    assert first == []
+    assert len(second) == 1
+    assert second[0]["message"].startswith("watch target undelivered: changes have waited 2 ticks")
+    assert "target wecom-room (wecom)" in second[0]["detail"]
+
+
+def test_a_target_whose_secret_cannot_be_read_keeps_its_changes_pending(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    del watched.secrets[("watch-feishu", "v1")]
+    answer = tick(invoke, watch_event([3]))
+
+    assert answer["watch"]["targets"]["feishu-room"] == {
+        "kind": "feishu",
+        "delivered": 0,
+        "pending": 1,
+        "sends": 0,
+    }
+    assert answer["watch"]["targets"]["wecom-room"]["delivered"] == 1
+    lines = log_lines(capsys.readouterr().out)
+    feishu = next(line for line in lines if "target feishu-room" in (line["detail"] or ""))
+    assert feishu["level"] == "WARNING"
+    assert "SSM did not give secret watch-feishu:v1" in feishu["detail"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "why"),
+    [
+        ("wecom", "https://evil.example.com/cgi-bin/webhook/send?key=k", "points to evil.example"),
+        ("wecom", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "must be https"),
+        ("dingtalk", "https://user:pw@oapi.dingtalk.com/robot/send", "user or password"),
+        ("feishu", "ftp://open.feishu.cn/x", "must be https"),
+    ],
+)
+def test_a_target_url_off_its_platforms_host_or_not_https_is_never_called(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    url: str,
+    why: str,
+) -> None:
+    watched.secrets[(f"watch-{kind}", "v1")] = url
+    answer = tick(invoke, watch_event([3], kinds=(kind,)))
+    assert answer["watch"]["pending"] == 1
+    output = capsys.readouterr().out
+    assert why in output
+    assert "key=k" not in output and ":pw@" not in output
+
+
+@pytest.mark.parametrize("kind", ["feishu", "dingtalk"])
+def test_robots_without_their_signature_option_are_told_too(
+    watched: CccBackend, invoke: Invoke, kind: str
+) -> None:
+    with Receiver(kind, signed=False) as unsigned:
+        watched.secrets[(f"watch-{kind}", "v1")] = unsigned.ssm_value()
+        answer = tick(invoke, watch_event([3], kinds=(kind,)))
+    assert answer["watch"]["delivered"] == 1
+    assert len(unsigned.event_ids()) == 1
+
+
+def test_a_robot_refusing_the_signature_keeps_the_change_pending(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    dingtalk = receivers["dingtalk"]
+    watched.secrets[("watch-dingtalk", "v1")] = json.dumps(
+        {"url": dingtalk.url, "secret": "SEC" + "0" * 48}
+    )
+    answer = tick(invoke, watch_event([3], kinds=("dingtalk",)))
+    assert answer["watch"]["pending"] == 1
+    assert dingtalk.refused == ["sign not match"]
+
+
+def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    for task_id in range(100, 150):
+        watched.put_task(
+            {
+                "SdkAppId": SDK_APP_ID,
+                "TaskId": task_id,
+                "Name": f"campaign {task_id}",
+                "State": 1,
+                "Callees": [{"Callee": f"1380013{task_id:04d}", "State": 1}] * 4,
+            }
+        )
+    answer = tick(invoke, watch_event(list(range(100, 150))))
+
+    assert answer["watch"]["events"] == 200
+    assert answer["watch"]["delivered"] == 200
+    assert answer["watch"]["pending"] == 0
+    assert len(receivers["webhook"].accepted) == 50
+    for kind in ("wecom", "feishu", "dingtalk"):
+        assert len(receivers[kind].event_ids()) == 50, kind
+        assert len(receivers[kind].accepted) <= 5, kind  # batched within the size limits
+
+
+def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(
+    watched: CccBackend, invoke: Invoke
+) -> None:
+    with Receiver("webhook", keep_alive=True) as webhook:
+        watched.secrets[("watch-webhook", "v1")] = webhook.ssm_value()
+        answer = tick(invoke, watch_event([1, 3, 4, 5], kinds=("webhook",)))
+    assert answer["watch"]["delivered"] == 4
+    assert len(webhook.accepted) == 4
+    assert len(webhook.connections) == 1

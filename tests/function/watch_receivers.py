@@ -44,8 +44,12 @@ def _hmac_base64(key: bytes, message: bytes) -> str:
 class Receiver:
     """One target's receiving end; ``url`` and ``secret`` are what its SSM secret would hold."""
 
-    def __init__(self, kind: str, signed: bool = True, port: int = 0) -> None:
+    def __init__(
+        self, kind: str, signed: bool = True, port: int = 0, keep_alive: bool = False
+    ) -> None:
         self.kind = kind
+        self.keep_alive = keep_alive  # HTTP/1.1 with keep-alive, as the platforms answer
+        self.connections: set[int] = set()  # the client ports requests came from
         self.token = secrets.token_hex(16)
         if kind == "webhook":
             self.secret: str | None = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -210,6 +214,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if receiver.keep_alive else "HTTP/1.0"
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -227,6 +233,7 @@ class Receiver:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver._lock:
                     receiver.received.append(raw)
+                    receiver.connections.add(self.client_address[1])
                     fault = receiver._faults.pop(0) if receiver._faults else None
                 if fault == "500":
                     return self._answer(500, {"error": "internal"})

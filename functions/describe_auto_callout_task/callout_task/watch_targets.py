@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
 from collections.abc import Mapping
@@ -265,41 +266,65 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
     return Result(False, f"answered {field} {code} ({message})", retry=code == -1 and not limited)
 
 
-def post(
-    url: str, body: bytes, headers: Mapping[str, str], ends: float
-) -> tuple[int, bytes, str | None]:
-    """One POST, over by ``ends`` (``time.monotonic()``) whatever the other side does."""
-    import http.client
+class Poster:
+    """POSTs to one target, on one kept-alive connection while it works (a new one after any
+    failure): 50 webhook events are 50 requests, not 50 TLS handshakes."""
 
-    parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    left = ends - time.monotonic()
-    if left <= 0:
-        raise TimeoutError
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        import ssl
+    def __init__(self) -> None:
+        self._connection: http.client.HTTPConnection | None = None
+        self._origin: tuple[str, str, int | None] | None = None
 
-        context = ssl.create_default_context()
-        connection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, timeout=left, context=context
-        )
-    else:
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=left)
-    try:
-        with watchdog.watching(ends) as watch:
-            watch.adopt(connection)
-            try:
-                connection.request("POST", path, body, dict(headers))
-                response = connection.getresponse()
-                data = response.read(MAX_RESPONSE_BYTES)
-            except (OSError, http.client.HTTPException):
-                if watch.fired:
-                    raise TimeoutError from None
-                raise
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = None
+
+    def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], ends: float
+    ) -> tuple[int, bytes, str | None]:
+        """One POST, over by ``ends`` (``time.monotonic()``) whatever the other side does."""
+        parts = urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        origin = (parts.scheme, parts.hostname or "", parts.port)
+        if self._connection is None or origin != self._origin:
+            self.close()
+            self._connection, self._origin = _connect(*origin, left), origin
+        connection = self._connection
+        connection.timeout = left
+        if connection.sock is not None:
+            connection.sock.settimeout(left)
+        try:
+            with watchdog.watching(ends) as watch:
+                watch.adopt(connection)
+                try:
+                    connection.request("POST", path, body, dict(headers))
+                    response = connection.getresponse()
+                    data = response.read(MAX_RESPONSE_BYTES)
+                except (OSError, http.client.HTTPException):
+                    if watch.fired:
+                        raise TimeoutError from None
+                    raise
+        except BaseException:
+            self.close()
+            raise
+        if response.will_close or not response.isclosed():
+            self.close()  # the other side ends the connection, or sent more than was read
         return response.status, data, response.getheader("Retry-After")
-    finally:
-        connection.close()
+
+
+def _connect(
+    scheme: str, host: str, port: int | None, timeout: float
+) -> http.client.HTTPConnection:
+    if scheme == "https":
+        import ssl  # only when a target is https: the watch's own cold path
+
+        return http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
 def scrub(text: str, target: Target) -> str:

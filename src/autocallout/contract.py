@@ -40,6 +40,41 @@ class TaskRequestModel(BaseModel):
     ] = DEFAULT_CALLEE_LIMIT
 
 
+def decimal_pattern(maximum: int) -> str:
+    """A regular expression (anchored, ECMA-262 and Python alike) matching exactly the canonical
+    decimal writings of 1 ... ``maximum``: digits only, no leading zero."""
+    top = str(maximum)
+    width = len(top)
+    options = [f"[1-9][0-9]{{0,{width - 2}}}"] if width > 1 else []
+    for position, digit in enumerate(top):
+        lowest = 1 if position == 0 else 0
+        if int(digit) > lowest:  # the digits of `top` up to here, then a smaller one
+            rest = width - position - 1
+            tail = f"[0-9]{{{rest}}}" if rest else ""
+            options.append(f"{top[:position]}[{lowest}-{int(digit) - 1}]{tail}")
+    options.append(top)
+    return "^(?:" + "|".join(options) + ")$"
+
+
+ID_TEXT_PATTERN = decimal_pattern(MAX_ID)
+
+
+def id_in_json(schema: dict[str, Any]) -> dict[str, Any]:
+    """An id's schema in a JSON body: the whole number, or the string of its canonical digits.
+
+    Accepted because low-code tools template strings (and infra's timer_tasks writes
+    ``sdk_app_id`` as one), and an id past 2^53 is exact in JavaScript only as a string;
+    ``"03"``, ``" 3"`` and ``"+3"`` stay refused, as anything but one writing of the number.
+    """
+    number = {key: value for key, value in schema.items() if key != "description"}
+    text = {
+        "type": "string",
+        "pattern": ID_TEXT_PATTERN,
+        "description": "The same id as a string of its digits, without leading zeros",
+    }
+    return {"description": schema.get("description", ""), "anyOf": [number, text]}
+
+
 def _plain(node: Any) -> Any:
     """A core schema without what only the model class needs (class, refs, JSON-schema hooks)."""
     if isinstance(node, dict):
@@ -181,9 +216,22 @@ class Problem(_Answer):
     )
 
 
+class TimerProblem(Problem):
+    """A timer's entry for a task that failed: the problem, named by the task's ids."""
+
+    model_config = ConfigDict(title="TimerProblem")
+
+    sdk_app_id: Annotated[int, Field(ge=1)] | None = Field(
+        description="The task's SdkAppId; null when its entry gave none that could be read"
+    )
+    task_id: Annotated[int, Field(ge=1)] | None = Field(
+        description="The task's TaskId; null when its entry gave none that could be read"
+    )
+
+
 class TimerResults(_Answer):
     """What a timer invocation returns: one entry per task of its ``Message``, in order."""
 
     model_config = ConfigDict(title="TimerResults")
 
-    results: list[Task | Problem] = Field(min_length=1)
+    results: list[Task | TimerProblem] = Field(min_length=1)

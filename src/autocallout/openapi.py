@@ -70,7 +70,9 @@ the normalised task, or an RFC 9457 problem (`{PROBLEM_TYPE}`).
 Parameters are spelled as Tencent spells them (`SdkAppId`, `TaskId`, `IncludeCallees`,
 `CalleeOffset`, `CalleeLimit`); `SdkAppId` and `TaskId` are required. Numbers are whole numbers
 from 1 to 2^63-1: in a query string, decimal digits; in a JSON body, any JSON number without a
-fraction (`3` and `3.0` alike, as JSON Schema's `integer` says). Unknown parameters are ignored.
+fraction (`3` and `3.0` alike, as JSON Schema's `integer` says), and for `SdkAppId` and `TaskId`
+also the string of their digits without leading zeros (`"3"`, not `"03"` or `" 3"`), as
+low-code tools send them. Unknown parameters are ignored.
 A body is a JSON object of at most {MAX_BODY_BYTES} bytes.
 
 The function also reads each parameter in snake_case (`sdk_app_id`, `task_id`, ...), for callers
@@ -166,10 +168,13 @@ def request_parameters() -> dict[str, Any]:
 def request_body_schema() -> dict[str, Any]:
     """The JSON body: one member per concept, in Tencent's spelling."""
     names = published_names()
+    properties = _published_schemas()
+    for field in _REQUIRED_FIELDS:  # the ids: a number, or the string of its digits
+        properties[names[field]] = contract.id_in_json(properties[names[field]])
     return {
         "type": "object",
         "description": "The task to describe. Unknown members are ignored.",
-        "properties": _published_schemas(),
+        "properties": properties,
         "required": [names[field] for field in _REQUIRED_FIELDS],
         "examples": [{"SdkAppId": 1400000000, "TaskId": 3, "CalleeLimit": 2}],
     }

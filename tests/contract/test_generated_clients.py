@@ -145,6 +145,10 @@ def test_openapi_python_client_posts_and_gets_a_typed_task(
     )
     assert answer.status_code == 200
     assert answer.parsed.callees == []
+    # an id as the string of its digits, as a low-code template sends it: typed int | str here
+    quoted = body(sdk_app_id="1400000000", task_id="3", include_callees=False)
+    answer = post.sync_detailed(client=client.Client(base_url=served_url), body=quoted)
+    assert (answer.status_code, answer.parsed.task_id) == (200, 3)
 
 
 @pytest.mark.parametrize(
@@ -198,11 +202,16 @@ def test_openapi_generator_gets_a_typed_task(
     task = _tasks_api(client, served_url).describe_auto_callout_task_get(**KNOWN, callee_limit=2)
     assert isinstance(task, client.Task)
     assert (task.task_id, task.callee_page.limit) == (3, 2)
-    posted = _tasks_api(client, served_url).describe_auto_callout_task_post(
-        client.TaskRequestBody(**KNOWN, include_callees=False)
+    # In a body each id is a number or the string of its digits (anyOf): this generator wraps
+    # such a value in a class of its own, which takes either.
+    body = client.TaskRequestBody(
+        sdk_app_id=client.TaskRequestBodySdkAppId(KNOWN["sdk_app_id"]),
+        task_id=client.TaskRequestBodyTaskId(str(KNOWN["task_id"])),
+        include_callees=False,
     )
+    posted = _tasks_api(client, served_url).describe_auto_callout_task_post(body)
     assert isinstance(posted, client.Task)
-    assert posted.callees == []
+    assert (posted.task_id, posted.callees) == (3, [])
 
 
 def test_openapi_generator_gets_a_typed_problem_for_404(

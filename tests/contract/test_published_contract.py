@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import typing
 from typing import Any
 
@@ -190,3 +191,29 @@ def test_the_states_in_the_contract_are_the_ones_normalise_produces() -> None:
     assert _literal_values(contract.TaskState) == {*TASK_STATES.values(), UNKNOWN}
     assert _literal_values(contract.CalleeState) == {*CALLEE_STATES.values(), UNKNOWN}
     assert set(contract.CalleeSummary.model_fields) == {"total", *CALLEE_STATES.values(), UNKNOWN}
+
+
+@pytest.mark.parametrize("maximum", [1, 9, 10, 99, 100, 12345, contract.MAX_ID])
+def test_the_id_pattern_matches_the_canonical_digits_of_1_to_its_maximum_and_nothing_else(
+    maximum: int,
+) -> None:
+    pattern = re.compile(contract.decimal_pattern(maximum))
+    top = len(str(maximum))
+    # every number around each power of ten and around the maximum, and the maximum's
+    # neighbours digit by digit
+    near = {n for p in range(top + 2) for n in range(10**p - 3, 10**p + 3)}
+    near |= {maximum + d for d in range(-3, 4)} | {maximum - 10**p for p in range(top)}
+    for number in sorted(n for n in near if n >= 0):
+        assert bool(pattern.fullmatch(str(number))) == (1 <= number <= maximum), number
+    for text in ("", "03", " 3", "3 ", "+3", "-3", "3.0", "3e0", "0x3", "٣"):
+        assert pattern.fullmatch(text) is None, text
+
+
+def test_the_body_takes_each_id_as_a_number_or_the_string_of_its_digits() -> None:
+    body = load_json(OPENAPI_DOCUMENT)["components"]["schemas"]["TaskRequestBody"]
+    validator = Draft202012Validator(body)
+    base = {"SdkAppId": 1400000000, "TaskId": 3}
+    for good in (3, "3", str(contract.MAX_ID), 3.0):
+        assert validator.is_valid({**base, "TaskId": good}), good
+    for bad in ("03", " 3", "0", 0, str(contract.MAX_ID + 1), True, "3.0"):
+        assert not validator.is_valid({**base, "TaskId": bad}), bad

@@ -71,13 +71,26 @@ def test_the_local_rate_limit_asks_for_one_second_when_the_wait_is_shorter(
     assert response["headers"]["Retry-After"] == "1"
 
 
-@pytest.mark.parametrize(("digits", "status"), [(20, 200), (21, 400)])
-def test_query_numbers_are_read_up_to_20_characters(
-    invoke: Invoke, digits: int, status: int
+@pytest.mark.parametrize("digits", [20, 21, 400])
+def test_zero_padded_query_numbers_are_read_whatever_their_length(
+    invoke: Invoke, digits: int
 ) -> None:
+    # 21 digits were once left as text, and refused as "written without spaces".
     task_id = "3".rjust(digits, "0")
     response = invoke(function_url_get(SdkAppId="1400000000", TaskId=task_id))
-    assert response["statusCode"] == status
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3
+
+
+@pytest.mark.parametrize("task_id", ["9223372036854775808", "1" * 21, "1" * 400])
+def test_query_numbers_past_the_range_say_so_whatever_their_length(
+    invoke: Invoke, task_id: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=task_id))
+    assert response["statusCode"] == 400
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": f"must be at most {2**63 - 1}"}
+    ]
 
 
 def test_a_refusal_says_for_each_field_what_is_wrong(invoke: Invoke) -> None:

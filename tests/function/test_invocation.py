@@ -23,7 +23,8 @@ def _line(out: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("event", "status", "ids"),
     [
-        ({"SdkAppId": 1400000000}, 400, (None, None)),  # no TaskId: the request is not read
+        # no TaskId: the request is refused, its readable SdkAppId still logged
+        ({"SdkAppId": 1400000000}, 400, (1400000000, None)),
         ({"SdkAppId": 1400000001, "TaskId": 3}, 403, (1400000001, 3)),  # not on the allow-list
     ],
     ids=["refused parameters", "refused SdkAppId"],

@@ -85,3 +85,44 @@ def test_tasks_a_timer_run_cannot_fit_before_its_deadline_are_reported_not_dropp
         (7, 429, 0),
         (3, 429, 0),
     ]
+
+
+def test_every_entry_names_its_task_problem_entries_included(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # Task 99 does not exist (404); its entry once carried no ids: only its position told.
+    results = invoke(_timer(3, 99, 7))["results"]
+
+    assert [result.get("status", 200) for result in results] == [200, 404, 200]
+    assert [(result["sdk_app_id"], result["task_id"]) for result in results] == [
+        (1400000000, 3),
+        (1400000000, 99),
+        (1400000000, 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "ids"),
+    [
+        ({"SdkAppId": 1400000000, "TaskId": -3}, (1400000000, None)),
+        ({"SdkAppId": "abc", "TaskId": 3}, (None, 3)),
+        ({"SdkAppId": 1400000000, "TaskId": 3, "CalleeLimit": 0}, (1400000000, 3)),
+        ({"SdkAppId": 1400000000, "TaskId": 3, "task_id": 4}, (1400000000, None)),
+        ({"TaskId": 3}, (None, 3)),
+        ("not an object", (None, None)),
+    ],
+)
+def test_a_refused_entry_names_its_task_with_the_ids_that_could_be_read(
+    invoke: Invoke, ccc: CccBackend, entry: Any, ids: tuple[int | None, int | None]
+) -> None:
+    message = json.dumps([{"SdkAppId": 1400000000, "TaskId": 3}, entry])
+    first, refused = invoke({"Type": "Timer", "Message": message})["results"]
+
+    assert first["task_id"] == 3
+    assert refused["status"] == 400
+    assert (refused["sdk_app_id"], refused["task_id"]) == ids
+
+
+def test_a_message_that_cannot_be_read_is_one_entry_with_null_ids(invoke: Invoke) -> None:
+    [entry] = invoke({"Type": "Timer", "Message": "not json"})["results"]
+    assert (entry["status"], entry["sdk_app_id"], entry["task_id"]) == (400, None, None)

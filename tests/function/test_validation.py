@@ -11,6 +11,11 @@ from autocallout.fake_ccc import CccBackend
 from tests.function.conftest import Invoke, function_url_get, http_body
 
 MAX = 2**63 - 1
+# how a refused id string ends: the two forms a low-code user may send instead
+AS_ID = (
+    "; send TaskId as a JSON number (3) or a string of its digits alone, "
+    'without leading zeros ("3")'
+)
 
 
 def _direct(invoke: Invoke, **params: Any) -> dict[str, Any]:
@@ -19,7 +24,23 @@ def _direct(invoke: Invoke, **params: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "value", [True, False, 3.5, float(2**53), "3", "", None, [3], {"v": 3}, 0, -3, MAX + 1]
+    "value",
+    [
+        True,
+        False,
+        3.5,
+        float(2**53),
+        "03",
+        "",
+        None,
+        [3],
+        {"v": 3},
+        0,
+        -3,
+        MAX + 1,
+        "0",
+        str(MAX + 1),
+    ],
 )
 def test_a_json_task_id_must_be_a_whole_number_in_range(
     invoke: Invoke, ccc: CccBackend, value: Any
@@ -220,7 +241,12 @@ def test_a_timer_with_more_than_50_tasks_is_refused(invoke: Invoke, ccc: CccBack
     "body",
     [
         '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 4}',
-        '{"SdkAppId": 1400000000, "task_id": 3, "task_id": "3"}',
+        '{"SdkAppId": 1400000000, "task_id": 3, "task_id": "4"}',
+        # Python counts true equal to 1: json.loads kept the last one, so this order was a 200
+        # and the other a 400. Either order is a conflict now.
+        '{"SdkAppId": 1400000000, "TaskId": true, "TaskId": 1}',
+        '{"SdkAppId": 1400000000, "TaskId": 1, "TaskId": true}',
+        '{"SdkAppId": 1400000000, "TaskId": 3, "IncludeCallees": 1, "IncludeCallees": true}',
     ],
 )
 def test_a_name_repeated_with_another_value_in_one_body_is_refused(
@@ -317,7 +343,15 @@ def test_two_numbers_in_any_two_sources_are_a_conflict(
         (0, "must be at least 1"),
         (-3, "must be at least 1"),
         (MAX + 1, f"must be at most {MAX}"),
-        ("3", "send TaskId as a JSON number, not a string"),
+        ("03", "has a leading zero" + AS_ID),
+        (" 3", "has spaces around the digits" + AS_ID),
+        ("+3", "has a sign" + AS_ID),
+        ("3.0", "has a decimal point or an exponent" + AS_ID),
+        ("", "is blank" + AS_ID),
+        ("three", "is not written with the digits 0-9" + AS_ID),
+        ("0", "must be at least 1"),
+        (str(MAX + 1), f"must be at most {MAX}"),
+        ("9" * 5000, f"must be at most {MAX}"),
         (3.5, "must be a whole number, without a fraction"),
         (True, "must be a whole number, not true or false"),
         (None, "must be a whole number, not null"),
@@ -364,3 +398,58 @@ def test_a_timer_message_that_is_not_text_gets_its_own_message(invoke: Invoke) -
         "results"
     ]
     assert problem["detail"].startswith("The timer's Message must be JSON text")
+
+
+# Ids as JSON strings (issue 27): low-code tools template strings, infra's own timer_tasks
+# writes sdk_app_id as one, and ids past 2^53 are exact in JavaScript only as strings.
+def test_ids_as_canonical_digit_strings_are_read_in_a_body(invoke: Invoke) -> None:
+    event = function_url_get()
+    event.update(httpMethod="POST", body='{"SdkAppId": "1400000000", "TaskId": "3"}')
+    response = invoke(event)
+    assert response["statusCode"] == 200
+    assert (http_body(response)["sdk_app_id"], http_body(response)["task_id"]) == (1400000000, 3)
+
+
+def test_ids_as_canonical_digit_strings_are_read_in_a_direct_event(invoke: Invoke) -> None:
+    body = _direct(invoke, SdkAppId="1400000000", TaskId="3")
+    assert (body["sdk_app_id"], body["task_id"]) == (1400000000, 3)
+
+
+def test_ids_as_canonical_digit_strings_are_read_in_a_timer_message(invoke: Invoke) -> None:
+    # what infra's timer_tasks writes: sdk_app_id as a string
+    message = json.dumps([{"sdk_app_id": "1400000000", "task_id": 3}])
+    [result] = invoke({"Type": "Timer", "Message": message})["results"]
+    assert (result["sdk_app_id"], result["task_id"]) == (1400000000, 3)
+
+
+def test_an_id_past_2_to_the_53_as_a_string_reaches_ccc_exactly(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    _direct(invoke, SdkAppId="1400000000", TaskId=str(2**53 + 1))
+    [call] = ccc.calls_to("DescribeAutoCalloutTask")
+    assert call.params["TaskId"] == 2**53 + 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"SdkAppId": 1400000000, "TaskId": "3", "TaskId": 3}',
+        '{"SdkAppId": 1400000000, "TaskId": "3", "task_id": 3.0}',
+    ],
+)
+def test_a_digit_string_and_its_number_are_one_value(invoke: Invoke, body: str) -> None:
+    event = function_url_get(TaskId="03")
+    event.update(httpMethod="POST", body=body)
+    response = invoke(event)
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3
+
+
+def test_other_numbers_as_strings_in_json_are_refused_saying_to_send_a_number(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=3, CalleeLimit="5")
+    assert body["errors"] == [
+        {"field": "CalleeLimit", "message": "send CalleeLimit as a JSON number, not a string"}
+    ]
+    assert ccc.calls == []

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from callout_task.problems import InvalidRequest, PayloadTooLarge
-from callout_task.request import SPELLINGS, Source
+from callout_task.request import SPELLINGS, Source, same_value
 
 APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
 HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
@@ -157,10 +157,10 @@ class _RepeatedName(ValueError):
 
 def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refusing a parameter given twice with different values in it (json.loads
-    would keep the last one silently)."""
+    would keep the last one silently). ``true`` and ``1`` differ, in either order."""
     value: dict[str, Any] = {}
     for name, item in pairs:
-        if name in value and name in SPELLINGS and value[name] != item:
+        if name in value and name in SPELLINGS and not same_value(name, value[name], item):
             raise _RepeatedName(name)
         value[name] = item
     return value

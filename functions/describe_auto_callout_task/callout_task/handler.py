@@ -126,7 +126,7 @@ def main_handler(event: Any, context: Any) -> Any:
         return http.response(
             problem.status, http.encode(outcome.body), request_id, content_type=http.PROBLEM_TYPE
         )
-    return {"results": [outcome.body]} if trigger == events.TIMER else outcome.body
+    return {"results": [_timer_entry(outcome)]} if trigger == events.TIMER else outcome.body
 
 
 def _answer_direct(invocation: Invocation, event: Any) -> dict[str, Any]:
@@ -200,7 +200,7 @@ def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str,
         )
         outcome = Outcome().failed(problem, invocation.request_id)
         _log(invocation, outcome)
-        return {"results": [outcome.body]}
+        return {"results": [_timer_entry(outcome)]}
     results = []
     for position, entry in enumerate(entries):
 
@@ -209,8 +209,16 @@ def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str,
 
         outcome = _lookup(invocation, sources)
         _log(invocation, outcome)  # at once: a run cut short still leaves its tasks' lines
-        results.append(outcome.body)
+        results.append(_timer_entry(outcome))
     return {"results": results}
+
+
+def _timer_entry(outcome: Outcome) -> dict[str, Any]:
+    """A timer's result: the task, or its problem named by the task's ids (null where the entry
+    gave none readably), so that an entry tells which task failed without its position."""
+    if outcome.status < 400:
+        return outcome.body
+    return {"sdk_app_id": outcome.sdk_app_id, "task_id": outcome.task_id, **outcome.body}
 
 
 def _lookup(invocation: Invocation, sources: Callable[[], list[Source]]) -> Outcome:
@@ -228,6 +236,8 @@ def _lookup(invocation: Invocation, sources: Callable[[], list[Source]]) -> Outc
     except problems.Problem as problem:
         _log_misconfiguration(invocation, problem)
         outcome.failed(problem, invocation.request_id)
+        if outcome.sdk_app_id is None and outcome.task_id is None:  # refused, ids still read
+            outcome.sdk_app_id, outcome.task_id = problem.sdk_app_id, problem.task_id
     except Exception:  # this task's failure, not the run's
         logs.emit(
             "ERROR",

@@ -44,6 +44,10 @@ class Problem(Exception):
         self.upstream_request_id = upstream_request_id
         self.retry_after = retry_after
         self.upstream_message = upstream_message  # logged (masked), never rendered
+        # The task's ids, where a refused request still gave them readably (a timer's entry
+        # names its task with them; an HTTP answer does not repeat them).
+        self.sdk_app_id: int | None = None
+        self.task_id: int | None = None
 
     def body(self, request_id: str) -> dict[str, Any]:
         body: dict[str, Any] = {

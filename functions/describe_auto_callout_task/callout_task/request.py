@@ -5,9 +5,14 @@ a direct event). ``gather`` merges them under one name per parameter, turning qu
 into numbers and booleans where it spells one exactly, and refusing different values for one
 name; the request model's compiled schema then checks types and ranges strictly.
 
-One conflict rule, whichever sources meet: values are compared as read, so ``3`` in a body,
-``3`` or ``03`` in a query string and ``3`` in a path are one value (the number 3), and
-``true``/``1`` are one boolean; a number and a string, or two numbers, are different values.
+In a JSON body, a direct event or a timer's Message, ``SdkAppId`` and ``TaskId`` may also be
+strings of their canonical decimal digits (``"3"``; not ``"03"``, ``" 3"`` or ``"+3"``):
+low-code tools template strings, and ids past 2^53 are exact in JavaScript only as strings
+(README, "The API", says why). Other numbers are JSON numbers there.
+
+One conflict rule, whichever sources meet: values are compared as read, so ``3`` or ``"3"`` in
+a body, ``3`` or ``03`` in a query string and ``3`` in a path are one value (the number 3), and
+``true``/``1`` are one boolean; a number and a boolean, or two numbers, are different values.
 
 A refusal says what was wrong with the value as the caller sent it ("send TaskId as a JSON
 number, not a string", "must be at least 1"), never only the validator's type name.
@@ -70,19 +75,32 @@ class Source(NamedTuple):
     textual: bool = False
 
 
+_NUMBER_FIELDS = frozenset({"sdk_app_id", "task_id", "callee_offset", "callee_limit"})
+ID_FIELDS = frozenset({"sdk_app_id", "task_id"})  # may be canonical digit strings in JSON too
+_EXACT_FLOAT_LIMIT = 2**53  # every whole float below it stands for exactly one integer
+_PAST_25_DIGITS = 10**26  # what any whole number longer than 25 digits is read as
+
+
+def _digits(value: str) -> int:
+    """Decimal digits as their number; past 25 significant digits it is out of range whatever
+    it is, and int() of a long run would take time (or refuse, past 4300 digits)."""
+    significant = value.lstrip("0")
+    return int(significant or "0") if len(significant) <= 25 else _PAST_25_DIGITS
+
+
 def _from_text(field: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value  # `true` for a key without a value, refused by the model where wrong
     if field in _BOOLEAN_FIELDS:
         return _BOOLEAN_TEXT.get(value.lower(), value)
-    if value.isascii() and value.isdigit() and len(value) <= 20:
-        return int(value)
+    if value.isascii() and value.isdigit():
+        return _digits(value)  # zero-padded ids too: 21 digits may still be 3
     return value
 
 
-_NUMBER_FIELDS = frozenset({"sdk_app_id", "task_id", "callee_offset", "callee_limit"})
-_EXACT_FLOAT_LIMIT = 2**53  # every whole float below it stands for exactly one integer
-_PAST_25_DIGITS = 10**26  # what any whole number longer than 25 digits is read as
+def _is_canonical_decimal(value: str) -> bool:
+    """``3``, ``1400000000``, ``0``: digits 0-9, no leading zero, nothing else."""
+    return value.isascii() and value.isdigit() and (value == "0" or value[0] != "0")
 
 
 def _whole_number(field: str, value: Any) -> Any:
@@ -93,6 +111,8 @@ def _whole_number(field: str, value: Any) -> Any:
     the validator to refuse."""
     if field not in _NUMBER_FIELDS:
         return value  # a boolean is neither Decimal nor float: it is left as it is below
+    if field in ID_FIELDS and isinstance(value, str) and _is_canonical_decimal(value):
+        return _digits(value)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end.
         # A zero's exponent says nothing of its size: 0e30 is 0.
@@ -100,6 +120,16 @@ def _whole_number(field: str, value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return int(value)
     return value
+
+
+def same_value(name: str, first: Any, second: Any) -> bool:
+    """Whether two JSON values given for one parameter name are one value (``3``, ``3.0`` and
+    ``"3"`` for TaskId are; ``1`` and ``true`` never are, though Python counts them equal)."""
+    field = SPELLINGS.get(name)
+    if field is None:
+        return bool(first == second)
+    one, other = _whole_number(field, first), _whole_number(field, second)
+    return (type(one), one) == (type(other), other)
 
 
 def gather(sources: Iterable[Source]) -> TaskRequest:
@@ -124,14 +154,30 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
                         {"field": name, "message": "given more than once with different values"}
                     )
     if conflicts:
-        raise InvalidRequest("A parameter was given several different values.", errors=conflicts)
+        refused = InvalidRequest(
+            "A parameter was given several different values.", errors=conflicts
+        )
+        bad = {SPELLINGS[conflict["field"]] for conflict in conflicts}
+        _name_the_task(refused, merged, bad)
+        raise refused
     try:
         return TaskRequest(**_VALIDATOR.validate_python(merged))
     except ValidationError as error:
-        raise InvalidRequest(
+        refused = InvalidRequest(
             "The request's parameters are missing or invalid.",
             errors=[_field_error(entry, spelled, given_as) for entry in error.errors()],
-        ) from None
+        )
+        _name_the_task(refused, merged, {str(e["loc"][0]) for e in error.errors() if e["loc"]})
+        raise refused from None
+
+
+def _name_the_task(refused: InvalidRequest, merged: dict[str, Any], bad: set[str]) -> None:
+    """The ids a refused request still gave readably (whole numbers in range, not in conflict):
+    a timer's entry names its task with them."""
+    for field in ID_FIELDS - bad:
+        value = merged.get(field)
+        if type(value) is int and 1 <= value <= MAX_ID:
+            setattr(refused, field, value)
 
 
 def _field_error(
@@ -172,8 +218,33 @@ def _what_was_wrong(entry: Any, name: str, value: Any, textual: bool) -> str:
     if not isinstance(value, str):
         return "must be a whole number"
     if not textual:
+        field = SPELLINGS.get(name, "")
+        if field in ID_FIELDS:
+            return _what_was_wrong_with_id_string(name, value)
         return f"send {name} as a JSON number, not a string"
     return _what_was_wrong_with_text(value)
+
+
+def _what_was_wrong_with_id_string(name: str, value: str) -> str:
+    """A JSON string for an id that is not its canonical digits: what is wrong, and the two
+    forms accepted (a low-code tool's template usually wraps the number in quotes)."""
+    text = value.strip()
+    if not text:
+        problem = "is blank"
+    elif text != value:
+        problem = "has spaces around the digits"
+    elif text[0] in "+-":
+        problem = "has a sign"
+    elif text.isascii() and text.isdigit():
+        problem = "has a leading zero"
+    elif any(c.isdigit() for c in text) and all(c in "0123456789.eE+-" for c in text):
+        problem = "has a decimal point or an exponent"
+    else:
+        problem = "is not written with the digits 0-9"
+    return (
+        f"{problem}; send {name} as a JSON number (3) or a string of its digits alone, "
+        'without leading zeros ("3")'
+    )
 
 
 def _what_was_wrong_with_text(value: str) -> str:

@@ -2,17 +2,24 @@
 
 SCF hands the Python runtime a context whose ``time_limit_in_ms`` is the function's timeout and
 whose ``request_id`` names the invocation; a local caller may give a dict, an object or nothing.
-The deadline keeps a reserve to answer in: 0.15 s, or a tenth of a limit shorter than 1.5 s.
+The deadline keeps a reserve to answer in: 0.15 s, or a tenth of a limit shorter than 1.5 s. An
+answer whose body cannot be parsed in the time left is given up as soon as that is known.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from callout_task import handler, sdk_transport
 from callout_task.deadline import Deadline, context_request_id
+from callout_task.sdk_transport import AttemptFailed
+
+from tests.function.conftest import log_lines
+from tests.function.rude_upstream import RudeUpstream, answer
 
 STARTED = 1000.0
 FALLBACK = 20.0
@@ -81,3 +88,50 @@ def test_what_remains_is_the_time_left_until_the_deadline() -> None:
 )
 def test_scf_s_request_id_is_read_from_the_context(context: Any, request_id: str | None) -> None:
     assert context_request_id(context) == request_id
+
+
+# -- the time an answer's body takes to parse ------------------------------------------------------
+def _callees_body(mebibytes: int) -> bytes:
+    """A CCC answer of about ``mebibytes`` MiB of callees, as CCC encodes it."""
+    callee = (
+        b'{"Callee":"13800000000","State":1,"Sessions":["5e2c0000-7a1b-4c3d-9e8f-000000000001"]}'
+    )
+    count = mebibytes * 2**20 // (len(callee) + 1)
+    return b'{"Response":{"Callees":[' + b",".join([callee] * count) + b'],"RequestId":"big-1"}}'
+
+
+def test_an_answer_that_cannot_be_parsed_in_the_time_left_is_given_up_at_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A timer run of two tasks: CCC sends the first a 30 MiB answer at once, with 0.9 s left:
+    # more than that takes to parse. Waiting for it to the deadline would be a 504 anyway and
+    # would leave the second task no time; given up at its first chunk, the second is answered.
+    monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
+    small = json.dumps({"Response": {"Name": "small", "Callees": [], "RequestId": "s-1"}})
+    with RudeUpstream(answer(_callees_body(30)), answer(small.encode())) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        event = {
+            "Type": "Timer",
+            "Message": json.dumps([{"SdkAppId": 1, "TaskId": n} for n in (1, 2)]),
+        }
+        result = handler.main_handler(event, {"time_limit_in_ms": 1000})
+
+    first, second = result["results"]
+    lines = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert (first["status"], lines[0]["upstream_code"]) == (504, "DeadlineReached")
+    assert "more than the time left can parse" in lines[0]["detail"]
+    assert (second["name"], second["upstream_request_id"]) == ("small", "s-1")
+
+
+def test_the_parse_rate_allowed_covers_what_the_time_left_must_cover() -> None:
+    # The check refuses a body only when its rest cannot be parsed at PARSE_SECONDS_PER_MIB;
+    # 1 MiB still to come needs that long, a body with no length nothing beyond the deadline.
+    rate = sdk_transport.PARSE_SECONDS_PER_MIB
+    later = Deadline(time.monotonic() + rate * 2)
+    sdk_transport._in_time_for(2**20 + 10, 10, later)  # 1 MiB to come, twice its time left
+    sdk_transport._in_time_for(None, 10, later)  # no length: only the deadline counts
+    with pytest.raises(AttemptFailed) as late:
+        sdk_transport._in_time_for(3 * 2**20, 0, later)  # 3 MiB: 1.5 times the time left
+    assert late.value.code == "DeadlineReached"
+    with pytest.raises(AttemptFailed):
+        sdk_transport._in_time_for(None, 10, Deadline(time.monotonic() - 0.001))  # passed

@@ -154,7 +154,7 @@ def test_anything_unexpected_is_a_generic_500_with_details_only_in_the_log(
     def explode(*args: Any) -> Any:
         raise RuntimeError("secret internals 13800138000")
 
-    monkeypatch.setattr("callout_task.handler.normalise", explode)
+    monkeypatch.setattr("callout_task.upstream.normalise_digested", explode)
     response = _http(invoke)
     out = capsys.readouterr().out
 

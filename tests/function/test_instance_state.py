@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from callout_task import assume_role, gc_pause
+from callout_task import assume_role
 
 from autocallout.fake_ccc import CccBackend, FakeCredentials
 from tests.function.conftest import Invoke
@@ -51,31 +51,3 @@ def test_the_collector_runs_while_ccc_is_waited_for(invoke: Invoke, ccc: CccBack
     watcher.join()
 
     assert seen == [True] * 5
-
-
-def test_the_pause_ends_only_when_the_last_thread_in_it_leaves() -> None:
-    assert gc.isenabled()
-    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
-    states: dict[str, bool] = {}
-
-    def first() -> None:
-        with gc_pause.paused():
-            first_in.set()
-            second_in.wait(5)
-        first_out.set()
-
-    def second() -> None:
-        first_in.wait(5)
-        with gc_pause.paused():
-            second_in.set()
-            first_out.wait(5)
-            states["after the first left"] = gc.isenabled()
-        states["after both left"] = gc.isenabled()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(5)
-
-    assert states == {"after the first left": False, "after both left": True}

@@ -53,7 +53,7 @@ def test_a_misconfigured_instance_and_an_unexpected_error_log_in_the_same_schema
     def explode(*args: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("callout_task.handler.normalise", explode)
+    monkeypatch.setattr("callout_task.upstream.normalise_digested", explode)
     invoke(dict(TASK), CONTEXT)
     lines = log_lines(capsys.readouterr().out)
 

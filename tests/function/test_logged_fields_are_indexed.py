@@ -52,7 +52,7 @@ SCENARIOS: dict[str, Scenario] = {
         invoke(dict(TASK)),
     ),
     "unexpected": lambda invoke, ccc, mp: (
-        mp.setattr("callout_task.handler.normalise", _explode),
+        mp.setattr("callout_task.upstream.normalise_digested", _explode),
         invoke(dict(TASK)),
     ),
     "timer": lambda invoke, ccc, mp: invoke(

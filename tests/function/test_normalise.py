@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from callout_task.answer_stream import AnswerParser, valid_unicode
+from callout_task.normalise import CalleeDigest, normalise, normalise_digested
+from callout_task.request import TaskRequest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.conftest import Invoke
@@ -173,3 +179,109 @@ def test_without_callees_the_summary_stays(invoke: Invoke) -> None:
     assert body["callees"] == []
     assert body["callee_summary"]["total"] == 6
     assert body["callee_page"]["next_offset"] is None
+
+
+# -- CCC's answer parsed as it arrives: the same task as from the whole answer ------------------
+# What the function did before it parsed answers as they arrive: the whole body decoded (lone
+# surrogates made U+FFFD), then normalised. Every streamed answer must equal it.
+def _from_whole_body(body: bytes, request: TaskRequest) -> dict[str, Any]:
+    response = valid_unicode(json.loads(body))["Response"]
+    return normalise(response, request)
+
+
+def _streamed(body: bytes, request: TaskRequest, chunk: int) -> dict[str, Any]:
+    digest = CalleeDigest(request)
+    parser = AnswerParser("Callees", digest)
+    for start in range(0, len(body), chunk):
+        parser.feed(body[start : start + chunk])
+    return normalise_digested(parser.finish()["Response"], digest, request)
+
+
+PAGES = [
+    TaskRequest(1, 1),
+    TaskRequest(1, 1, callee_offset=2, callee_limit=3),
+    TaskRequest(1, 1, callee_offset=5000, callee_limit=10_000),
+    TaskRequest(1, 1, callee_offset=10**6, callee_limit=7),
+    TaskRequest(1, 1, include_callees=False),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 256 * 1024])
+@pytest.mark.parametrize("compact", [True, False], ids=["as CCC writes", "spaced"])
+def test_every_sample_task_and_page_is_what_the_whole_answer_gives(
+    chunk: int, compact: bool
+) -> None:
+    backend = CccBackend.seeded()
+    separators = (",", ":") if compact else (", ", ": ")
+    for sdk_app_id, task_id in sorted(backend.tasks):
+        task = backend.task(sdk_app_id, task_id)
+        body = json.dumps({"Response": {**task, "RequestId": "r"}}, separators=separators)
+        if chunk == 1 and len(body) > 50_000:
+            continue  # the task of 10 000 callees, one byte at a time: the others cover it
+        for page in PAGES:
+            request = page._replace(sdk_app_id=sdk_app_id, task_id=task_id)
+            expected = _from_whole_body(body.encode(), request)
+            assert _streamed(body.encode(), request, chunk) == expected
+
+
+@pytest.mark.parametrize("callees", [100_000])
+def test_a_task_of_many_callees_pages_and_counts_as_the_whole_answer_does(callees: int) -> None:
+    entries = [
+        {"Callee": f"138{n:08d}", "State": n % 6, "Sessions": [f"s-{n}"] if n % 5 == 1 else []}
+        for n in range(callees)
+    ]
+    entries[callees // 2] = {"Callee": "13800000000", "State": True, "Sessions": ["\\ud800"]}
+    body = json.dumps({"Response": {"Name": "big", "Callees": entries}}, separators=(",", ":"))
+    for request in (TaskRequest(1, 1), TaskRequest(1, 1, callee_offset=callees - 10)):
+        expected = _from_whole_body(body.encode(), request)
+        assert _streamed(body.encode(), request, 256 * 1024) == expected
+
+
+_TEXTS = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(['a"b', "a\\b", "\ud800", "\n", "任务", "", "13800000000"]),
+)
+_STATES = st.one_of(
+    st.integers(-2, 7), st.booleans(), st.none(), st.floats(allow_nan=False), _TEXTS
+)
+_CALLEES = st.one_of(
+    st.fixed_dictionaries(  # as CCC writes them
+        {"Callee": _TEXTS, "State": st.integers(0, 6), "Sessions": st.lists(_TEXTS, max_size=3)}
+    ),
+    st.dictionaries(
+        st.sampled_from(["Callee", "State", "Sessions", "Other"]),
+        st.one_of(_TEXTS, _STATES, st.lists(_TEXTS, max_size=2)),
+    ),
+    _STATES,
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    callees=st.one_of(st.lists(_CALLEES, max_size=12), _STATES),
+    fields=st.dictionaries(
+        st.sampled_from(["Name", "State", "NotBefore", "Callers", "IvrId", "RequestId", "X"]),
+        st.one_of(_STATES, st.lists(_TEXTS, max_size=2)),
+    ),
+    offset=st.integers(0, 14),
+    limit=st.integers(1, 5),
+    include=st.booleans(),
+    chunk=st.integers(1, 64),
+    spaced=st.booleans(),
+)
+def test_any_answer_streamed_in_any_chunks_is_what_the_whole_answer_gives(
+    callees: Any,
+    fields: dict[str, Any],
+    offset: int,
+    limit: int,
+    include: bool,
+    chunk: int,
+    spaced: bool,
+) -> None:
+    separators = (", ", ": ") if spaced else (",", ":")
+    text = json.dumps({"Response": {**fields, "Callees": callees}}, separators=separators)
+    body = text.encode("utf-8", "surrogatepass").replace(b"\xed\xa0\x80", b"\\ud800")
+    request = TaskRequest(1, 2, include, offset, limit)
+
+    assert _streamed(body, request, chunk) == _from_whole_body(body, request)

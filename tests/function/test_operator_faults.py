@@ -70,7 +70,7 @@ def test_every_error_line_of_a_lookup_names_its_invocation(
         for name in SCF_CREDENTIALS:
             monkeypatch.delenv(name)
     else:
-        monkeypatch.setattr("callout_task.handler.normalise", _explode)
+        monkeypatch.setattr("callout_task.upstream.normalise_digested", _explode)
 
     invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), {"request_id": "scf-ctx-0009"})
 

@@ -59,9 +59,16 @@ def test_a_prepared_client_sends_through_watched_connections(
     sdk_transport.prepare(client)
     deadline = Deadline.for_invocation(None, 2.0, time.monotonic())
 
-    body = sdk_transport.exchange(
-        client, "DescribeAutoCalloutTask", {"SdkAppId": 1400000000, "TaskId": 3}, deadline, 2**20
+    chunks: list[bytes] = []
+    sdk_transport.exchange(
+        client,
+        "DescribeAutoCalloutTask",
+        {"SdkAppId": 1400000000, "TaskId": 3},
+        deadline,
+        2**20,
+        chunks.append,
     )
+    body = b"".join(chunks)
 
     assert b'"RequestId"' in body
     session = client.request.conn._session

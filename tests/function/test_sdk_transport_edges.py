@@ -27,9 +27,11 @@ def _exchange(url: str, max_bytes: int = LIMIT, seconds: float = 2.0) -> bytes:
     client = sdk_client(url.removeprefix("http://"))
     sdk_transport.prepare(client)
     deadline = Deadline(time.monotonic() + seconds)
-    return sdk_transport.exchange(
-        client, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes
+    chunks: list[bytes] = []
+    sdk_transport.exchange(
+        client, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes, chunks.append
     )
+    return b"".join(chunks)
 
 
 def _head(headers: dict[str, str]) -> bytes:
@@ -168,7 +170,7 @@ def test_an_sdk_that_returns_no_answer_is_a_network_error() -> None:
 
     with pytest.raises(AttemptFailed) as failed:
         sdk_transport.exchange(
-            client, "DescribeAutoCalloutTask", {}, Deadline(time.monotonic() + 1), 9
+            client, "DescribeAutoCalloutTask", {}, Deadline(time.monotonic() + 1), 9, print
         )  # type: ignore[arg-type]
 
     assert failed.value.code == "ClientNetworkError"

@@ -17,6 +17,7 @@ from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
 from callout_task.invocation import CallReport, Invocation
 from callout_task.rate_limit import TokenBucket
+from callout_task.request import TaskRequest
 from callout_task.upstream import describe_task
 
 from tests.function.rude_upstream import task_body
@@ -111,6 +112,9 @@ def test_a_warm_instance_keeps_the_clients_of_the_latest_four_credentials(
     assert (len(recording_ccc.requests), recording_ccc.connections) == (8, 5)
 
 
+TASK_REQUEST = TaskRequest(1400000000, 3)
+
+
 def _invocation(seconds_left: float) -> Invocation:
     now = time.monotonic()
     return Invocation(
@@ -122,7 +126,7 @@ def _invocation(seconds_left: float) -> Invocation:
 def test_credentials_the_sdk_refuses_are_a_502_saying_so(credentials: Credentials) -> None:
     # STS's answer is used as it comes: blank or padded credentials reach the SDK.
     with pytest.raises(problems.CredentialsMissing) as refused:
-        describe_task(credentials, _invocation(2.0), 1400000000, 3, CallReport(), dict)
+        describe_task(credentials, _invocation(2.0), TASK_REQUEST, CallReport())
 
     assert refused.value.status == 502
     assert refused.value.body("r")["detail"]
@@ -131,7 +135,7 @@ def test_credentials_the_sdk_refuses_are_a_502_saying_so(credentials: Credential
 def test_no_time_to_call_ccc_says_ccc_was_not_called() -> None:
     report = CallReport()
     with pytest.raises(problems.UpstreamTimeout) as late:
-        describe_task(Credentials("AKID", "key"), _invocation(0.01), 1400000000, 3, report, dict)
+        describe_task(Credentials("AKID", "key"), _invocation(0.01), TASK_REQUEST, report)
 
     assert report.attempts == 0
     assert "CCC " in late.value.detail

@@ -13,8 +13,8 @@
 - shared_rate_limit: one budget for all instances on Redis (GCRA), falling back to the bucket
 - redis_wire: the little of the Redis protocol that needs (one script, bounded in time)
 - redis_password: the Redis password, read from its SSM secret
-- gc_pause: no cyclic garbage collection while an answer is parsed and normalised
-- normalise: CCC's response to the normalised task
+- answer_stream: a Tencent Cloud API answer parsed as it arrives, one list streamed past
+- normalise: CCC's response to the normalised task (callees counted one at a time)
 - problems: every failure as an RFC 9457 problem, with its status
 - http: the four-field HTTP response, CORS, preflight
 - api_document: GET /openapi.json

@@ -25,7 +25,7 @@ from callout_task import problems, sdk_transport
 from callout_task.config import is_loopback
 from callout_task.credentials import Credentials
 from callout_task.invocation import CallReport, Invocation
-from callout_task.upstream import MAX_ANSWER_BYTES, problem_from_upstream, response_of, with_retries
+from callout_task.upstream import call_response, problem_from_upstream, with_retries
 
 STS_VERSION = "2018-08-13"
 DURATION_SECONDS = 7200
@@ -162,10 +162,7 @@ def _assume(
     }
 
     def attempt() -> dict[str, Any]:
-        body = sdk_transport.exchange(
-            client, "AssumeRole", params, invocation.deadline, MAX_ANSWER_BYTES
-        )
-        return response_of(body, report)
+        return call_response(client, "AssumeRole", params, invocation.deadline, report)
 
     response = with_retries(attempt, invocation, report, "STS", _problem)
     try:

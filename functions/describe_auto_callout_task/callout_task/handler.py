@@ -21,7 +21,6 @@ from callout_task.config import ConfigurationError, Settings, load_settings
 from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credentials
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.invocation import CallReport, Invocation
-from callout_task.normalise import normalise
 from callout_task.rate_limit import Limiter
 from callout_task.request import Source, TaskRequest, gather
 from callout_task.shared_rate_limit import limiter_for
@@ -258,14 +257,7 @@ def _describe(
     the role's."""
 
     def lookup(signer: Credentials) -> dict[str, Any]:
-        return upstream.describe_task(
-            signer,
-            invocation,
-            request.sdk_app_id,
-            request.task_id,
-            report,
-            lambda response: normalise(response, request),
-        )
+        return upstream.describe_task(signer, invocation, request, report)
 
     role = invocation.settings.ccc_role_arn
     if not role:

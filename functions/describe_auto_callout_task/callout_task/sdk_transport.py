@@ -24,6 +24,7 @@ The SDK's private parts used here, and nowhere else: ``client._call`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from callout_task import watchdog
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from tencentcloud.common.abstract_client import AbstractClient
 
 BODY_CHUNK_BYTES = 256 * 1024
+# What parsing one MiB of CCC's answer may take, with margin: about 10 ms measured on CPython
+# 3.12 and 3.10 (docs/benchmarks.md, "Parsing CCC's answer"), times 4 for a loaded instance.
+PARSE_SECONDS_PER_MIB = 0.04
 # Below this many seconds left, a failed attempt is taken to have met the deadline.
 DEADLINE_SLACK_SECONDS = 0.05
 
@@ -75,9 +79,10 @@ def exchange(
     params: dict[str, Any],
     deadline: Deadline,
     max_bytes: int,
-) -> bytes:
-    """The body of the answer to one signed request, read whole by the deadline; raises
-    AttemptFailed."""
+    feed: Callable[[bytes], None],
+) -> None:
+    """The body of the answer to one signed request, handed to ``feed`` chunk by chunk as it
+    arrives, all of it by the deadline; raises AttemptFailed (``feed`` may raise it too)."""
     from http.client import HTTPException
 
     from requests import RequestException
@@ -97,7 +102,7 @@ def exchange(
             with answer:
                 if answer.status_code != 200:
                     raise AttemptFailed("ServerNetworkError", f"HTTP {answer.status_code}")
-                body = _body(answer, max_bytes)
+                _read_body(answer, max_bytes, deadline, feed)
         except TencentCloudSDKException as error:
             failure = AttemptFailed(str(error.code or "ClientNetworkError"), str(error.message))
         except (RequestException, HTTPError, HTTPException, OSError) as error:
@@ -110,24 +115,39 @@ def exchange(
         # headers or of a body without a length, so even a "success" is not to be trusted.
         raise AttemptFailed("DeadlineReached", failure.message if failure else "cut at deadline")
     if failure is None:
-        return body
+        return
     if failure.code == "ClientNetworkError" and deadline.remaining() < DEADLINE_SLACK_SECONDS:
         raise AttemptFailed("DeadlineReached", failure.message)  # the socket timeout ran out
     raise failure
 
 
-def _body(answer: Any, max_bytes: int) -> bytes:
+def _read_body(
+    answer: Any, max_bytes: int, deadline: Deadline, feed: Callable[[bytes], None]
+) -> None:
     length = answer.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
+    announced = int(length) if length.isdigit() else None
+    if announced is not None and announced > max_bytes:
         raise AttemptFailed("BodyTooLarge", f"Content-Length {length} > {max_bytes}")
-    chunks: list[bytes] = []
     size = 0
     for chunk in answer.iter_content(BODY_CHUNK_BYTES):
         size += len(chunk)
         if size > max_bytes:
             raise AttemptFailed("BodyTooLarge", f"more than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        _in_time_for(announced, size, deadline)
+        feed(chunk)
+
+
+def _in_time_for(announced: int | None, size: int, deadline: Deadline) -> None:
+    """AttemptFailed("DeadlineReached") once the body still to come cannot be parsed in the time
+    left (at PARSE_SECONDS_PER_MIB), or the deadline has passed: a body read to its end after
+    that would make a late answer."""
+    left = deadline.remaining()
+    to_come = (announced - size) / 2**20 if announced is not None and announced > size else 0
+    if left < to_come * PARSE_SECONDS_PER_MIB or left <= 0:
+        raise AttemptFailed(
+            "DeadlineReached",
+            f"{size} bytes read, {to_come:.1f} MiB to come: more than the time left can parse",
+        )
 
 
 _adapter_class: type[Any] | None = None

@@ -8,7 +8,6 @@ do not pay for importing it.
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -17,15 +16,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic_core import from_json
-
-from callout_task import gc_pause, problems, rate_limit, sdk_transport
+from callout_task import problems, rate_limit, sdk_transport
+from callout_task.answer_stream import AnswerParser, BadAnswer
 from callout_task.credentials import Credentials
 from callout_task.invocation import CallReport, Invocation
+from callout_task.normalise import CalleeDigest, normalise_digested
+from callout_task.request import TaskRequest
 from callout_task.sdk_transport import AttemptFailed
 
 if TYPE_CHECKING:
     from tencentcloud.ccc.v20200210.ccc_client import CccClient
+    from tencentcloud.common.abstract_client import AbstractClient
+
+    from callout_task.deadline import Deadline
 
 ACTION = "DescribeAutoCalloutTask"
 MIN_ATTEMPT_SECONDS = rate_limit.MIN_ATTEMPT_SECONDS  # no attempt starts with less time left
@@ -47,6 +50,7 @@ _MAX_CLIENTS = 4
 
 __all__ = [
     "CallReport",
+    "call_response",
     "describe_task",
     "forget_clients",
     "problem_from_upstream",
@@ -114,23 +118,48 @@ T = TypeVar("T")
 def describe_task(
     credentials: Credentials,
     invocation: Invocation,
-    sdk_app_id: int,
-    task_id: int,
+    request: TaskRequest,
     report: CallReport,
-    shape: Callable[[dict[str, Any]], T],
-) -> T:
-    """CCC's ``Response`` object for the task, made into ``shape(response)``; raises a Problem
-    for every failure. Parsing and shaping run with the garbage collector paused."""
+) -> dict[str, Any]:
+    """The normalised task; raises a Problem for every failure.
+
+    CCC's answer is parsed as it arrives (``answer_stream``): the callees are counted and the
+    page asked for is kept, one at a time, so memory does not grow with the task.
+    """
     settings = invocation.settings
     client = _client(credentials, settings.ccc_region, settings.ccc_endpoint)
-    params = {"SdkAppId": sdk_app_id, "TaskId": task_id}
+    params = {"SdkAppId": request.sdk_app_id, "TaskId": request.task_id}
+    deadline = invocation.deadline
 
-    def attempt() -> T:
-        body = sdk_transport.exchange(client, ACTION, params, invocation.deadline, MAX_ANSWER_BYTES)
-        with gc_pause.paused():
-            return shape(response_of(body, report))
+    def attempt() -> dict[str, Any]:
+        digest = CalleeDigest(request)
+        parser = AnswerParser("Callees", digest)
+        sdk_transport.exchange(client, ACTION, params, deadline, MAX_ANSWER_BYTES, _fed_to(parser))
+        response = _response(_finished(parser), report)
+        if deadline.remaining() < 0:
+            # Read and parsed, but too late to be answered in time: the caller gets the 504
+            # the deadline promises, not a 200 after it.
+            raise AttemptFailed("DeadlineReached", "the answer was parsed after the deadline")
+        return normalise_digested(response, digest, request)
 
     return with_retries(attempt, invocation, report, "CCC")
+
+
+def _fed_to(parser: AnswerParser) -> Callable[[bytes], None]:
+    def feed(chunk: bytes) -> None:
+        try:
+            parser.feed(chunk)
+        except BadAnswer:
+            raise AttemptFailed("BadBody", "The answer's body is not JSON.") from None
+
+    return feed
+
+
+def _finished(parser: AnswerParser) -> dict[str, Any]:
+    try:
+        return parser.finish()
+    except BadAnswer:
+        raise AttemptFailed("BadBody", "The answer's body is not JSON.") from None
 
 
 def with_retries(
@@ -185,13 +214,29 @@ def with_retries(
     raise to_problem(last.code, last.message, last.request_id)
 
 
+def call_response(
+    client: AbstractClient,
+    action: str,
+    params: dict[str, Any],
+    deadline: Deadline,
+    report: CallReport,
+) -> dict[str, Any]:
+    """One attempt of any Tencent Cloud API call: its answer's ``Response`` object (at most
+    MAX_ANSWER_BYTES, parsed as it arrives); AttemptFailed for its error."""
+    parser = AnswerParser()
+    sdk_transport.exchange(client, action, params, deadline, MAX_ANSWER_BYTES, _fed_to(parser))
+    return _response(_finished(parser), report)
+
+
 def response_of(body: bytes, report: CallReport) -> dict[str, Any]:
     """The ``Response`` object of a Tencent Cloud API answer; AttemptFailed for its error."""
-    try:
-        envelope = _parse(body)
-    except ValueError:
-        raise AttemptFailed("BadBody", "The answer's body is not JSON.") from None
-    response = envelope.get("Response") if isinstance(envelope, dict) else None
+    parser = AnswerParser()
+    _fed_to(parser)(body)
+    return _response(_finished(parser), report)
+
+
+def _response(envelope: dict[str, Any], report: CallReport) -> dict[str, Any]:
+    response = envelope.get("Response")
     if not isinstance(response, dict):
         raise AttemptFailed("BadBody", "The answer has no Response object.")
     request_id = _text(response.get("RequestId"))
@@ -205,26 +250,6 @@ def response_of(body: bytes, report: CallReport) -> dict[str, Any]:
         )
     report.upstream_code = None
     return response
-
-
-def _parse(body: bytes) -> Any:
-    try:
-        return from_json(body)
-    except ValueError:
-        # pydantic-core refuses lone surrogate escapes ("\ud800") that JSON allows; the
-        # standard library takes them, and they become U+FFFD: text that cannot be encoded
-        # would fail the answer later. Anything else it refuses is not JSON at all.
-        return _valid_unicode(json.loads(body))
-
-
-def _valid_unicode(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, dict):
-        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_valid_unicode(item) for item in value]
-    return value
 
 
 def _text(value: Any) -> str | None:

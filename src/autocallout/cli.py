@@ -555,6 +555,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the event whose full answer is printed",
     )
     demo.set_defaults(run=_demo)
+
+    from autocallout import local_watch  # the watch subcommand lives in its own module
+
+    local_watch.add_parser(commands)
     return parser
 
 

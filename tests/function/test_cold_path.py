@@ -128,3 +128,8 @@ def test_the_guard_catches_a_heavy_import(tmp_path: Path) -> None:
     assert any(line.startswith("requests:") for line in offenders)
     assert any(line.startswith("urllib3") for line in offenders)
     assert any(line.startswith("ssl:") for line in offenders)
+
+
+def test_the_watch_waits_for_a_timer_that_carries_one(imported: list[str]) -> None:
+    # Its modules (threads, http.client, its SSM and Redis code) load on a watching tick only.
+    assert [name for name in imported if name.startswith("callout_task.watch_")] == []

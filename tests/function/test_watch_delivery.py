@@ -341,7 +341,8 @@ def test_a_target_url_off_its_platforms_host_or_not_https_is_never_called(
     assert answer["watch"]["pending"] == 1
     output = capsys.readouterr().out
     assert why in output
-    assert "key=k" not in output and ":pw@" not in output
+    assert "key=k" not in output
+    assert ":pw@" not in output
 
 
 @pytest.mark.parametrize("kind", ["feishu", "dingtalk"])

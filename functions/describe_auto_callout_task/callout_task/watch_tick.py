@@ -56,6 +56,8 @@ ATTEMPT_SECONDS = 5.0  # one delivery attempt at most
 MIN_ATTEMPT_SECONDS = 0.05
 BACKOFF_BASE_SECONDS = 0.1
 BACKOFF_CAP_SECONDS = 1.0
+# The events ``autocallout watch`` prints, remembered as a target that acknowledges at once.
+PRINTED = "(printed)"
 MAX_PENDING = 100  # events kept per task and target; older ones are dropped, loudly
 
 Lookup = Callable[[Invocation, Callable[[], list[Source]]], Any]
@@ -65,6 +67,7 @@ Log = Callable[[Invocation, Any], None]
 class Wiring(NamedTuple):
     memory: Memory | None
     resolve: Resolver
+    on_event: Callable[[dict[str, Any]], None] | None = None  # sees each new event (the CLI)
 
 
 _local: Wiring | None = None  # set by ``autocallout watch`` (the CLI), never in the cloud
@@ -187,12 +190,15 @@ def run_tick(
             )
         report["memory"] = "unavailable"
         return answer
+    names = [target.name for target in watch.targets]
+    if wiring.on_event is not None:
+        names.append(PRINTED)
     keys = {
-        target.name: [
-            record_key(watch.rules.watch, seen.sdk_app_id, seen.task_id, target.name)
+        name: [
+            record_key(watch.rules.watch, seen.sdk_app_id, seen.task_id, name)
             for seen in observations
         ]
-        for target in watch.targets
+        for name in names
     }
     try:
         stored = memory.load(
@@ -215,6 +221,11 @@ def run_tick(
         for name, names in keys.items()
     }
     deliveries = _deliver_all(invocation, watch, wiring.resolve, pending)
+    if wiring.on_event is not None:
+        for event in pending[PRINTED]:
+            wiring.on_event(event)
+        told = frozenset(event["id"] for event in pending[PRINTED])
+        deliveries[PRINTED] = Delivery(PRINTED, "print", "", told, len(told), None)
     for name, names in keys.items():
         for key in names:
             record = records[key]

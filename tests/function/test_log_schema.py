@@ -119,6 +119,43 @@ def test_masking_cuts_secrets_and_keeps_identifiers(text: str, masked: str) -> N
     assert mask(text) == masked
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # byte counts and limits were masked as phone numbers: "Content-Length ****0072 > ****4432"
+        "Content-Length 10000072 > 8388608",
+        "more than 33554432 bytes",
+        "(TaskId: must be at most 9223372036854775807)",
+        "must be at least 10000000",
+        "the script answered a wait of 99999999999999 µs, more than the 100000 µs",
+    ],
+)
+def test_sizes_and_limits_are_not_masked_as_phone_numbers(text: str) -> None:
+    assert mask(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("callee 13800138000", "callee *******8000"),
+        ("13800138000 at most once", "*******8000 at most once"),
+        ("callee 13800138000; limit 64 bytes", "callee *******8000; limit 64 bytes"),
+        ("callees 13800138000 > none", "callees *******8000 > none"),
+        ("13800138000bytes", "13800138000bytes"),  # a word, not a number: never masked
+    ],
+)
+def test_phone_numbers_next_to_quantities_are_still_masked(text: str, masked: str) -> None:
+    assert mask(text) == masked
+
+
+def test_a_refused_limit_is_logged_readably(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(function_url_get(SdkAppId="1400000000", TaskId=str(2**63)))
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["detail"].endswith(f"(TaskId: must be at most {2**63 - 1})")
+
+
 def test_a_refused_request_s_line_says_which_field_and_why(
     invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:

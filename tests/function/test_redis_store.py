@@ -17,7 +17,8 @@ from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
 from autocallout.redis_server import RedisServer, free_port, redis_server_binary
 from tests.function.conftest import REDIS_PASSWORD as PASSWORD
-from tests.function.conftest import SCF_CREDENTIALS, log_lines
+from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, log_lines
+from tests.function.scripted_redis import ScriptedServer
 from tests.infra.conftest import require_tool
 
 SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
@@ -335,3 +336,98 @@ def test_the_password_is_read_once_per_instance_within_a_share_of_the_time_left(
     # most a fifth of what the invocation had left and never more than a second
     assert [limit.take(time_left) for _ in range(6)][5] > 0
     assert reads == [pytest.approx(allowed)]
+
+
+# --- answers the store cannot give ------------------------------------------------------------
+
+
+def test_a_wait_longer_than_the_rate_can_produce_is_a_store_failure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given something at Redis's address answering 99 999 999 999 999 µs (three years) once
+    # gave every caller 429 with a Retry-After of three years. At 10 a second, GCRA never
+    # asks for more than 0.1 s.
+    three_years = [(0.0, b":99999999999999\r\n")]
+    with ScriptedServer(three_years) as server:
+        limit = _limit(server.url, rate=10, burst=5, password=None)
+        # When calls come
+        waits = [limit.take() for _ in range(6)]
+    # Then the instance's own bucket answers them, as for any other failure of the store
+    assert waits[:5] == [0.0] * 5
+    assert 0 < waits[5] <= 0.1
+    # And one warning says why
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["level"] == "WARNING"
+    assert "99999999999999" in str(line["detail"])
+    assert "more than" in str(line["detail"])
+
+
+def test_a_wait_of_one_interval_is_believed(capsys: pytest.CaptureFixture[str]) -> None:
+    # The longest wait the script gives at 10 a second: 100 000 µs. That is Redis's answer.
+    one_interval = [(0.0, b":100000\r\n")]
+    with ScriptedServer(one_interval) as server:
+        limit = _limit(server.url, rate=10, burst=5, password=None)
+        assert limit.take() == 0.1
+    assert capsys.readouterr().out == ""
+
+
+def test_a_wrong_server_at_the_redis_address_does_not_lock_callers_out(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_years = [(0.0, b":99999999999999\r\n")]
+    with ScriptedServer(three_years) as server:
+        monkeypatch.setenv("RATE_LIMIT_REDIS_URL", server.url)
+        answer = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    assert answer["statusCode"] == 200
+    assert "Retry-After" not in answer["headers"]
+
+
+def _keys_in_database_0(server: RedisServer, password: str | None) -> int | bytes | None:
+    address = parse_redis_url(server.url)._replace(db=0)
+    return RedisConnection(address, password).call("DBSIZE", timeout=5)
+
+
+def test_a_database_redis_refuses_runs_no_script_anywhere(
+    guarded_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a URL naming database 99 of a server that has 16: SELECT fails. The script once
+    # ran all the same, on database 0, spending a budget no one configured.
+    limit = _limit(guarded_redis.url.rsplit("/", 1)[0] + "/99")
+    # When a call comes
+    assert limit.take() == 0.0  # the local bucket's answer
+    # Then the store's failure is said, and nothing was written to database 0
+    [line] = log_lines(capsys.readouterr().out)
+    assert "DB index is out of range" in str(line["detail"])
+    assert _keys_in_database_0(guarded_redis, PASSWORD) == 0
+
+
+def test_a_password_redis_refuses_runs_no_script(capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a server without a password, and a limit that sends one: AUTH fails, and the script
+    # once ran all the same.
+    binary = require_tool(
+        redis_server_binary(), "redis-server", "apt-get install redis-server; .ci/run does"
+    )
+    with RedisServer(binary) as open_server:
+        limit = _limit(open_server.url, password="not-configured-there")
+        assert limit.take() == 0.0
+        [line] = log_lines(capsys.readouterr().out)
+        assert "AUTH" in str(line["detail"])
+        assert _keys_in_database_0(open_server, None) == 0
+
+
+def test_the_slowest_rate_allowed_is_kept_in_redis_not_failed_open(
+    guarded_redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Below about 1e-11 a second the script's numbers overflowed and every check failed open;
+    # RATE_LIMIT_QPS now has a floor, and at the floor Redis keeps the budget.
+    rate = 0.001  # the floor: one call every 1 000 s
+    limit = _limit(guarded_redis.url, rate=rate, burst=1)
+    assert limit.take() == 0.0
+    assert limit.take() == pytest.approx(1 / rate, rel=0.01)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("qps", ["1e-12", "0.0001", "0.000999"])
+def test_a_rate_below_the_floor_is_a_configuration_error(qps: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"RATE_LIMIT_QPS must be 0 \(off\) or from"):
+        load_settings({"RATE_LIMIT_QPS": qps})

@@ -38,6 +38,9 @@ ENVIRONMENT_VARIABLES: tuple[str, ...] = (
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 UPSTREAM_QPS_LIMIT = 20.0  # DescribeAutoCalloutTask's documented default limit per account
+# The slowest limit taken (one call every 1 000 s): far below it the shared limit's numbers
+# overflow Redis's expiry and every check failed open; 0 switches the limit off.
+MIN_RATE_LIMIT_QPS = 0.001
 # The limit is CCC's, per account: deployments reading one account through one Redis share it.
 DEFAULT_REDIS_KEY = "autocallout:ccc-rate"
 _SECRET_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
@@ -163,6 +166,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             )
         allowed.add(int(item))
     qps = _number(env, "RATE_LIMIT_QPS", UPSTREAM_QPS_LIMIT, 0.0, 10_000.0)
+    if 0 < qps < MIN_RATE_LIMIT_QPS:
+        raise ConfigurationError(
+            f"RATE_LIMIT_QPS must be 0 (off) or from {MIN_RATE_LIMIT_QPS:g} (one call every "
+            f"{1 / MIN_RATE_LIMIT_QPS:g} s) to 10000, got {env['RATE_LIMIT_QPS'].strip()!r}"
+        )
     level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
         raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")

@@ -8,7 +8,9 @@ task (preflight, 405, bad configuration). Faults an operator must fix write an E
 
 Free text is masked before it is written: phone numbers keep their last four digits and
 credential-shaped strings are cut out; numbers labelled as identifiers (``SdkAppId 1400000000``,
-``uin/100012345678``, ``TaskId``) stay readable. Credentials are never handed to this module.
+``uin/100012345678``, ``TaskId``) or as quantities (``Content-Length 10000072 > 8388608``,
+``at most 9223372036854775807``, ``33554432 bytes``) stay readable. Credentials are never
+handed to this module.
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ _LONG_NUMBER = re.compile(r"(?<![\w.])\+?\d{7,}(?![\w.])")
 _ID_LABEL = re.compile(
     r"(?i)(?:sdk_?app_?id|task_?id|app_?id|owner_?uin|sub_?account_?uin|uin)[\s:=#/'\"]{0,3}$"
 )
+# ... or as a quantity: a size or a limit compared with (``Content-Length 10000072 > 8388608``,
+# ``must be at most 9223372036854775807``), or a number with its unit (``33554432 bytes``).
+_QUANTITY_LABEL = re.compile(
+    r"(?i)(?:content-length|at most|at least|more than|less than|larger than|longer than|[<>]=?)"
+    r"\s{0,2}$"
+)
+_QUANTITY_UNIT = re.compile(r"\s?(?:bytes?|µs|ms|seconds?|KiB|MiB|characters)\b")
 # Credential shapes: a Tencent SecretId, and long runs of token characters holding digits and
 # both cases (session tokens, keys); paths and identifiers lack one of those. Dashes are not
 # token characters, so UUID request ids are left alone.
@@ -66,7 +75,11 @@ def set_level(name: str) -> None:
 
 def _mask_number(match: re.Match[str]) -> str:
     before = match.string[max(0, match.start() - 24) : match.start()]
-    if _ID_LABEL.search(before):
+    if (
+        _ID_LABEL.search(before)
+        or _QUANTITY_LABEL.search(before)
+        or _QUANTITY_UNIT.match(match.string, match.end())
+    ):
         return match[0]
     return "*" * (len(match[0]) - 4) + match[0][-4:]
 

@@ -3,9 +3,11 @@
 The limiter needs one command, EVAL, on one connection per thread. A general client (redis-py)
 costs 100-300 ms of imports on a cold start, ships 2.8 MB, and bounds each socket operation
 separately (with retries) rather than the exchange as a whole; docs/benchmarks.md has the
-figures. Here every exchange, connecting included, ends by the time it is given, and the
-commands a new connection needs (AUTH, SELECT) travel in the same write as the script: one
-round trip per check once connected.
+figures. Here every exchange, connecting included, ends by the time it is given. The commands
+a new connection needs (AUTH, SELECT) go first, in one write, and their replies are read before
+the script is sent: Redis runs a pipelined command whatever became of the one before it, so a
+script sent with them would run unauthenticated or on database 0 when they fail. One round trip
+per check once connected.
 """
 
 from __future__ import annotations
@@ -122,9 +124,11 @@ class RedisConnection:
         setup = [] if reused else self._open(ends)
         self._received = False
         try:
-            self._send(b"".join(setup) + encode_command(*command), ends)
-            for _ in setup:  # the AUTH / SELECT replies come first
-                self._reply(ends)
+            if setup:  # AUTH / SELECT answered before the command is sent (see above)
+                self._send(b"".join(setup), ends)
+                for _ in setup:
+                    self._reply(ends)
+            self._send(encode_command(*command), ends)
             return self._reply(ends)
         except (ConnectionResetError, BrokenPipeError, _DroppedWhileIdle) as error:
             if reused and not self._received:

@@ -76,6 +76,7 @@ class SharedRateLimit:
         self.fallback = TokenBucket(rate, burst)
         self._password = password
         self._interval_us = str(round(1_000_000 / rate)) if rate > 0 else "0"
+        self._longest_wait_us = int(self._interval_us)
         self._local = threading.local()  # one connection per thread (the local server has many)
         self._lock = threading.Lock()
         self._store_down_until = 0.0
@@ -99,6 +100,15 @@ class SharedRateLimit:
             return self.fallback.take()
         if not isinstance(reply, int) or reply < 0:
             self._degrade(f"the script answered {reply!r}")
+            return self.fallback.take()
+        if reply > self._longest_wait_us:
+            # GCRA never asks for more than one interval: a longer wait is not this script's
+            # answer (another server at the address, another script under the key), and
+            # believed, it would refuse every caller for that long.
+            self._degrade(
+                f"the script answered a wait of {reply} µs, more than the {self._longest_wait_us}"
+                " µs one call at this rate can need"
+            )
             return self.fallback.take()
         if reply == 0:
             # The local bucket follows this instance's own calls, so that a failover starts

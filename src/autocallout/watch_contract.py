@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autocallout.contract import CalleeSummary, Count, Problem, Task, TaskState, UtcTime
+from autocallout.contract import CalleeSummary, Count, Task, TaskState, TimerProblem, UtcTime
 
 EventType = Literal[
     "task.state.changed", "task.progress", "task.lookup.failed", "task.lookup.recovered"
@@ -92,7 +92,7 @@ class WatchRun(_Closed):
 
     model_config = ConfigDict(title="WatchRun")
 
-    results: list[Task | Problem] = Field(min_length=1)
+    results: list[Task | TimerProblem] = Field(min_length=1)
     watch: WatchReport
 
 

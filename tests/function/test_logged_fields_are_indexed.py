@@ -65,7 +65,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 def indexed(repo: Path = REPO) -> dict[str, str]:
-    return index_fields(load_config(repo / "infra"))
+    return index_fields(load_config(repo / "infra" / "modules" / "autocallout"))
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -126,3 +126,20 @@ def test_a_refused_entry_names_its_task_with_the_ids_that_could_be_read(
 def test_a_message_that_cannot_be_read_is_one_entry_with_null_ids(invoke: Invoke) -> None:
     [entry] = invoke({"Type": "Timer", "Message": "not json"})["results"]
     assert (entry["status"], entry["sdk_app_id"], entry["task_id"]) == (400, None, None)
+
+
+def test_each_tasks_line_carries_its_state_and_callee_counts_for_charts(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(_timer(3, 6, 99))  # running, an unknown code, a task that does not exist
+    running, unknown, missing = _invocation_lines(capsys.readouterr().out)
+
+    assert (running["task_state"], running["task_state_code"]) == ("running", 1)
+    counts = {name: running[f"callees_{name}"] for name in ("total", "answered", "not_answered")}
+    assert counts == {"total": 6, "answered": 2, "not_answered": 1}
+    assert (running["callees_calling"], running["callees_waiting_retry"]) == (1, 1)
+    assert (running["callees_initial"], running["callees_unknown"]) == (1, 0)
+    assert (unknown["task_state"], unknown["task_state_code"]) == ("unknown", 9)
+    assert missing["status"] == 404
+    assert missing["task_state"] is None
+    assert missing["callees_total"] is None

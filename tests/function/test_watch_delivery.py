@@ -401,3 +401,23 @@ def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(
     assert answer["watch"]["delivered"] == 4
     assert len(webhook.accepted) == 4
     assert len(webhook.connections) == 1
+
+
+def test_a_bad_watch_is_one_400_problem_naming_the_field_and_an_error_line(
+    ccc: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = tick(invoke, watch_event([3], progress_step=0))
+    [problem] = answer["results"]
+    assert problem["status"] == 400
+    assert problem["errors"] == [
+        {
+            "field": "watch.progress_step",
+            "message": "progress_step must be a whole number from 1 to 100",
+        }
+    ]
+    lines = log_lines(capsys.readouterr().out)
+    assert [line["level"] for line in lines] == ["ERROR", "INFO"]
+    assert lines[0]["message"].startswith(
+        "timer trigger 'watch' misconfigured: The timer's watch is invalid: progress_step"
+    )
+    assert ccc.calls == []  # nothing looked up

@@ -182,14 +182,14 @@ def _answer_http(
 
 
 def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str, Any]:
-    if '"watch"' in str(event.get("Message")):
-        # Only a watching timer loads the watch's modules: plain lookups stay off that path.
-        from callout_task.watch_tick import answer_watch
-
-        answer = answer_watch(invocation, event, _lookup, _log)
-        if answer is not None:
-            return answer
     try:
+        if '"watch"' in str(event.get("Message")):
+            # Only a watching timer loads the watch's modules: plain lookups stay off that path.
+            from callout_task.watch_tick import answer_watch
+
+            answer = answer_watch(invocation, event, _lookup, _log, _timer_entry)
+            if answer is not None:
+                return answer
         entries = events.timer_tasks(event)
     except problems.Problem as problem:
         logs.emit(
@@ -310,6 +310,22 @@ def _log_fields(outcome: Outcome, started: float) -> dict[str, Any]:
         "attempts": outcome.call.attempts,
         "latency_ms": round((time.monotonic() - started) * 1000, 1),
         "detail": outcome.detail,
+        **_task_fields(outcome),
+    }
+
+
+def _task_fields(outcome: Outcome) -> dict[str, Any]:
+    """A successful lookup's state and callee counts, for charts in CLS (null otherwise)."""
+    if outcome.status >= 400 or "state" not in outcome.body:
+        return {}
+    summary = outcome.body.get("callee_summary") or {}
+    counts = {
+        field: summary.get(field.removeprefix("callees_")) for field in logs.CALLEE_COUNT_FIELDS
+    }
+    return {
+        "task_state": outcome.body.get("state"),
+        "task_state_code": outcome.body.get("state_code"),
+        **counts,
     }
 
 

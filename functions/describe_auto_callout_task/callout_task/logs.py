@@ -41,7 +41,19 @@ LOG_FIELDS: tuple[str, ...] = (
     "latency_ms",  # from the invocation's start to the end of this lookup
     "detail",  # what went wrong, upstream messages included (masked); null on success
     "traceback",  # only for "unexpected error" lines
+    # A successful lookup's task, so that CLS can chart progress without a caller or a target:
+    "task_state",  # running, completed, ... (unknown for codes not in the state table)
+    "task_state_code",  # CCC's code, as given
+    # The callee summary, flat (SCF ships first-level numbers to CLS as fields of their own):
+    "callees_total",
+    "callees_initial",
+    "callees_answered",
+    "callees_not_answered",
+    "callees_calling",
+    "callees_waiting_retry",
+    "callees_unknown",
 )
+CALLEE_COUNT_FIELDS = tuple(name for name in LOG_FIELDS if name.startswith("callees_"))
 _FIELD_SET = frozenset(LOG_FIELDS)
 # Ids stay exactly as given: masking digit runs in them would break tracing.
 _IDENTIFIERS = frozenset({"request_id", "scf_request_id", "upstream_request_id"})

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from callout_task import logs, problems
+from callout_task import logs
 from callout_task.deadline import Deadline
 from callout_task.events import _parse_json, task_sources
 from callout_task.invocation import Invocation
@@ -62,6 +62,7 @@ MAX_PENDING = 100  # events kept per task and target; older ones are dropped, lo
 
 Lookup = Callable[[Invocation, Callable[[], list[Source]]], Any]
 Log = Callable[[Invocation, Any], None]
+Entry = Callable[[Any], dict[str, Any]]  # a lookup's outcome as an entry of ``results``
 
 
 class Wiring(NamedTuple):
@@ -100,18 +101,11 @@ def _wiring(invocation: Invocation) -> Wiring:
 
 
 def answer_watch(
-    invocation: Invocation, event: Mapping[str, Any], lookup: Lookup, log: Log
+    invocation: Invocation, event: Mapping[str, Any], lookup: Lookup, log: Log, entry: Entry
 ) -> dict[str, Any] | None:
-    """The timer's answer when its Message carries a watch; None when it carries none."""
-    try:
-        request = watch_request(_parse_json(str(event.get("Message")), "The timer's Message"))
-    except problems.Problem as problem:
-        logs.emit(
-            "ERROR",
-            f"timer trigger {str(event.get('TriggerName', ''))!r} misconfigured: {problem.detail}",
-            **_ids(invocation),
-        )
-        return {"results": [problem.body(invocation.request_id)]}
+    """The timer's answer when its Message carries a watch; None when it carries none. A watch
+    that is not valid raises its 400 problem (the handler answers it as any bad Message)."""
+    request = watch_request(_parse_json(str(event.get("Message")), "The timer's Message"))
     if request is None:
         return None
     try:
@@ -120,8 +114,8 @@ def answer_watch(
         _forget_memory()
         logs.emit("WARNING", f"watch memory unavailable: {error}", **_ids(invocation))
         wiring = Wiring(None, resolve_from_ssm(invocation.settings.ccc_region))
-        return run_tick(invocation, request, lookup, log, wiring, memory_failed=True)
-    return run_tick(invocation, request, lookup, log, wiring)
+        return run_tick(invocation, request, lookup, log, entry, wiring, memory_failed=True)
+    return run_tick(invocation, request, lookup, log, entry, wiring)
 
 
 def _forget_memory() -> None:
@@ -171,12 +165,13 @@ def run_tick(
     request: WatchRequest,
     lookup: Lookup,
     log: Log,
+    entry: Entry,
     wiring: Wiring,
     memory_failed: bool = False,
 ) -> dict[str, Any]:
     watch = request.watch
     now = time.time()
-    results, observations = _look_up(invocation, request, lookup, log)
+    results, observations = _look_up(invocation, request, lookup, log, entry)
     report: dict[str, Any] = {"name": watch.rules.watch, "events": 0, "delivered": 0, "pending": 0}
     answer = {"results": results, "watch": report}
     memory = wiring.memory
@@ -256,7 +251,7 @@ def run_tick(
 
 
 def _look_up(
-    invocation: Invocation, request: WatchRequest, lookup: Lookup, log: Log
+    invocation: Invocation, request: WatchRequest, lookup: Lookup, log: Log, entry: Entry
 ) -> tuple[list[dict[str, Any]], list[Observation]]:
     """Each task looked up (and logged) within the lookups' share of the time."""
     lookups = _with_deadline(
@@ -264,15 +259,15 @@ def _look_up(
     )
     results: list[dict[str, Any]] = []
     observations: list[Observation] = []
-    for position, entry in enumerate(request.entries):
-        asked = _summary_only(entry)
+    for position, task in enumerate(request.entries):
+        asked = _summary_only(task)
 
         def sources(asked: Any = asked, position: int = position) -> list[Source]:
             return task_sources(asked, f"Task {position} of the watch's tasks")
 
         outcome = lookup(lookups, sources)
         log(invocation, outcome)
-        results.append(outcome.body)
+        results.append(entry(outcome))
         # A lookup cut short by the lookups' share says nothing about the task: not observed.
         cut_short = outcome.status == 504 and lookups.deadline.remaining() <= 0
         if outcome.sdk_app_id is not None and outcome.task_id is not None and not cut_short:

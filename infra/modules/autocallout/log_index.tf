@@ -24,6 +24,16 @@ locals {
     latency_ms          = "double"
     detail              = "text"
     traceback           = "text"
+    # A successful lookup's task: its state and callee counts, to chart progress in CLS.
+    task_state            = "text"
+    task_state_code       = "long"
+    callees_total         = "long"
+    callees_initial       = "long"
+    callees_answered      = "long"
+    callees_not_answered  = "long"
+    callees_calling       = "long"
+    callees_waiting_retry = "long"
+    callees_unknown       = "long"
   }
 
   # Fields SCF adds to every line it ships (default format, document 583/60336).

@@ -14,8 +14,11 @@ from callout_task.config import (
     Settings,
     is_loopback,
     load_settings,
+    unknown_variables,
 )
 from callout_task.redis_wire import parse_redis_url
+
+from tests.function.conftest import Invoke, log_lines
 
 MAX_ID = 2**63 - 1
 REDIS = "redis://10.0.0.5:6380"
@@ -170,3 +173,37 @@ def test_a_value_out_of_range_or_malformed_is_refused_naming_its_variable(
 )
 def test_only_this_machine_is_loopback(host: str | None, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+# --- names the function does not read, with its prefixes (issue 27: typos pass silently) ---
+
+
+@pytest.mark.parametrize(
+    ("environment", "found"),
+    [
+        ({"ALLOWED_SDK_APPIDS": "1"}, ["ALLOWED_SDK_APPIDS (did you mean ALLOWED_SDK_APP_IDS?)"]),
+        ({"rate_limit_qps": "5"}, ["rate_limit_qps (did you mean RATE_LIMIT_QPS?)"]),
+        ({"CCC_SECRET": "x"}, ["CCC_SECRET"]),  # the prefix, with nothing close to suggest
+        ({"RATE_LIMIT_QPS": "5", "PATH": "/bin", "LOGNAME": "me", "TIME_STYLE": "iso"}, []),
+    ],
+)
+def test_names_with_the_functions_prefixes_that_it_does_not_read_are_found(
+    environment: dict[str, str], found: list[str]
+) -> None:
+    assert unknown_variables(environment) == found
+
+
+def test_an_instance_warns_once_of_variables_it_does_not_read(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an instance whose allowlist variable is misspelled
+    monkeypatch.setenv("ALLOWED_SDK_APPIDS", "1400000001")
+    # When it answers its first two lookups
+    for _ in range(2):
+        invoke({"SdkAppId": 1400000000, "TaskId": 3})
+    # Then it said so once, naming the variable it meant and never the value
+    warnings = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "WARNING"]
+    assert [line["message"] for line in warnings] == [
+        "ignored, not variables the function reads: "
+        "ALLOWED_SDK_APPIDS (did you mean ALLOWED_SDK_APP_IDS?)"
+    ]

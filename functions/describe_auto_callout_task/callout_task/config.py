@@ -36,6 +36,19 @@ ENVIRONMENT_VARIABLES: tuple[str, ...] = (
     "LOG_LEVEL",
 )
 
+# A name that starts like the function's own variables but is none of them is most likely a typo
+# (ALLOWED_SDK_APPIDS: the allowlist silently not applied): the instance logs a WARNING at start,
+# and the local CLI refuses it.
+VARIABLE_PREFIXES = (
+    "CCC_",
+    "ALLOWED_SDK",
+    "RATE_LIMIT",
+    "RETRY_",
+    "TIME_BUDGET",
+    "CORS_",
+    "LOG_LEVEL",
+)
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 UPSTREAM_QPS_LIMIT = 20.0  # DescribeAutoCalloutTask's documented default limit per account
 # The slowest limit taken (one call every 1 000 s): far below it the shared limit's numbers
@@ -153,6 +166,25 @@ def _secret(env: Mapping[str, str]) -> tuple[str, str] | None:
             "RATE_LIMIT_REDIS_PASSWORD_SECRET is set but RATE_LIMIT_REDIS_URL is not"
         )
     return name, version
+
+
+def closest_variable(name: str) -> str | None:
+    """The function's variable that ``name`` most likely misspells, if one is close enough."""
+    import difflib  # only when a name looks wrong: off the cold path
+
+    close = difflib.get_close_matches(name.upper(), ENVIRONMENT_VARIABLES, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """Names in ``environ`` with the function's prefixes (any case) that it does not read, each
+    with the one it probably means: ``ALLOWED_SDK_APPIDS (did you mean ALLOWED_SDK_APP_IDS?)``."""
+    found = []
+    for name in sorted(environ):
+        if name not in ENVIRONMENT_VARIABLES and name.upper().startswith(VARIABLE_PREFIXES):
+            meant = closest_variable(name)
+            found.append(f"{name} (did you mean {meant}?)" if meant else name)
+    return found
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -17,7 +17,7 @@ from typing import Any
 
 from callout_task import assume_role, events, http, logs, problems, upstream
 from callout_task.api_document import openapi_document
-from callout_task.config import ConfigurationError, Settings, load_settings
+from callout_task.config import ConfigurationError, Settings, load_settings, unknown_variables
 from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credentials
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.invocation import CallReport, Invocation
@@ -54,6 +54,9 @@ def _configured() -> tuple[Settings, Limiter]:
     if _instance is None:
         settings = load_settings()
         logs.set_level(settings.log_level)
+        unknown = unknown_variables(os.environ)
+        if unknown:
+            logs.emit("WARNING", f"ignored, not variables the function reads: {'; '.join(unknown)}")
         _instance = (settings, limiter_for(settings))
     return _instance
 

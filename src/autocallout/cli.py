@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -127,19 +127,40 @@ def _read_event(source: str) -> Any:
 
 
 def _configuration(args: argparse.Namespace) -> dict[str, str]:
-    """The --env-file's settings, checked as the function checks its environment."""
+    """The --env-file's settings, checked as the function checks its environment; then the
+    environment the function inherits from this shell, checked the same way."""
     from callout_task.config import ConfigurationError, load_settings
 
     from autocallout import env_file
 
-    if not args.env_file:
-        return {}
-    try:
-        values = env_file.read(args.env_file)
-        load_settings(values)
-    except (ValueError, ConfigurationError) as error:
-        raise CommandError(f"--env-file {args.env_file}: {error}") from None
+    values: dict[str, str] = {}
+    if args.env_file:
+        try:
+            values = env_file.read(args.env_file)
+            load_settings(values)
+        except (ValueError, ConfigurationError) as error:
+            raise CommandError(f"--env-file {args.env_file}: {error}") from None
+    _check_environment(values)
     return values
+
+
+def _check_environment(overrides: Mapping[str, str]) -> None:
+    """A misspelled variable in the shell (the allowlist silently not applied) or a value the
+    function would refuse at its first request (a 500 then) is one line now."""
+    from callout_task.config import ConfigurationError, load_settings, unknown_variables
+
+    unknown = unknown_variables({n: v for n, v in os.environ.items() if n not in overrides})
+    if unknown:
+        raise CommandError(
+            f"your environment sets {'; '.join(unknown)}: the function does not read "
+            f"{'it' if len(unknown) == 1 else 'them'} (correct the name, or unset it)"
+        )
+    # The CCC endpoint is the command's to choose (the options, the env file, --live).
+    inherited = {n: v for n, v in os.environ.items() if n != "CCC_ENDPOINT"}
+    try:
+        load_settings({**inherited, **overrides})
+    except ConfigurationError as error:
+        raise CommandError(f"your environment: {error}") from None
 
 
 @contextlib.contextmanager
@@ -331,6 +352,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise CommandError(f"no such events folder: {events_dir} (run from the repository root)")
     if not (events_dir / args.show).is_file():
         raise CommandError(f"--show {args.show}: no such event in {events_dir}")
+    _check_environment({})
     backend = seeded_backend(None)
     _say(args, f"calling the fake CCC in process, seeded with {seed_summary(backend.tasks)}")
     try:
@@ -374,6 +396,8 @@ def _endpoint(text: str) -> str:
 
 
 def _add_target_options(command: argparse.ArgumentParser) -> None:
+    from autocallout.local_invoke import DEFAULT_TIME_LIMIT_MS
+
     where = command.add_mutually_exclusive_group()
     where.add_argument(
         "--fake",
@@ -402,9 +426,10 @@ def _add_target_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--time-limit-ms",
         type=_time_limit,
-        default=3000,
+        default=DEFAULT_TIME_LIMIT_MS,
         metavar="MS",
-        help="the invocation's time limit, as SCF's context gives it (3000)",
+        help="the invocation's time limit, as SCF's context gives it (default "
+        f"{DEFAULT_TIME_LIMIT_MS}: the deployed function's timeout, infra's default)",
     )
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from autocallout.fake_ccc import CccBackend, mock_ccc
-from autocallout.local_invoke import fake_environment, seeded_backend, status_of, trigger_of
+from autocallout.local_invoke import (
+    DEFAULT_TIME_LIMIT_MS,
+    fake_environment,
+    seeded_backend,
+    status_of,
+    trigger_of,
+)
 
 
 def _summary(answer: Any) -> tuple[str, str]:
@@ -61,7 +67,7 @@ def run_demo(
         for path in paths:
             event = _event(path)
             with contextlib.redirect_stdout(io.StringIO()):  # the function's own log lines
-                answer = main_handler(event, {"time_limit_in_ms": 3000})
+                answer = main_handler(event, {"time_limit_in_ms": DEFAULT_TIME_LIMIT_MS})
             rows.append((path.name, trigger_of(event), str(status_of(answer)), *_summary(answer)))
             if path.name == show:
                 full = answer

@@ -17,6 +17,14 @@ from pathlib import Path
 from autocallout.local_target import CREDENTIAL_VARIABLES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# How Terraform frames a diagnostic (a warning or an error), coloured unless -no-color.
+_TERRAFORM_FRAME = ("\u2577", "\u2502", "\u2575")  # ╷ │ ╵
+_TERRAFORM_HEADLINE = re.compile(r"(Warning|Error): +(.+)")
+APPLY_FIRST = (
+    "infra/ has no outputs yet. Apply it first (terraform -chdir=infra apply), then write the "
+    "file again (terraform -chdir=infra output -raw local_env > FILE)"
+)
 
 
 def known_names() -> tuple[str, ...]:
@@ -26,8 +34,29 @@ def known_names() -> tuple[str, ...]:
     return (*ENVIRONMENT_VARIABLES, *(name for names in CREDENTIAL_VARIABLES for name in names))
 
 
+def terraform_diagnostic(text: str) -> str | None:
+    """The headline of the Terraform warning or error that ``text`` is, if it is one (what
+    ``terraform output -raw local_env > FILE`` writes into FILE before anything is applied)."""
+    lines = [line.strip() for line in _COLOUR.sub("", text).splitlines() if line.strip()]
+    if not lines or not lines[0].startswith(_TERRAFORM_FRAME):
+        return None
+    headlines = (_TERRAFORM_HEADLINE.search(line) for line in lines)
+    found = next((match for match in headlines if match), None)
+    return f"{found[1]}: {found[2].strip()}" if found else "a Terraform message"
+
+
 def parse(text: str, known: Collection[str]) -> dict[str, str]:
     """``NAME=value`` lines into a dict; ValueError naming the line that is wrong."""
+    diagnostic = terraform_diagnostic(text)
+    if diagnostic == "Warning: No outputs found":
+        raise ValueError(f'Terraform wrote its warning "No outputs found" here: {APPLY_FIRST}')
+    if diagnostic is not None:
+        raise ValueError(f'Terraform wrote its "{diagnostic}" here, not NAME=value lines')
+    if not text.strip():
+        raise ValueError(
+            "the file is empty (when terraform output fails, it writes its error on the terminal "
+            "and nothing into the file)"
+        )
     values: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -38,7 +67,11 @@ def parse(text: str, known: Collection[str]) -> dict[str, str]:
         if not equals or not _NAME.fullmatch(name):
             raise ValueError(f"line {number}: expected NAME=value, got {stripped[:40]!r}")
         if name not in known:
-            raise ValueError(f"line {number}: {name} is not a variable the function reads")
+            from callout_task.config import closest_variable
+
+            meant = closest_variable(name)
+            hint = f" (did you mean {meant}?)" if meant else ""
+            raise ValueError(f"line {number}: {name} is not a variable the function reads{hint}")
         if name in values:
             raise ValueError(f"line {number}: {name} is set twice")
         value = value.strip()

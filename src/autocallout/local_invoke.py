@@ -17,6 +17,10 @@ from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCredential
 
 ROLE_VARIABLES = ("TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN")
 LOCAL_VARIABLES = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")
+# The time limit every local run gives the function, as SCF's context gives it: the deployed
+# function's, infra's default `timeout` of 10 s (a test holds the two together), so that a local
+# run times out where the cloud would. `--time-limit-ms` sets another.
+DEFAULT_TIME_LIMIT_MS = 10_000
 
 
 def seeded_backend(tasks: str | None) -> CccBackend:

@@ -18,6 +18,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from autocallout import front_door_auth
 from autocallout.fake_ccc.server import IDLE_TIMEOUT_SECONDS, LoopbackHTTPServer, printable
+from autocallout.local_invoke import DEFAULT_TIME_LIMIT_MS
 
 SHAPES = ("function-url", "apigw")
 MAX_REQUEST_BYTES = 6 * 1024 * 1024  # SCF's synchronous invocation limit
@@ -172,7 +173,7 @@ class LocalFunctionServer(LoopbackHTTPServer):
         address: tuple[str, int],
         shape: str,
         handler: Callable[[Any, Any], Any],
-        time_limit_ms: int = 3000,
+        time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
         log: Callable[[str], None] | None = None,
         door: front_door_auth.Door | None = None,
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,

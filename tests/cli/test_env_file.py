@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.cli.conftest import run, serving
+from tests.infra.conftest import terraform_binary
 
 
 def _env_file(tmp_path: Path, text: str) -> str:
@@ -47,7 +49,12 @@ def test_a_role_to_assume_is_known_to_the_fake(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("RATE_LIMT_QPS=2\n", "line 1: RATE_LIMT_QPS is not a variable the function reads"),
+        (
+            "RATE_LIMT_QPS=2\n",
+            "line 1: RATE_LIMT_QPS is not a variable the function reads"
+            " (did you mean RATE_LIMIT_QPS?)",
+        ),
+        ("", "the file is empty (when terraform output fails"),
         ("LOG_LEVEL=INFO\nnot a setting\n", "line 2: expected NAME=value, got 'not a setting'"),
         ("LOG_LEVEL=INFO\nLOG_LEVEL=DEBUG\n", "line 2: LOG_LEVEL is set twice"),
         ("RATE_LIMIT_QPS=fast\n", "RATE_LIMIT_QPS"),
@@ -92,3 +99,26 @@ def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     result = run("invoke", "events/direct-invoke.json", "--env-file", env_file)
     assert result.returncode == 1
     assert _status(result.stdout) == 403
+
+
+def test_terraform_output_before_any_apply_says_apply_first(tmp_path: Path) -> None:
+    # Given what `terraform output -raw local_env > FILE` writes before anything is applied: its
+    # coloured "No outputs found" warning (on stdout, exit status 0), from the real terraform
+    (tmp_path / "outputs.tf").write_text('output "local_env" {\n  value = "LOG_LEVEL=INFO"\n}\n')
+    written = subprocess.run(
+        [terraform_binary(), f"-chdir={tmp_path}", "output", "-raw", "local_env"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert b"No outputs found" in written
+    env_file = tmp_path / "deployed.env"
+    env_file.write_bytes(written)
+    # When a local run reads it
+    result = run("invoke", "events/direct-invoke.json", "--env-file", str(env_file))
+    # Then one plain line says what it is and what to do
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"autocallout invoke: error: --env-file {env_file}: Terraform wrote its warning "
+        '"No outputs found" here: infra/ has no outputs yet. Apply it first (terraform -chdir=infra'
+        " apply), then write the file again (terraform -chdir=infra output -raw local_env > FILE)\n"
+    )

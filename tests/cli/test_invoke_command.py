@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
+from autocallout.fake_ccc import FakeCccServer
+from autocallout.local_invoke import DEFAULT_TIME_LIMIT_MS
 from tests.cli.conftest import run
+from tests.conftest import REPO
 
 
 def test_invoking_a_sample_prints_the_answer_and_exits_0() -> None:
@@ -132,3 +136,32 @@ def test_a_tasks_file_that_is_not_json_says_where(tmp_path: Path) -> None:
         f"autocallout invoke: error: cannot read tasks from {seed}: not JSON (line 2, column 3: "
         "Expecting property name enclosed in double quotes)"
     )
+
+
+def _deployed_timeout_seconds() -> int:
+    import hcl2
+
+    with (REPO / "infra" / "modules" / "autocallout" / "variables.tf").open() as file:
+        variables = hcl2.load(file)["variable"]
+    [timeout] = [block['"timeout"'] for block in variables if '"timeout"' in block]
+    return int(timeout["default"])
+
+
+def test_the_default_time_limit_is_the_deployed_functions_timeout() -> None:
+    result = run("invoke", "--help")
+
+    assert _deployed_timeout_seconds() * 1000 == DEFAULT_TIME_LIMIT_MS
+    assert f"(default {DEFAULT_TIME_LIMIT_MS}:" in " ".join(result.stdout.split())
+
+
+def test_a_ccc_slower_than_3_s_is_waited_for_as_the_deployed_function_would() -> None:
+    # Given a CCC that answers after 4 s (more than the 3 s local runs used to give)
+    with FakeCccServer() as url:
+        requests.post(
+            f"{url}/_fake/faults", json={"kind": "latency", "delay": 4, "times": 1}, timeout=5
+        ).raise_for_status()
+        # When a local run calls it with the default time limit
+        result = run("invoke", "events/direct-invoke.json", "--ccc-endpoint", url)
+    # Then it gets the task, as the deployed function (10 s) would
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["task_id"] == 3

@@ -98,6 +98,7 @@ for line in sys.stdin:
         _send({"answer": index.main_handler(request["event"], request["context"])})
     except BaseException:
         _send({"crash": traceback.format_exc()})
+    sys.stdout.flush()  # SCF ships an invocation's log lines when it ends, not at exit
 """
 
 

@@ -14,7 +14,7 @@ CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 
 RUNTIME ?= Python3.12
 
-.PHONY: help test check lint types security demo package bench mutation clean
+.PHONY: help test check lint types security demo package bench mutation clean cloud-demo
 
 help:
 	@echo "make demo   - run the function end to end on the local fake CCC"
@@ -23,6 +23,7 @@ help:
 	@echo "make package - dist/describe_auto_callout_task-<hash>.zip + .json (RUNTIME=Python3.10)"
 	@echo "make bench  - benchmarks against the fake on loopback (bench/results.json)"
 	@echo "make mutation - mutation testing of callout_task and the fake (docs/mutation.md)"
+	@echo "make cloud-demo - terraform apply infra/ to the local cloud, call, plan, destroy"
 
 # .venv's interpreter is checked before anything is installed: the dev tools (hypothesis 6.170,
 # schemathesis...) need PYTHON_NEEDED or newer. A .venv that an older interpreter made (say a
@@ -98,6 +99,12 @@ package: $(READY)
 
 demo: $(READY)
 	$(BIN)/autocallout demo
+
+# infra/ applied by the real Terraform and tencentcloud provider to the local cloud, then called,
+# planned again, rebuilt, destroyed (docs/local-cloud.md). The provider comes from wherever
+# Terraform's own configuration says (registry, implicit mirror, TF_CLI_CONFIG_FILE): not set here.
+cloud-demo: $(READY)
+	$(BIN)/python -m autocallout.local_cloud.rehearsal
 
 # Not part of make test: timings belong in benchmarks, compared as ratios within one run.
 bench: $(READY)

@@ -584,6 +584,10 @@ def build_parser() -> argparse.ArgumentParser:
     from autocallout import local_watch  # the watch subcommand lives in its own module
 
     local_watch.add_parser(commands)
+
+    from autocallout.local_cloud.command import register as register_cloud
+
+    register_cloud(commands)
     return parser
 
 

@@ -12,52 +12,9 @@ import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.scf.v20180416 import models as scf_models
 
-from autocallout.fake_ccc import signature
-from autocallout.local_cloud import DOMAIN, LOCAL_CREDENTIALS, LocalCloud
+from autocallout.local_cloud import LOCAL_CREDENTIALS, LocalCloud
 from tests.cloud.conftest import sdk
-
-
-def _post(
-    cloud: LocalCloud,
-    service: str,
-    action: str,
-    body: bytes = b"{}",
-    *,
-    version: str = "2018-04-16",
-    secret_id: str = LOCAL_CREDENTIALS.secret_id,
-    secret_key: str = LOCAL_CREDENTIALS.secret_key,
-    scope: str | None = None,
-    timestamp: int | None = None,
-    method: str = "POST",
-) -> requests.Response:
-    """A request signed by hand, sent through the cloud as the provider sends it (proxy)."""
-    host = f"{service}.{DOMAIN}"
-    when = int(time.time()) if timestamp is None else timestamp
-    date = signature.credential_date(when)
-    headers = {"Content-Type": "application/json", "Host": host}
-    canonical = signature.canonical_request(
-        method, "/", "", headers, ("content-type", "host"), body
-    )
-    scoped = scope or service
-    to_sign = signature.string_to_sign(when, date, scoped, signature.sha256_hex(canonical.encode()))
-    headers.update(
-        {
-            "Authorization": f"TC3-HMAC-SHA256 Credential={secret_id}/{date}/{scoped}/tc3_request, "
-            f"SignedHeaders=content-type;host, "
-            f"Signature={signature.signature(secret_key, date, scoped, to_sign)}",
-            "X-TC-Action": action,
-            "X-TC-Version": version,
-            "X-TC-Timestamp": str(when),
-        }
-    )
-    return requests.request(
-        method,
-        f"http://{host}/",
-        data=body,
-        headers=headers,
-        proxies={"http": cloud.url},
-        timeout=10,
-    )
+from tests.cloud.signed_requests import post
 
 
 def _error(answer: requests.Response) -> dict[str, Any]:
@@ -69,7 +26,7 @@ def _error(answer: requests.Response) -> dict[str, Any]:
 
 
 def test_a_signed_request_through_the_proxy_is_answered_in_the_envelope(cloud: LocalCloud) -> None:
-    answer = _post(cloud, "cam", "GetUserAppId", version="2019-01-16")
+    answer = post(cloud.url, "cam", "GetUserAppId", version="2019-01-16")
 
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/json"
@@ -92,19 +49,19 @@ def test_a_signed_request_through_the_proxy_is_answered_in_the_envelope(cloud: L
 def test_refusals_are_errors_in_the_envelope_never_other_statuses(
     cloud: LocalCloud, change: dict[str, Any], code: str
 ) -> None:
-    assert _error(_post(cloud, "scf", "ListFunctions", **change))["Code"] == code
+    assert _error(post(cloud.url, "scf", "ListFunctions", **change))["Code"] == code
 
 
 def test_an_unknown_action_and_a_bad_body_are_named(cloud: LocalCloud) -> None:
-    assert _error(_post(cloud, "scf", "CreateCluster"))["Code"] == "InvalidAction"
-    assert _error(_post(cloud, "scf", "ListFunctions", b"[1, 2]"))["Message"] == (
+    assert _error(post(cloud.url, "scf", "CreateCluster"))["Code"] == "InvalidAction"
+    assert _error(post(cloud.url, "scf", "ListFunctions", b"[1, 2]"))["Message"] == (
         "The request body must be a JSON object."
     )
-    assert _error(_post(cloud, "scf", "ListFunctions", b"{nope"))["Code"] == "InvalidParameter"
+    assert _error(post(cloud.url, "scf", "ListFunctions", b"{nope"))["Code"] == "InvalidParameter"
 
 
 def test_a_service_the_cloud_does_not_emulate_is_refused_not_forwarded(cloud: LocalCloud) -> None:
-    error = _error(_post(cloud, "cvm", "DescribeInstances", version="2017-03-12"))
+    error = _error(post(cloud.url, "cvm", "DescribeInstances", version="2017-03-12"))
     assert error["Code"] == "InvalidAction"
     assert "cvm" in error["Message"]
 
@@ -144,8 +101,8 @@ def test_a_client_pointed_straight_at_the_address_is_routed_by_its_scope(cloud: 
 
 
 def test_every_call_is_recorded_with_its_outcome(cloud: LocalCloud) -> None:
-    _post(cloud, "scf", "ListFunctions")
-    _post(cloud, "scf", "GetFunction", b'{"FunctionName": "gone"}')
+    post(cloud.url, "scf", "ListFunctions")
+    post(cloud.url, "scf", "GetFunction", b'{"FunctionName": "gone"}')
 
     calls = requests.get(f"{cloud.url}/_cloud/calls", timeout=10).json()
 

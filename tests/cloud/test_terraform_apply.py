@@ -1,0 +1,56 @@
+"""infra/ applied to the local cloud by the real Terraform and tencentcloud provider: apply, a
+signed call, a second plan with no changes, a timer's log line in CLS, a rebuilt zip uploaded and
+answering, destroy leaving nothing (autocallout.local_cloud.rehearsal, what make cloud-demo runs).
+
+The provider is taken from where ``terraform init`` finds it without a network (an implicit local
+mirror, or the mirror TF_CLI_CONFIG_FILE names); where there is none the test skips, naming where
+it looked — CI has no provider and no registry access."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autocallout.local_cloud import LocalCloud
+from autocallout.local_cloud.rehearsal import (
+    Rehearsal,
+    RehearsalFailed,
+    find_provider,
+    provider_locations,
+)
+from autocallout.runtimes import find_interpreter
+
+
+def test_infra_applies_answers_plans_clean_and_destroys(tmp_path: Path) -> None:
+    if shutil.which("terraform") is None:
+        pytest.skip("SKIPPED LOUDLY: terraform is not installed (Terraform >= 1.10)")
+    if find_provider() is None:
+        looked = ", ".join(str(place) for place in provider_locations())
+        pytest.skip(
+            "SKIPPED LOUDLY: no registry.terraform.io/tencentcloudstack/tencentcloud provider"
+            f" where terraform init looks without a network ({looked}); see docs/local-cloud.md"
+        )
+    if find_interpreter("Python3.12") is None:
+        pytest.skip("SKIPPED LOUDLY: no CPython 3.12 to run the Python3.12 zip")
+    lines: list[str] = []
+    with LocalCloud() as cloud:
+        rehearsal = Rehearsal(cloud, tmp_path, say=lines.append)
+        try:
+            steps = rehearsal.run()
+        except RehearsalFailed as failure:
+            pytest.fail(f"{failure}\n" + "\n".join(lines))
+    print("\n".join(lines))
+    assert [step.name for step in steps if step.ok] == [
+        "build the zip (make package)",
+        "terraform init",
+        "terraform apply (default mode)",
+        "signed call to the Function URL",
+        "second plan: no changes",
+        "apply with timer_cron; timer log line in CLS",
+        "plan with the timer: no changes",
+        "rebuilt zip uploaded by apply, and answers",
+        "terraform destroy leaves nothing",
+    ]
+    assert cloud.backend.resources() == {}

@@ -133,3 +133,37 @@ def test_a_decimal_in_a_log_line_is_not_masked_as_a_phone_number() -> None:
 
     assert mask("read timeout=2.8512349973") == "read timeout=2.8512349973"
     assert mask("callee 13800138000 and +8613800138000") == "callee *******8000 and **********8000"
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN"],
+)
+@pytest.mark.parametrize(
+    "value",
+    ["zebra\nquartz", "zebra\r\nX-Quartz: 1", "zebra\tquartz", "zebra quartz", "zebra\x1bquartz"],
+    ids=["newline", "header injection", "tab", "space", "escape"],
+)
+def test_a_credential_with_a_control_character_is_refused_before_any_call_showing_none_of_it(
+    invoke: Invoke,
+    ccc: CccBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+) -> None:
+    # A newline in a token once went into detail verbatim, was retried 3 times as a network
+    # error and answered "CCC could not be reached".
+    monkeypatch.setenv(variable, value)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    out = capsys.readouterr().out
+
+    assert response["statusCode"] == 502
+    assert http_body(response)["type"] == "urn:autocallout:problem:credentials-malformed"
+    assert ccc.calls == []
+    [error] = [line for line in log_lines(out) if line["level"] == "ERROR"]
+    assert error["message"].startswith(f"misconfiguration: malformed credentials: {variable} ")
+    assert "zebra" not in out
+    assert "quartz" not in out
+    assert "zebra" not in response["body"]

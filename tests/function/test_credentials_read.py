@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from callout_task import problems
 from callout_task.credentials import Credentials, read_credentials
 from callout_task.problems import CredentialsMissing
 
@@ -88,3 +89,13 @@ def test_the_process_environment_is_read_when_none_is_given(
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "process-key")
 
     assert read_credentials() == ("AKIDPROCESS", "process-key", None)
+
+
+@pytest.mark.parametrize("value", ["AKID\nX", "k\x7fy", "t\u2028k", "tök", "a\x85b"])
+def test_a_credential_with_a_character_no_credential_has_is_malformed(value: str) -> None:
+    environ = {"TENCENTCLOUD_SECRET_ID": "AKIDLOCAL", "TENCENTCLOUD_SECRET_KEY": value}
+    with pytest.raises(problems.CredentialsMalformed) as refused:
+        read_credentials(environ)
+    assert "TENCENTCLOUD_SECRET_KEY" in str(refused.value.upstream_message)
+    assert value not in str(refused.value.upstream_message)
+    assert value not in refused.value.detail

@@ -152,3 +152,70 @@ def test_https_anywhere_and_http_on_loopback_are_accepted(endpoint: str, kept: s
     from callout_task.config import load_settings
 
     assert load_settings({"CCC_ENDPOINT": endpoint}).ccc_endpoint == kept
+
+
+def _error_lines(out: str) -> list[str]:
+    return [line["message"] for line in log_lines(out) if line["level"] == "ERROR"]
+
+
+@pytest.mark.parametrize("action", ["DescribeAutoCalloutTask", "AssumeRole"])
+def test_clock_skew_is_logged_as_the_clock_not_as_missing_credentials(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    with_role: None,
+    action: str,
+) -> None:
+    # AuthFailure.SignatureExpire once said "bind an execution role": the credentials were fine.
+    ccc.faults.error("AuthFailure.SignatureExpire", "Signature expired.", times=None, action=action)
+    assert invoke(dict(TASK))["status"] == 502
+
+    [message] = _error_lines(capsys.readouterr().out)
+    service = "STS" if action == "AssumeRole" else "CCC"
+    assert message.startswith(f"misconfiguration: clock skew: {service} refused the request's")
+    assert "NTP" in message
+    assert "execution role" not in message
+    assert "CCC_ROLE_ARN" not in message
+
+
+def test_a_roles_refused_token_points_at_the_role_not_at_binding_an_execution_role(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str], with_role: None
+) -> None:
+    ccc.faults.error("AuthFailure.TokenFailure", times=None, action="DescribeAutoCalloutTask")
+    assert invoke(dict(TASK))["status"] == 502
+
+    [message] = _error_lines(capsys.readouterr().out)
+    assert message.startswith("misconfiguration: CCC refused the session token")
+    assert "CCC_ROLE_ARN" in message
+    assert "bind an execution role" not in message
+
+
+def test_a_refused_token_without_a_role_names_the_session_token_variable(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.error("AuthFailure.TokenFailure", times=None)
+    assert invoke(dict(TASK))["status"] == 502
+
+    [message] = _error_lines(capsys.readouterr().out)
+    assert message.startswith("misconfiguration: CCC refused the session token")
+    assert "TENCENTCLOUD_SESSION_TOKEN" in message
+    assert "bind an execution role" not in message
+
+
+def test_a_ccc_endpoint_with_a_user_and_password_is_refused_without_quoting_them(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole URL, password included, was once quoted in the configuration error's line.
+    monkeypatch.setenv("CCC_ENDPOINT", "https://reader:Zq9-hunter2@ccc.internal.example:8443")
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    out = capsys.readouterr().out
+
+    assert response["statusCode"] == 500
+    assert "user:password@" in " ".join(_error_lines(out))
+    for part in ("reader", "Zq9-hunter2", "ccc.internal.example"):
+        assert part not in out
+    assert ccc.calls == []

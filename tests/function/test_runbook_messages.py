@@ -31,7 +31,28 @@ def _role_unavailable(invoke: Invoke, ccc: CccBackend, mp: pytest.MonkeyPatch) -
     return invoke(dict(TASK))
 
 
-ERROR_SCENARIOS = {**SCENARIOS, "role unavailable": _role_unavailable}
+def _clock_skew(invoke: Invoke, ccc: CccBackend, mp: pytest.MonkeyPatch) -> object:
+    ccc.faults.error("AuthFailure.SignatureExpire", times=None)
+    return invoke(dict(TASK))
+
+
+def _token_refused(invoke: Invoke, ccc: CccBackend, mp: pytest.MonkeyPatch) -> object:
+    ccc.faults.error("AuthFailure.TokenFailure", times=None)
+    return invoke(dict(TASK))
+
+
+def _malformed_credentials(invoke: Invoke, ccc: CccBackend, mp: pytest.MonkeyPatch) -> object:
+    mp.setenv("TENCENTCLOUD_SESSIONTOKEN", "pasted\ntwice")
+    return invoke(dict(TASK))
+
+
+ERROR_SCENARIOS = {
+    **SCENARIOS,
+    "role unavailable": _role_unavailable,
+    "clock skew": _clock_skew,
+    "token refused": _token_refused,
+    "malformed credentials": _malformed_credentials,
+}
 ERROR_SCENARIOS.pop("unexpected")  # a bug, not a misconfiguration: the server-errors section
 
 

@@ -122,6 +122,13 @@ def _endpoint(raw: str) -> str:
     in cleartext."""
     if not raw:
         return ""
+    if "@" in raw:
+        # user:password@ (no host has an @): never quoted, not even in part.
+        raise ConfigurationError(
+            "CCC_ENDPOINT must not carry a user name or password (user:password@): requests "
+            "are signed with the function's credentials; give https://host[:port] alone "
+            "(its value is not shown)"
+        )
     parts = urlsplit(raw if "://" in raw else "https://" + raw)
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not one

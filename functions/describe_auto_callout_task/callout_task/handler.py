@@ -18,7 +18,7 @@ from typing import Any
 from callout_task import assume_role, events, http, logs, problems, upstream
 from callout_task.api_document import openapi_document
 from callout_task.config import ConfigurationError, Settings, load_settings, unknown_variables
-from callout_task.credentials import HOW_TO_CONFIGURE, Credentials, read_credentials
+from callout_task.credentials import Credentials, read_credentials, what_to_fix
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.invocation import CallReport, Invocation
 from callout_task.rate_limit import Limiter
@@ -40,12 +40,6 @@ def _new_request_id() -> str:
     octets[8] = (octets[8] & 0x3F) | 0x80  # RFC 4122 variant
     text = octets.hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-ROLE_HINT = (
-    "check CCC_ROLE_ARN: the role must exist, trust the function's execution role, and allow "
-    "ccc:DescribeAutoCalloutTask"
-)
 
 
 def _configured() -> tuple[Settings, Limiter]:
@@ -277,13 +271,8 @@ def _describe(
 
 def _log_misconfiguration(invocation: Invocation, problem: problems.Problem) -> None:
     """Faults only an operator can fix get an ERROR line of their own, saying what to fix."""
-    if isinstance(problem, problems.RoleUnavailable):
-        what = f"STS would not give the role's credentials; {ROLE_HINT}"
-    elif isinstance(problem, problems.UpstreamAuthFailure):
-        what = f"CCC rejected the credentials; {HOW_TO_CONFIGURE}"
-    elif isinstance(problem, problems.CredentialsMissing):
-        what = f"no credentials; {HOW_TO_CONFIGURE}"
-    else:
+    what = what_to_fix(problem, invocation.settings.ccc_role_arn)
+    if what is None:
         return
     logs.emit(
         "ERROR",

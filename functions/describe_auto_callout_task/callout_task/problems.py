@@ -9,6 +9,7 @@
     ├── Misconfigured              500   an environment variable is wrong (logged, not shown)
     ├── Unexpected                 500   anything else; details in the log only
     ├── CredentialsMissing         502   no execution role / local credentials
+    │   └── CredentialsMalformed   502   one holds a newline, a control character...
     └── UpstreamProblem            4xx/5xx, from a CCC error code (see ``upstream_class``)
         └── RoleUnavailable        502   STS refused CCC_ROLE_ARN (detail in the log only)
 
@@ -102,6 +103,12 @@ class Unexpected(Problem):
 
 class CredentialsMissing(Problem):
     status, slug, title = 502, "credentials-missing", "Upstream credentials missing"
+
+
+class CredentialsMalformed(CredentialsMissing):
+    """A credential variable holds what no credential has (a newline...): none usable."""
+
+    slug, title = "credentials-malformed", "Upstream credentials malformed"
 
 
 class UpstreamProblem(Problem):

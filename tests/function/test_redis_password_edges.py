@@ -16,7 +16,7 @@ from callout_task.redis_password import read_redis_password
 from callout_task.redis_wire import StoreError
 
 from tests.function.conftest import CREDENTIAL_VARIABLES
-from tests.function.rude_upstream import RudeUpstream, silent
+from tests.function.rude_upstream import RudeUpstream, silent, trickle_headers
 
 SECRET = ("callout-redis", "v1")
 SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
@@ -121,3 +121,19 @@ def test_an_ssm_that_never_answers_is_given_up_on_after_the_time_allowed(
     assert outcome, "still reading after 3 s"
     assert isinstance(outcome[0], StoreError)
     assert took < 2.0
+
+
+def test_an_ssm_that_trickles_is_given_up_on_at_the_time_allowed_for_the_whole_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given SSM behind a proxy that answers the tunnel's CONNECT a byte every 0.05 s for 5 s:
+    # every socket read returns in time, so only a bound on the whole read ends it.
+    with RudeUpstream(trickle_headers(0.05)) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        started = time.monotonic()
+        # When the password is read with 0.4 s allowed
+        with pytest.raises(StoreError, match="DeadlineReached"):
+            read_redis_password(SECRET, "ap-guangzhou", timeout=0.4)
+        took = time.monotonic() - started
+    # Then it is given up at that time (and scheduling), not when the peer stops
+    assert took < 0.4 + 0.5

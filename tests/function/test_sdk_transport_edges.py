@@ -1,21 +1,21 @@
 """One attempt over the SDK (callout_task.sdk_transport) at its edges: the size limit to the byte,
-answers announced too long, a connect that outlasts the deadline, a proxy, an SDK that answers
-nothing. The real SDK, against loopback servers."""
+answers announced too long, a connect that outlasts the deadline, proxies. Real HTTP against
+loopback servers."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from callout_task import handler, sdk_transport
+from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
 from callout_task.sdk_transport import AttemptFailed
 
-from tests.conftest import sdk_client
+from autocallout.fake_ccc.models import DEFAULT_CREDENTIALS
 from tests.function.conftest import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer, trickle_body, unanswered_connect
 
@@ -24,12 +24,13 @@ LIMIT = 1000  # bytes, for the attempts made here directly
 
 
 def _exchange(url: str, max_bytes: int = LIMIT, seconds: float = 2.0) -> bytes:
-    client = sdk_client(url.removeprefix("http://"))
-    sdk_transport.prepare(client)
+    fake = DEFAULT_CREDENTIALS
+    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
+    endpoint = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, url)
     deadline = Deadline(time.monotonic() + seconds)
     chunks: list[bytes] = []
     sdk_transport.exchange(
-        client, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes, chunks.append
+        endpoint, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes, chunks.append
     )
     return b"".join(chunks)
 
@@ -147,34 +148,48 @@ def test_a_refused_connection_is_a_network_error_saying_why() -> None:
     assert "refused" in failed.value.message
 
 
-def test_an_answer_through_a_proxy_from_the_environment_is_read(
+def _no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_an_endpoint_off_this_machine_is_reached_through_a_proxy_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # requests takes HTTP_PROXY from the environment; the proxy's connections are watched too.
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    _no_proxy_variables(monkeypatch)
     with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
-        body = _exchange("http://127.0.0.1:9")  # the discard port: nothing answers there
+        body = _exchange("http://ccc.example.invalid")  # resolved by the proxy, not here
 
     assert body == b'{"Response": {}}'
     assert proxy.requests == 1
 
 
-def test_an_sdk_that_returns_no_answer_is_a_network_error() -> None:
-    # The SDK's _call returns None only with its region breaker, which the function leaves off.
-    client = SimpleNamespace(
-        request=SimpleNamespace(conn=SimpleNamespace(timeout=None)),
-        _call=lambda action, params: None,
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_never_sees_a_signed_request_to_a_loopback_endpoint(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # The local fake on loopback: a proxy from the environment would get the Authorization and
+    # X-TC-Token headers in cleartext. The request goes straight to the endpoint instead.
+    _no_proxy_variables(monkeypatch)
+    with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
+        monkeypatch.setenv(variable, proxy.url)
+        with RudeUpstream(answer(b'{"Response": {"RequestId": "direct"}}')) as ccc:
+            body = _exchange(ccc.url)
+
+    assert proxy.requests == 0
+    assert body == b'{"Response": {"RequestId": "direct"}}'
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.2", "[::1]"])
+def test_every_loopback_name_ignores_proxies(host: str) -> None:
+    endpoint = sdk_transport.Endpoint(
+        "ccc", "2020-02-10", "", Credentials("AKID", "key"), f"http://{host}:9000"
     )
-
-    with pytest.raises(AttemptFailed) as failed:
-        sdk_transport.exchange(
-            client, "DescribeAutoCalloutTask", {}, Deadline(time.monotonic() + 1), 9, print
-        )  # type: ignore[arg-type]
-
-    assert failed.value.code == "ClientNetworkError"
-    assert failed.value.message
+    assert endpoint.session.trust_env is False
+    elsewhere = sdk_transport.Endpoint("ccc", "2020-02-10", "", Credentials("AKID", "key"))
+    assert elsewhere.session.trust_env is True
 
 
 def _closed_port() -> str:

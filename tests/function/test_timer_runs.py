@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from tencentcloud.common.abstract_client import AbstractClient
+import requests
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.conftest import Invoke, log_lines
@@ -28,14 +28,14 @@ def test_a_task_failing_unexpectedly_sinks_only_its_own_entry(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    send = AbstractClient._call
+    send = requests.Session.send
 
-    def sdk_failing_for_task_6(self: Any, action: str, params: Any, *rest: Any) -> Any:
-        if params.get("TaskId") == 6:
+    def http_failing_for_task_6(self: Any, request: Any, **options: Any) -> Any:
+        if json.loads(request.body).get("TaskId") == 6:
             raise RuntimeError("the SDK broke on this one")
-        return send(self, action, params, *rest)
+        return send(self, request, **options)
 
-    monkeypatch.setattr(AbstractClient, "_call", sdk_failing_for_task_6)
+    monkeypatch.setattr(requests.Session, "send", http_failing_for_task_6)
 
     results = invoke(_timer(3, 6, 7))["results"]
     out = capsys.readouterr().out

@@ -3,18 +3,21 @@ the caller's detail tells the causes apart, the log keeps why, and only CCC's co
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from callout_task import problems
+from callout_task import handler, problems, tencent_call
 from callout_task.config import Settings
 from callout_task.deadline import Deadline
 from callout_task.invocation import CallReport, Invocation
 from callout_task.rate_limit import MIN_ATTEMPT_SECONDS, TokenBucket
 from callout_task.sdk_transport import AttemptFailed
-from callout_task.upstream import problem_from_upstream, response_of, with_retries
+from callout_task.tencent_call import problem_from_upstream, response_of, with_retries
+
+from tests.function import rude_upstream
 
 # One code per cause in SPEC "Errors" (and the function's own failures); each is its own story.
 ONE_CODE_PER_CAUSE = {
@@ -339,3 +342,24 @@ def test_backoff_is_exponential_with_full_jitter_and_leaves_an_attempt_its_time(
     assert set(drawn) == set(ceilings)
     for number, ceiling in ceilings.items():  # the whole range is drawn from, not a part of it
         assert max(drawn[number]) > 0.75 * ceiling, (number, max(drawn[number]))
+
+
+def test_an_upstream_s_long_error_code_message_and_request_id_are_cut_where_they_enter(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An 8 MB message and a 2 MB code would become an answer and a log line that size.
+    code = "InvalidParameter." + "X" * 2_000_000
+    body = json.dumps(
+        {"Response": {"Error": {"Code": code, "Message": "m" * 8_000_000}, "RequestId": "r" * 999}}
+    ).encode()
+    with rude_upstream.RudeUpstream(rude_upstream.answer(body)) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        result = handler.main_handler({"SdkAppId": 1400000000, "TaskId": 3}, {})
+    out = capsys.readouterr().out
+
+    assert result["status"] == 400  # still read as the InvalidParameter family
+    assert result["upstream_code"] == code[: tencent_call.MAX_CODE_CHARS - 1] + "…"
+    assert result["detail"] == "m" * (tencent_call.MAX_MESSAGE_CHARS - 1) + "…"
+    assert len(result["upstream_request_id"]) == tencent_call.MAX_CODE_CHARS
+    assert len(json.dumps(result)) < 4 * tencent_call.MAX_MESSAGE_CHARS
+    assert all(len(line) < 8 * tencent_call.MAX_MESSAGE_CHARS for line in out.splitlines())

@@ -21,11 +21,12 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
-from callout_task import problems, sdk_transport
+from callout_task import problems
 from callout_task.config import is_loopback
 from callout_task.credentials import Credentials
 from callout_task.invocation import CallReport, Invocation
-from callout_task.upstream import call_response, problem_from_upstream, with_retries
+from callout_task.sdk_transport import Endpoint
+from callout_task.tencent_call import call_response, problem_from_upstream, with_retries
 
 STS_VERSION = "2018-08-13"
 DURATION_SECONDS = 7200
@@ -135,26 +136,20 @@ def _problem(code: str, message: str, request_id: str | None) -> problems.Proble
 def _assume(
     base: Credentials, role_arn: str, invocation: Invocation, report: CallReport
 ) -> tuple[Credentials, float]:
-    from tencentcloud.common.common_client import CommonClient
-    from tencentcloud.common.credential import Credential
-    from tencentcloud.common.profile.client_profile import ClientProfile
-    from tencentcloud.common.profile.http_profile import HttpProfile
-
     # A CCC_ENDPOINT on loopback is the local fake, which answers STS too; else STS's own host.
     local = urlsplit(invocation.settings.ccc_endpoint)
-    profile = (
-        HttpProfile(endpoint=local.netloc, protocol=local.scheme)
-        if is_loopback(local.hostname)
-        else HttpProfile()
-    )
-    client = CommonClient(
-        "sts",
-        STS_VERSION,
-        Credential(base.secret_id, base.secret_key, base.token),
-        invocation.settings.ccc_region or "ap-guangzhou",
-        profile=ClientProfile(httpProfile=profile),
-    )
-    sdk_transport.prepare(client)
+    try:
+        client = Endpoint(
+            "sts",
+            STS_VERSION,
+            invocation.settings.ccc_region or "ap-guangzhou",
+            base,
+            invocation.settings.ccc_endpoint if is_loopback(local.hostname) else None,
+        )
+    except ValueError:
+        raise problems.CredentialsMissing(
+            "The function's credentials are malformed (empty or with spaces)."
+        ) from None
     params = {
         "RoleArn": role_arn,
         "RoleSessionName": session_name(),

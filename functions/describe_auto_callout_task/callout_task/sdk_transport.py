@@ -1,12 +1,19 @@
-"""One attempt over the SDK, bounded by the deadline: the only module that touches SDK internals.
+"""One attempt of a Tencent Cloud API call, signed with the SDK's TC3 signer and bounded by the
+deadline: the only module that touches the SDK.
 
-The SDK signs and sends (``AbstractClient._call``: TC3 signing, headers, its requests session);
-this module gives that send a deadline and reads the answer itself:
+The SDK is the source of the signing (``tencentcloud.common.sign.Sign.sign_tc3``, a public
+static function, 4 ms to import); this module builds the request the SDK's clients build for
+a JSON POST (the same headers, the same canonical request) and sends it with a requests
+session of its own. So no SDK client is imported (its client, profile and credential modules,
+CCC's 700 KB of models), and nothing private of the SDK is used.
 
-- ``prepare`` mounts a requests transport adapter on the client's session whose connections put
-  themselves under the attempt's watch (see ``watchdog``), and turns redirects off;
-- ``exchange`` sets the SDK's per-socket-operation timeout to the time left, sends, and reads the
-  body in chunks, at most ``max_bytes`` of it, all under a watch that fires at the deadline.
+- ``Endpoint``: one service at one address with one set of credentials; its session keeps the
+  connection alive between calls and mounts a transport adapter whose connections put
+  themselves under the attempt's watch (see ``watchdog``); redirects are off; an endpoint on
+  loopback (the local fake) ignores proxy variables: a proxy never sees its signed requests;
+- ``exchange`` sets each socket operation's timeout to the time left, sends, and hands the body
+  to ``feed`` chunk by chunk, at most ``max_bytes`` of it, all under a watch that fires at the
+  deadline.
 
 Why this is bounded: a TCP connect to one address is bounded by the socket timeout, which is the
 time left; from the moment the connect is done (the TLS handshake, the request, the headers,
@@ -16,22 +23,23 @@ while connecting, and that ends any blocked operation; a body that never ends is
 interrupt ``getaddrinfo``), and a host name that resolves to several addresses gets the connect
 timeout once per address tried.
 
-The SDK's private parts used here, and nowhere else: ``client._call`` and
-``client.request.conn`` (its ``timeout`` and its requests ``_session``); and urllib3's
-``_new_conn``, which ``connect`` calls for the TCP connect.
-``tests/function/test_sdk_transport.py`` fails when a release changes any of them.
+urllib3's ``_new_conn``, which ``connect`` calls for the TCP connect, is the one library
+internal used here; ``tests/function/test_sdk_transport.py`` fails when a release changes it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
 from callout_task import watchdog
+from callout_task.config import is_loopback
+from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
-
-if TYPE_CHECKING:
-    from tencentcloud.common.abstract_client import AbstractClient
 
 BODY_CHUNK_BYTES = 256 * 1024
 # What parsing one MiB of CCC's answer may take, with margin: about 10 ms measured on CPython
@@ -57,16 +65,80 @@ class AttemptFailed(Exception):
         self.request_id = request_id
 
 
-def prepare(client: AbstractClient) -> None:
-    """Route the client's HTTP through connections the watchdog can end (once per client)."""
+class Endpoint:
+    """A Tencent Cloud API service (``service``, API ``version``, ``region``) at ``url``
+    (default: the service's public host), called with ``credentials``."""
+
+    __slots__ = ("credentials", "host", "region", "service", "session", "url", "version")
+
+    def __init__(
+        self,
+        service: str,
+        version: str,
+        region: str,
+        credentials: Credentials,
+        url: str | None = None,
+    ) -> None:
+        for value in (credentials.secret_id, credentials.secret_key):
+            if not value or value.strip() != value:
+                # What the SDK's Credential refuses too; STS's answer is used as it comes.
+                raise ValueError("credentials empty or with spaces")
+        parts = urlsplit(url or f"https://{service}.tencentcloudapi.com")
+        self.service, self.version, self.region = service, version, region
+        self.credentials = credentials
+        self.host = parts.netloc
+        self.url = f"{parts.scheme}://{parts.netloc}/"
+        self.session = _session(trust_env=not is_loopback(parts.hostname))
+
+    def signed_headers(self, action: str, payload: bytes, timestamp: int) -> dict[str, str]:
+        """The headers of a TC3-HMAC-SHA256 signed JSON POST, as the SDK's clients send them."""
+        from tencentcloud.common.sign import Sign
+
+        content_type = "application/json"
+        date = time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+        canonical = (
+            f"POST\n/\n\ncontent-type:{content_type}\nhost:{self.host}\n\n"
+            f"content-type;host\n{hashlib.sha256(payload).hexdigest()}"
+        )
+        scope = f"{date}/{self.service}/tc3_request"
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        to_sign = f"TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{digest}"
+        signature = Sign.sign_tc3(self.credentials.secret_key, date, self.service, to_sign)
+        headers = {
+            "Content-Type": content_type,
+            "Host": self.host,
+            "X-TC-Action": action,
+            "X-TC-Timestamp": str(timestamp),
+            "X-TC-Version": self.version,
+            "Authorization": (
+                f"TC3-HMAC-SHA256 Credential={self.credentials.secret_id}/{scope}, "
+                f"SignedHeaders=content-type;host, Signature={signature}"
+            ),
+        }
+        if self.region:
+            headers["X-TC-Region"] = self.region
+        if self.credentials.token:
+            headers["X-TC-Token"] = self.credentials.token
+        headers["X-TC-Language"] = "zh-CN"  # the SDK's default: CCC's messages as before
+        return headers
+
+
+def _session(trust_env: bool) -> Any:
+    """A requests session whose connections the watchdog can end, that follows no redirect."""
+    import requests
+
+    session: Any = requests.Session()
     adapter = _watched_adapter_class()()
-    session = client.request.conn._session
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     # No redirects: requests would resend the signed request, session token (X-TC-Token)
     # included, to wherever Location says, over http too, on calls no rate-limit token paid
     # for. Tencent Cloud APIs answer where they are asked; a 3xx is an HTTP error like a 5xx.
     session.get_redirect_target = _no_redirect
+    # Proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) count only for endpoints
+    # off this machine: docs/security.md says why.
+    session.trust_env = trust_env
+    return session
 
 
 def _no_redirect(response: Any) -> None:
@@ -74,7 +146,7 @@ def _no_redirect(response: Any) -> None:
 
 
 def exchange(
-    client: AbstractClient,
+    endpoint: Endpoint,
     action: str,
     params: dict[str, Any],
     deadline: Deadline,
@@ -86,28 +158,29 @@ def exchange(
     from http.client import HTTPException
 
     from requests import RequestException
-    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
-        TencentCloudSDKException,
-    )
     from urllib3.exceptions import HTTPError
 
-    # The socket timeout bounds the connect; the watch bounds everything after it.
-    client.request.conn.timeout = max(deadline.remaining(), 0.001)
+    payload = json.dumps(params).encode()
+    headers = endpoint.signed_headers(action, payload, int(time.time()))
     failure: AttemptFailed | None = None
+    reading = ""  # what failed: sending and the headers, or (once they are in) the body
     with watchdog.watching(deadline.at) as watch:
         try:
-            answer = client._call(action, params)  # raises for every failure to send
-            if answer is None:  # only with the SDK's region breaker, which is off
-                raise AttemptFailed("ClientNetworkError", "the SDK returned no answer")
+            # The socket timeout bounds the connect; the watch bounds everything after it.
+            answer = endpoint.session.post(
+                endpoint.url,
+                data=payload,
+                headers=headers,
+                stream=True,
+                timeout=max(deadline.remaining(), 0.001),
+            )
             with answer:
                 if answer.status_code != 200:
                     raise AttemptFailed("ServerNetworkError", f"HTTP {answer.status_code}")
+                reading = "reading the answer failed: "
                 _read_body(answer, max_bytes, deadline, feed)
-        except TencentCloudSDKException as error:
-            failure = AttemptFailed(str(error.code or "ClientNetworkError"), str(error.message))
         except (RequestException, HTTPError, HTTPException, OSError) as error:
-            # While the body was read: outside the SDK's own wrapping, but the same kind of fault.
-            failure = AttemptFailed("ClientNetworkError", f"reading the answer failed: {error}")
+            failure = AttemptFailed("ClientNetworkError", f"{reading}{error}")
         except AttemptFailed as error:
             failure = error
     if watch.fired:

@@ -4,6 +4,7 @@ cloud as the HTTP proxy (so a request that bypassed it could not reach anything)
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from tencentcloud.ssm.v20190923 import ssm_client
 from tencentcloud.tag.v20180813 import tag_client
 
 from autocallout.local_cloud import DOMAIN, LOCAL_CREDENTIALS, LocalCloud
+from tests.cloud import sdk_types
 
 CLIENTS: dict[str, Any] = {
     "scf": scf_client.ScfClient,
@@ -47,15 +49,22 @@ def sdk(cloud: LocalCloud, service: str, secret_key: str | None = None) -> Any:
 
 @pytest.fixture
 def call(cloud: LocalCloud) -> Callable[..., dict[str, Any]]:
-    """``call("scf", "GetFunction", FunctionName=...)``: the answer's Response as a dict, through
-    the service's own SDK client and its action method (``client.GetFunction(request)``)."""
+    """``call("scf", "GetFunction", FunctionName=...)``: the answer's Response as a dict, the way
+    the service's SDK client's action method gets it (the request built from its model, the
+    answer deserialised into its model), after checking every field of the raw answer against
+    the type the SDK declares for it (sdk_types)."""
 
     def calling(service: str, action: str, **params: Any) -> dict[str, Any]:
         client = sdk(cloud, service)
-        module = __import__(type(client).__module__.rsplit(".", 1)[0] + ".models", fromlist=["x"])
-        request = getattr(module, f"{action}Request")()
+        models = importlib.import_module(type(client).__module__.rsplit(".", 1)[0] + ".models")
+        request = getattr(models, f"{action}Request")()
         request.from_json_string(json.dumps(params))
-        answer: dict[str, Any] = json.loads(getattr(client, action)(request).to_json_string())
+        raw = client.call_json(action, json.loads(request.to_json_string()))["Response"]
+        wrong = sdk_types.problems(models, f"{action}Response", raw)
+        assert not wrong, f"{service} {action} answered fields of the wrong type: {wrong}"
+        response = getattr(models, f"{action}Response")()
+        response._deserialize(raw)
+        answer: dict[str, Any] = json.loads(response.to_json_string())
         return answer
 
     return calling

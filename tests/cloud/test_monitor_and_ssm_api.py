@@ -102,6 +102,9 @@ def test_a_policy_reads_back_its_rules_and_empty_event_conditions(call: Call) ->
     assert [r["MetricName"] for r in policy["Condition"]["Rules"]] == ["Error"]
     assert policy["EventCondition"] == {"Rules": []}  # read without a nil check
     assert (policy["Namespace"], policy["Enable"]) == ("scf_v2", 1)
+    # not sent: Monitor's "no project", which is also the provider's default (else it replaces)
+    assert policy["ProjectId"] == -1
+    assert policy["Region"] == ["ap-guangzhou"]
 
 
 def test_bound_objects_are_counted_by_region_and_unbound_at_once(call: Call) -> None:

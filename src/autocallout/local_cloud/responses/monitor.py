@@ -146,7 +146,7 @@ def create_alarm_policy(backend: CloudBackend, params: Params) -> JSONObject:
         PolicyId=policy_id,
         OriginId=origin_id,
         Enable=params.integer("Enable", 1, low=0, high=1),
-        ProjectId=params.integer("ProjectId", 0),
+        ProjectId=params.integer("ProjectId", -1),  # Monitor: -1 is "no project", its default
         Remark=params.text("Remark", ""),
         Condition=params.obj("Condition") or {"IsUnionRule": 0, "Rules": []},
         EventCondition=params.obj("EventCondition") or {"Rules": []},
@@ -155,7 +155,7 @@ def create_alarm_policy(backend: CloudBackend, params: Params) -> JSONObject:
         InsertTime=now,
         UpdateTime=now,
         LastEditUin=backend.account.uin,
-        Region=backend.region,
+        Region=[backend.region],
         ConditionTemplateId="",
         IsDefault=0,
         CanSetDefault=1,
@@ -277,10 +277,7 @@ def describe_policy_object_count(backend: CloudBackend, params: Params) -> JSONO
     regions: dict[str, int] = {}
     for item in bound:
         regions[item["Region"]] = regions.get(item["Region"], 0) + 1
-    return {
-        "RegionList": [{"Region": r, "Count": c} for r, c in sorted(regions.items())],
-        "Count": len(bound),
-    }
+    return {"RegionList": [{"Region": r, "Count": c} for r, c in sorted(regions.items())]}
 
 
 def describe_binding_policy_object_list(backend: CloudBackend, params: Params) -> JSONObject:

@@ -164,7 +164,6 @@ def create_function(backend: CloudBackend, params: Params) -> JSONObject:
         "DnsCache": params.text("DnsCache", "FALSE"),
         "Layers": params.objects("Layers"),
         "Qualifier": "$LATEST",
-        "Version": "$LATEST",
         "AddTime": now,
         "ModTime": now,
         "CodeSize": len(code),

@@ -27,6 +27,7 @@ module "autocallout" {
   cors_allow_origins                         = var.cors_allow_origins
   timer_cron                                 = var.timer_cron
   timer_tasks                                = var.timer_tasks
+  watch                                      = var.watch
   log_index_enabled                          = var.log_index_enabled
   alarms_enabled                             = var.alarms_enabled
   alarm_notice                               = var.alarm_notice

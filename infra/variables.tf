@@ -146,6 +146,23 @@ variable "timer_tasks" {
   default = null
 }
 
+variable "watch" {
+  description = "Tell targets when timer_tasks change (docs/integrations.md §5): null only polls. targets maps a name to {kind = webhook|wecom|feishu|dingtalk, secret = \"<SSM secret name>:<version>\", host = a webhook's host}. Needs timer_cron and rate_limit_store = \"redis\"."
+  type = object({
+    name              = optional(string, "watch")
+    events            = optional(list(string), ["state", "progress", "lookup"])
+    progress_step     = optional(number, 25)
+    failing_after     = optional(number, 2)
+    alert_after_ticks = optional(number, 5)
+    targets = map(object({
+      kind   = string
+      secret = string
+      host   = optional(string)
+    }))
+  })
+  default = null
+}
+
 variable "log_index_enabled" {
   description = "Key-value index over the fields the function logs (log_index.tf). CLS bills index traffic and index storage by the GB; off: logs are kept but only full-text search and no alarm on log fields works."
   type        = bool

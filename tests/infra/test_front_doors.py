@@ -195,8 +195,13 @@ def test_timer_carries_the_tasks_as_its_custom_argument(infra: Config) -> None:
     assert literal(timer["type"]) == "timer"
     assert timer["trigger_desc"] == "${var.timer_cron}"
     assert timer["custom_argument"] == "${local.timer_message}"
-    assert "SdkAppId" in infra.locals["timer_message"]
-    assert "TaskId" in infra.locals["timer_message"]
+    tasks = infra.locals["timer_task_list"]
+    assert "SdkAppId" in tasks
+    assert "TaskId" in tasks
+    # the tasks alone, or with the watch (docs/integrations.md §5) beside them
+    message = infra.locals["timer_message"]
+    assert "jsonencode(local.timer_task_list)" in message
+    assert "tasks = local.timer_task_list, watch = local.watch_message" in message
 
 
 def test_outputs_name_the_function_url_role_and_log_topic(infra: Config) -> None:

@@ -25,6 +25,7 @@ ALARM_SECTIONS = (
     "server-errors",
     "throttled",
     "misconfigured",
+    "watch-undelivered",
 )
 
 
@@ -86,5 +87,5 @@ def test_each_alarm_message_links_to_an_existing_section(infra: Config) -> None:
         if block.type == "tencentcloud_cls_alarm"
         for match in re.findall(r"operations\.md#([a-z-]+)", block.body["message_template"])
     }
-    assert anchors == {"server-errors", "throttled", "misconfigured"}
+    assert anchors == {"server-errors", "throttled", "misconfigured", "watch-undelivered"}
     assert anchors <= set(ALARM_SECTIONS)

@@ -355,6 +355,8 @@ class Evaluator:
             return token[1:-1]
         if token in {"true", "false"}:
             return token == "true"
+        if token == "null":
+            return None
         if token in self._FUNCTIONS and self._peek() == "(":
             self._take("(")
             argument = self._conditional()

@@ -14,6 +14,11 @@ variable "rate_limit_store" {
     condition     = contains(["local", "redis"], var.rate_limit_store)
     error_message = "rate_limit_store must be \"local\" or \"redis\"."
   }
+
+  validation {
+    condition     = var.watch == null || var.rate_limit_store == "redis"
+    error_message = "watch needs rate_limit_store = \"redis\": without Redis the function cannot remember what it told, and would tell nothing (docs/integrations.md §5)."
+  }
 }
 
 variable "redis_host" {

@@ -38,11 +38,28 @@ locals {
 
   # The timer's custom argument, which the function receives as the event's Message. SdkAppIds
   # are strings in the variables (exact, validated digits) and JSON integers in the message.
-  timer_message = jsonencode([for t in var.timer_tasks : {
+  watch_enabled = var.watch != null
+  # The SSM secrets named by the targets, each once (versions are read, not granted).
+  watch_secret_names = local.watch_enabled ? distinct([for t in values(var.watch.targets) : split(":", t.secret)[0]]) : []
+  # What the function reads from the Message: the variable's shape in the function's spelling.
+  watch_message = local.watch_enabled ? {
+    name              = var.watch.name
+    events            = var.watch.events
+    progress_step     = var.watch.progress_step
+    failing_after     = var.watch.failing_after
+    alert_after_ticks = var.watch.alert_after_ticks
+    targets = [for name, t in var.watch.targets : merge(
+      { name = name, kind = t.kind, secret = t.secret },
+      t.kind == "webhook" ? { host = lower(t.host) } : {}
+    )]
+  } : null
+  # With a watch (watch.tf), the tasks and the watch travel together: {"tasks": [...], "watch": {...}}.
+  timer_task_list = [for t in var.timer_tasks : {
     SdkAppId        = tonumber(t.sdk_app_id)
     TaskId          = t.task_id
     include_callees = t.include_callees
-  }])
+  }]
+  timer_message = local.watch_enabled ? jsonencode({ tasks = local.timer_task_list, watch = local.watch_message }) : jsonencode(local.timer_task_list)
 }
 
 output "local_env" {

@@ -271,3 +271,70 @@ variable "timer_tasks" {
     error_message = "timer_tasks: every sdk_app_id must be in allowed_sdk_app_ids, or the function refuses the timer's own lookups (403)."
   }
 }
+
+# The timer's watch (docs/integrations.md §5; watch.tf): which events of timer_tasks it tells, and to
+# which targets. Each target names the SSM secret holding its URL (the robot's key is in it) and
+# its signing secret; the function's role may read exactly those secrets.
+variable "watch" {
+  description = "Tell targets when timer_tasks change: null (the default) only polls. targets maps a name to {kind = webhook|wecom|feishu|dingtalk, secret = \"<SSM secret name>:<version>\" holding the URL or {\"url\", \"secret\"} JSON, host = the webhook's host (webhooks only)}. Needs timer_cron and the Redis store (rate_limit_store = \"redis\"): the watch remembers what it told there."
+  type = object({
+    name              = optional(string, "watch")
+    events            = optional(list(string), ["state", "progress", "lookup"])
+    progress_step     = optional(number, 25)
+    failing_after     = optional(number, 2)
+    alert_after_ticks = optional(number, 5)
+    targets = map(object({
+      kind   = string
+      secret = string
+      host   = optional(string)
+    }))
+  })
+  default = null
+
+  validation {
+    condition     = var.watch == null ? true : var.timer_cron != "" && length(var.timer_tasks) > 0
+    error_message = "watch: set timer_cron and timer_tasks too; the watch tells what changed in the timer's tasks."
+  }
+
+  validation {
+    condition     = var.watch == null ? true : can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", var.watch.name))
+    error_message = "watch.name: 1-64 letters, digits, '_', '.' or '-'."
+  }
+
+  validation {
+    condition = var.watch == null ? true : (
+      length(var.watch.events) > 0 && alltrue([for e in var.watch.events : contains(["state", "progress", "lookup"], e)])
+    )
+    error_message = "watch.events: some of \"state\", \"progress\", \"lookup\"."
+  }
+
+  validation {
+    condition = var.watch == null ? true : (
+      var.watch.progress_step >= 1 && var.watch.progress_step <= 100 && floor(var.watch.progress_step) == var.watch.progress_step
+      && var.watch.failing_after >= 1 && var.watch.failing_after <= 100 && floor(var.watch.failing_after) == var.watch.failing_after
+      && var.watch.alert_after_ticks >= 1 && var.watch.alert_after_ticks <= 10000 && floor(var.watch.alert_after_ticks) == var.watch.alert_after_ticks
+    )
+    error_message = "watch: progress_step is a whole percent 1-100, failing_after a whole number 1-100, alert_after_ticks 1-10000."
+  }
+
+  validation {
+    condition     = var.watch == null ? true : length(var.watch.targets) >= 1 && length(var.watch.targets) <= 8
+    error_message = "watch.targets: 1 to 8 targets."
+  }
+
+  validation {
+    condition = var.watch == null ? true : alltrue([for name, t in var.watch.targets :
+      can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", name))
+      && contains(["webhook", "wecom", "feishu", "dingtalk"], t.kind)
+      && can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}:[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$", t.secret))
+    ])
+    error_message = "watch.targets: each name is 1-64 letters, digits, '_', '.' or '-'; kind is webhook, wecom, feishu or dingtalk; secret is \"<SSM secret name>:<version>\"."
+  }
+
+  validation {
+    condition = var.watch == null ? true : alltrue([for t in values(var.watch.targets) :
+      t.kind == "webhook" ? can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\\.)*[A-Za-z0-9-]{1,63}$", coalesce(t.host, "-"))) : t.host == null
+    ])
+    error_message = "watch.targets: a webhook names the host its URL points to (host = \"hooks.example.com\"); a robot takes none (it posts to its platform's host)."
+  }
+}

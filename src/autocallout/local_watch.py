@@ -157,8 +157,7 @@ def _check_targets(args: argparse.Namespace, message: dict[str, Any]) -> None:
         request = watch_request(message)
     except InvalidRequest as problem:
         raise CommandError(problem.detail) from None
-    assert request is not None  # noqa: S101 - the message carries a watch by construction
-    for spec in request.watch.targets:
+    for spec in request.watch.targets if request is not None else ():
         try:
             checked_target(
                 spec, getattr(args, spec.kind), getattr(args, f"{spec.kind}_secret", None)

@@ -442,7 +442,7 @@ def _send_all(
                 return _done(target, acknowledged, sends, reason)
             attempt += 1
             ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-            pause = random.uniform(0, ceiling)  # noqa: S311 - jitter, not a secret
+            pause = random.uniform(0, ceiling)  # noqa: S311  # nosec B311 - jitter, not a secret
             if time.monotonic() + pause + MIN_ATTEMPT_SECONDS > ends:
                 return _done(target, acknowledged, sends, reason)
             time.sleep(pause)

@@ -53,6 +53,18 @@ def test_a_preflight_echoes_the_requested_header_names_only(
     )
 
 
+def test_a_preflight_echoes_at_most_32_header_names_each_once(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 20 000 requested headers were once echoed whole: 148 888 characters.
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "*")
+    asked = ", ".join(["Content-Type", "content-type"] + [f"X-H{n}" for n in range(20_000)])
+    headers = {"origin": "https://ops.example.com", "access-control-request-headers": asked}
+    response = invoke(_preflight(headers))
+    echoed = response["headers"]["Access-Control-Allow-Headers"].split(", ")
+    assert echoed == ["Content-Type"] + [f"X-H{n}" for n in range(31)]
+
+
 def test_a_preflight_without_cors_only_says_what_is_allowed(invoke: Invoke) -> None:
     response = invoke(_preflight({"origin": "https://ops.example.com"}))
     assert response["statusCode"] == 204

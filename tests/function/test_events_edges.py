@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -174,3 +175,47 @@ def test_each_http_trigger_is_logged_as_itself(
     assert invoke(load_event(event))["statusCode"] == 200
     [line] = log_lines(capsys.readouterr().out)
     assert line["trigger"] == trigger
+
+
+@pytest.mark.parametrize("base64_encoded", [False, True])
+def test_a_body_starting_with_a_byte_order_mark_is_read_either_way(
+    invoke: Invoke, base64_encoded: bool
+) -> None:
+    # The plain body was refused as not JSON while the same bytes in Base64 were read.
+    text = "\ufeff" + json.dumps(TASK)
+    body = base64.b64encode(text.encode()).decode() if base64_encoded else text
+    response = invoke(_post(body, base64_encoded=base64_encoded))
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3
+
+
+def test_a_timer_message_starting_with_a_byte_order_mark_is_read(invoke: Invoke) -> None:
+    message = "\ufeff" + json.dumps(TASK)
+    [result] = invoke({"Type": "Timer", "Message": message})["results"]
+    assert result["task_id"] == 3
+
+
+def test_a_huge_query_string_is_refused_before_it_is_parsed(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # A 6 MB queryString was parsed before any size check: 291 MB at its peak, 1.5 s.
+    event = function_url_get()
+    event["queryString"] = "SdkAppId=1400000000&TaskId=3&" + "a=1&" * 1_500_000
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))  # warm: imports, client
+    tracemalloc.start()
+    try:
+        response = invoke(event)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response["statusCode"] == 400
+    assert "query string is longer than" in http_body(response)["detail"]
+    assert peak < 2 * 2**20  # the parsed query alone would be hundreds of MB
+    assert len(ccc.calls) == 1  # the warm-up's
+
+
+def test_a_query_string_of_8_kib_percent_encoded_is_still_read(invoke: Invoke) -> None:
+    # The limit as sent leaves room for 8 KiB of parameters written as %XX.
+    event = function_url_get()
+    event["queryString"] = "SdkAppId=1400000000&TaskId=3&note=" + "%41" * 8000
+    assert invoke(event)["statusCode"] == 200

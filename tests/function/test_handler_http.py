@@ -43,7 +43,18 @@ def test_the_document_is_served_with_cors_and_logged_as_a_200(
     assert ccc.calls == []
 
 
-@pytest.mark.parametrize(("path", "status"), [("/openapi.json/", 200), ("/openapi.jsonX", 404)])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/openapi.json/", 200),
+        ("/openapi.jsonX", 404),
+        # any path ending in /openapi.json once served it, against "anything but / and
+        # /openapi.json is a 404" behind a Function URL
+        ("/x/openapi.json", 404),
+        ("/static/../openapi.json", 404),
+        ("//openapi.json", 404),
+    ],
+)
 def test_the_document_s_path_may_end_in_a_slash_and_nothing_else(
     invoke: Invoke, ccc: CccBackend, path: str, status: int
 ) -> None:
@@ -101,3 +112,15 @@ def test_a_misconfigured_timer_s_error_line_names_its_trigger_or_none(
     assert result["results"][0]["status"] == 400
     [error] = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
     assert error["message"].startswith(f"timer trigger {shown} misconfigured: ")
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/describe/openapi.json"])
+def test_behind_the_legacy_gateway_the_document_follows_the_api_s_own_path(
+    invoke: Invoke, ccc: CccBackend, path: str
+) -> None:
+    # The gateway has routed already, and its API path (here "/describe") comes first.
+    event = _document_call("GET", path)
+    event["requestContext"] = {"httpMethod": "GET", "requestId": "gw-1"}
+    response = invoke(event)
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["openapi"].startswith("3.1.")

@@ -136,9 +136,10 @@ def _answer_http(
 ) -> dict[str, Any]:
     settings, request_id = invocation.settings, invocation.request_id
     cors = http.cors_headers(settings.cors_allow_origins, call.headers)
-    wants_document = call.path.rstrip("/").endswith("/openapi.json")
+    gateway = "requestContext" in event
+    wants_document = call.wants_document(gateway)
     allowed = http.DOCUMENT_METHODS if wants_document else http.ALLOWED_METHODS
-    known = wants_document or call.at_lookup_path(gateway="requestContext" in event)
+    known = wants_document or call.at_lookup_path(gateway)
     if call.method == "OPTIONS" and known:
         _log(invocation, Outcome(status=204))
         return http.preflight(request_id, cors, call.headers, allowed)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from callout_task import answer_size
 from callout_task.answer_stream import AnswerParser, valid_unicode
 from callout_task.normalise import CalleeDigest, normalise, normalise_digested
 from callout_task.request import TaskRequest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke
+from tests.function.conftest import Invoke, log_lines
 
 
 def _task(
@@ -179,6 +180,55 @@ def test_without_callees_the_summary_stays(invoke: Invoke) -> None:
     assert body["callees"] == []
     assert body["callee_summary"]["total"] == 6
     assert body["callee_page"]["next_offset"] is None
+
+
+def _bulky_task(ccc: CccBackend, task_id: int, callees: int, **fields: Any) -> None:
+    """A task whose page of 10 000 callees passes SCF's 6 MB answer limit: ten sessions each."""
+    entries = [
+        {
+            "Callee": f"138{n:08d}",
+            "State": n % 5,
+            "Sessions": [f"session-{n:08d}-{k:02d}-{'x' * 40}" for k in range(10)],
+        }
+        for n in range(callees)
+    ]
+    ccc.put_task({"SdkAppId": 1400000000, "TaskId": task_id, "Callees": entries, **fields})
+
+
+def test_a_page_past_scf_s_answer_limit_is_cut_and_the_rest_is_paged_to(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _bulky_task(ccc, 950, 12_000)
+    seen: list[str] = []
+    offset: int | None = 0
+    pages = []
+    while offset is not None:
+        body = _task(invoke, 950, callee_offset=offset, callee_limit=10_000)
+        assert answer_size.cost(body) <= answer_size.ANSWER_BUDGET
+        pages.append(body["callee_page"])
+        seen.extend(callee["callee"] for callee in body["callees"])
+        offset = body["callee_page"]["next_offset"]
+
+    first = pages[0]
+    assert 0 < first["returned"] < 10_000  # cut: 10 000 of these callees are some 7 MB
+    assert first["next_offset"] == first["returned"]
+    assert len(seen) == len(set(seen)) == 12_000
+    assert body["callee_summary"]["total"] == 12_000
+    [line, *_] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert f"from 10000 to {first['returned']} callees" in line["detail"]
+    assert f"callee_offset={first['returned']}" in line["detail"]
+
+
+def test_a_task_too_large_to_answer_even_without_callees_is_a_problem_saying_so(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    ccc.put_task({"SdkAppId": 1400000000, "TaskId": 951, "Name": "n" * 6_000_000, "Callees": []})
+
+    body = _task(invoke, 951)
+
+    assert body["status"] == 413
+    assert "include_callees=false" in body["detail"]
+    assert answer_size.cost(body) < 1000
 
 
 # -- CCC's answer parsed as it arrives: the same task as from the whole answer ------------------

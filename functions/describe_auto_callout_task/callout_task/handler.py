@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from callout_task import assume_role, events, http, logs, problems, upstream
+from callout_task import answer_size, assume_role, events, http, logs, problems, upstream
 from callout_task.api_document import openapi_document
 from callout_task.config import ConfigurationError, Settings, load_settings, unknown_variables
 from callout_task.credentials import Credentials, read_credentials, what_to_fix
@@ -199,14 +199,19 @@ def _answer_timer(invocation: Invocation, event: Mapping[str, Any]) -> dict[str,
         _log(invocation, outcome)
         return {"results": [_timer_entry(outcome)]}
     results = []
+    used = 0  # bytes of the run's answer so far: all of it stays under SCF's 6 MB
     for position, entry in enumerate(entries):
 
         def sources(entry: Any = entry, position: int = position) -> list[Source]:
             return events.task_sources(entry, f"Task {position} of the timer's Message")
 
-        outcome = _lookup(invocation, sources)
+        # Each task may take an even share of what is left, so that one large task leaves the
+        # others room; what it does not use goes to those after it.
+        share = (answer_size.TIMER_BUDGET - used) // (len(entries) - position)
+        outcome = _lookup(invocation, sources, share)
         _log(invocation, outcome)  # at once: a run cut short still leaves its tasks' lines
         results.append(_timer_entry(outcome))
+        used += answer_size.cost(results[-1]) + 1
     return {"results": results}
 
 
@@ -218,7 +223,11 @@ def _timer_entry(outcome: Outcome) -> dict[str, Any]:
     return {"sdk_app_id": outcome.sdk_app_id, "task_id": outcome.task_id, **outcome.body}
 
 
-def _lookup(invocation: Invocation, sources: Callable[[], list[Source]]) -> Outcome:
+def _lookup(
+    invocation: Invocation,
+    sources: Callable[[], list[Source]],
+    budget: int = answer_size.ANSWER_BUDGET,
+) -> Outcome:
     """One task, isolated: every failure on the way becomes this task's outcome, and only its."""
     outcome = Outcome()
     try:
@@ -229,7 +238,8 @@ def _lookup(invocation: Invocation, sources: Callable[[], list[Source]]) -> Outc
             raise problems.Forbidden(
                 f"SdkAppId {request.sdk_app_id} is not one this function may read."
             )
-        outcome.body = _describe(invocation, read_credentials(), request, outcome.call)
+        body = _describe(invocation, read_credentials(), request, outcome.call)
+        outcome.body, outcome.detail = answer_size.fit(body, budget)
     except problems.Problem as problem:
         _log_misconfiguration(invocation, problem)
         outcome.failed(problem, invocation.request_id)

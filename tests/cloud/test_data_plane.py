@@ -189,3 +189,16 @@ def test_cron_has_seven_fields_read_in_china_time(
 def test_cron_is_china_time_not_utc() -> None:
     nine_in_beijing = datetime(2026, 12, 7, 1, 0, 0, tzinfo=timezone.utc).astimezone(CHINA_TIME)
     assert cron_matches("0 0 9 * * * *", nine_in_beijing)
+
+
+def test_a_stopping_cloud_starts_no_new_instance(call: Call, cloud: LocalCloud) -> None:
+    """A timer run that begins while the cloud stops must not leave an instance (a process and
+    its unpacked code) behind."""
+    from autocallout.local_cloud import CloudError
+
+    _deploy(call, url_auth=None, logs=False)
+
+    cloud.plane.close()
+
+    with pytest.raises(CloudError, match="stopping"):
+        cloud.plane.invoke("default/fn", {})

@@ -65,6 +65,7 @@ class DataPlane:
         self._instances: dict[str, _Instance] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._closed = False  # under _lock: no instance starts once close() began
         self._timer_thread: threading.Thread | None = None
         self.timer_runs: list[JSONObject] = []
         backend.listeners.append(self._on_change)
@@ -110,6 +111,8 @@ class DataPlane:
 
     def _instance(self, key: str) -> tuple[_Instance, JSONObject]:
         with self._lock:
+            if self._closed:
+                raise CloudError("FailedOperation.FunctionStatusError", "The cloud is stopping.")
             function = self.backend.table("scf.functions").get(key)
             if function is None:
                 raise CloudError("ResourceNotFound.Function", f"The function {key} does not exist.")
@@ -272,6 +275,7 @@ class DataPlane:
         if self._timer_thread is not None:
             self._timer_thread.join(timeout=5)
         with self._lock:
+            self._closed = True
             instances = list(self._instances.values())
             self._instances.clear()
         for instance in instances:

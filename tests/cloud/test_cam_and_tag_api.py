@@ -80,10 +80,6 @@ def test_a_policy_attaches_lists_and_detaches(call: Call) -> None:
     assert json.loads(policy["PolicyDocument"])["statement"][0]["action"] == [
         "ccc:DescribeAutoCalloutTask"
     ]
-    assert (
-        _error(call, "cam", "DeletePolicy", PolicyId=[policy_id]) == "FailedOperation.PolicyInUse"
-    )
-
     call("cam", "DetachRolePolicy", DetachRoleId=role_id, PolicyId=policy_id)
     call("cam", "DeletePolicy", PolicyId=[policy_id])
     assert call("cam", "ListAttachedRolePolicies", RoleId=role_id, Page=1, Rp=200)["List"] == []
@@ -104,6 +100,20 @@ def test_policy_names_are_unique(call: Call) -> None:
         )
         == "FailedOperation.PolicyNameInUse"
     )
+
+
+def test_deleting_an_attached_policy_detaches_it(call: Call) -> None:
+    role_id = call(
+        "cam", "CreateRole", RoleName="exec", PolicyDocument=sample_functions.trust_document()
+    )["RoleId"]
+    policy_id = call(
+        "cam", "CreatePolicy", PolicyName="p", PolicyDocument=sample_functions.read_policy()
+    )["PolicyId"]
+    call("cam", "AttachRolePolicy", AttachRoleId=role_id, PolicyId=policy_id)
+
+    call("cam", "DeletePolicy", PolicyId=[policy_id])
+
+    assert call("cam", "ListAttachedRolePolicies", RoleId=role_id, Page=1, Rp=200)["List"] == []
 
 
 def test_deleting_a_role_takes_its_attachments(call: Call) -> None:

@@ -186,6 +186,7 @@ def update_policy(backend: CloudBackend, params: Params) -> JSONObject:
 
 
 def delete_policy(backend: CloudBackend, params: Params) -> JSONObject:
+    """Deletes the policies and their attachments (CAM documents no "policy in use" refusal)."""
     ids = params.items("PolicyId")
     if not ids:
         raise CloudError("MissingParameter", "The request is missing PolicyId.")
@@ -197,11 +198,8 @@ def delete_policy(backend: CloudBackend, params: Params) -> JSONObject:
                 for k, a in backend.table("cam.attachments").items()
                 if a["PolicyId"] == policy["PolicyId"]
             ]
-        if attached:
-            raise CloudError(
-                "FailedOperation.PolicyInUse",
-                f"The policy {policy['PolicyId']} is attached: detach it first.",
-            )
+        for key in attached:
+            backend.delete("cam.attachments", key)
         backend.delete("cam.policies", str(policy["PolicyId"]))
     return {}
 

@@ -59,3 +59,16 @@ def read_policy(action: str = "ccc:DescribeAutoCalloutTask") -> str:
             "statement": [{"effect": "allow", "action": [action], "resource": ["*"]}],
         }
     )
+
+
+# Hands back what SCF gave it: the role's temporary credentials and the CCC endpoint, so that a
+# test can call CCC as the function would.
+ROLE_CREDENTIALS = """
+import os
+
+
+def main_handler(event, context):
+    return {name: os.environ.get(name, "") for name in (
+        "TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN",
+        "CCC_ENDPOINT")}
+"""

@@ -66,7 +66,7 @@ def test_a_signed_call_reaches_the_function_with_its_path_and_query(
     answer = json.loads(body)
     assert answer["path"] == "/tasks"
     assert answer["query"] == {"TaskId": "3"}
-    assert answer["ccc"] == cloud.ccc_server.url  # injected: the function set no CCC_ENDPOINT
+    assert answer["ccc"] == cloud.url  # injected: the function set none; CAM, then the fake CCC
 
 
 @pytest.mark.parametrize("secret_key", [None, "not-the-key"])

@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
             cloud.stop()
             return _fail(f"cannot write {args.env_file}: {error.strerror}")
     print(f"local cloud on {cloud.url} (Ctrl-C stops it); fake CCC on {cloud.ccc_server.url}")
+    print("functions reach CCC through the local cloud, which checks their role's CAM policies")
     print("point Terraform (or an SDK) at it:")
     for name, value in environment.items():
         print(f"  export {name}={shlex.quote(value)}")

@@ -5,9 +5,9 @@ their log lines land in their CLS topic.
   (unpacked read-only, on its runtime's own CPython, ``-I -S -B``), started at its first
   invocation and stopped when its code or configuration changes or it is deleted.
 - Its environment is the function's variables plus what SCF adds: the role's temporary
-  credentials (``TENCENTCLOUD_SECRETID``/``SECRETKEY``/``SESSIONTOKEN``, accepted by the fake CCC
-  this cloud runs) and, as LocalStack injects its endpoint, ``CCC_ENDPOINT`` pointing at that fake
-  when the function does not set one.
+  credentials (``TENCENTCLOUD_SECRETID``/``SECRETKEY``/``SESSIONTOKEN``) and, as LocalStack
+  injects its endpoint, ``CCC_ENDPOINT`` pointing at the local cloud when the function does not
+  set one: there CAM's verdict on the role's policies (``iam``) comes first, then the fake CCC.
 - What the instance writes to stdout (SCF collects it) goes line by line to the function's CLS
   topic, with SCF's own ``SCF_*`` fields.
 - A Function URL (an ``http`` trigger) answers at ``/scf-url/<id>/`` behind the CAM door of
@@ -63,7 +63,8 @@ class DataPlane:
         self.ccc = ccc
         self.ccc_url = ccc_url
         self._instances: dict[str, _Instance] = {}
-        self._lock = threading.Lock()
+        self._roles: dict[str, str] = {}  # SecretId of minted role credentials -> role name
+        self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._closed = False  # under _lock: no instance starts once close() began
         self._timer_thread: threading.Thread | None = None
@@ -102,6 +103,8 @@ class DataPlane:
                 expires_at=self.backend.clock() + ROLE_CREDENTIAL_SECONDS,
             )
             self.ccc.add_credentials(credentials)
+            with self._lock:
+                self._roles[credentials.secret_id] = function["Role"]
             environment.update(
                 TENCENTCLOUD_SECRETID=credentials.secret_id,
                 TENCENTCLOUD_SECRETKEY=credentials.secret_key,
@@ -167,6 +170,11 @@ class DataPlane:
                             "SCF_LogTime": time.time_ns(),
                         },
                     )
+
+    def role_of(self, secret_id: str) -> str | None:
+        """The role whose temporary credentials ``secret_id`` is, if the data plane minted it."""
+        with self._lock:
+            return self._roles.get(secret_id)
 
     def invoke(self, key: str, event: Any) -> Any:
         instance, function = self._instance(key)

@@ -3,7 +3,8 @@
 One ThreadingHTTPServer takes three kinds of requests:
 
 - Cloud API calls: the provider and the SDKs send them through ``HTTP_PROXY`` (absolute-form
-  ``POST http://scf.local-cloud.invalid/``) or straight to this address; ``wire.handle`` answers.
+  ``POST http://scf.local-cloud.invalid/``) or straight to this address; ``wire.handle`` answers,
+  but for CCC (a function's upstream): ``call_ccc`` asks CAM (``iam``), then the fake CCC.
 - Function URLs: ``/scf-url/<id>/...``, the address a Function URL trigger reports.
 - ``/_cloud/`` (loopback clients only): ``health``, ``resources`` (what the account holds),
   ``logs?topic=ID`` (a CLS topic's lines), ``calls``, ``timer-runs``, ``save``.
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,10 +27,11 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from autocallout.fake_ccc import CccBackend, FakeCccServer
+from autocallout.fake_ccc import CccBackend, FakeCccServer, signature
+from autocallout.fake_ccc import wire as ccc_wire
 from autocallout.fake_ccc.server import is_loopback_client
-from autocallout.fake_ccc.wire import Request
-from autocallout.local_cloud import wire
+from autocallout.fake_ccc.wire import Reply, Request
+from autocallout.local_cloud import iam, wire
 from autocallout.local_cloud.models import LOCAL_CREDENTIALS, CloudBackend
 from autocallout.local_cloud.runtime import DataPlane
 
@@ -67,9 +71,13 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._send(status, answer_headers, data)
             return
-        reply = wire.handle(
-            self.server.cloud.backend, Request(self.command, path, url.query, headers, body)
-        )
+        request = Request(self.command, path, url.query, headers, body)
+        if _scope_service(request) == "ccc":  # a function's call to CCC: CAM first, then the fake
+            reply = self.server.cloud.call_ccc(request)
+        else:
+            reply = wire.handle(self.server.cloud.backend, request)
+        if reply.delay:  # a fault injected into the fake CCC
+            time.sleep(reply.delay)
         self._send(reply.status, reply.headers, reply.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = do_HEAD = _dispatch
@@ -117,6 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": f"no control route {self.command} {CONTROL_PREFIX}{route}"})
 
 
+def _scope_service(request: Request) -> str | None:
+    by_host = request.header("host").split(".", 1)[0].lower()
+    if by_host == "ccc":
+        return "ccc"
+    auth = signature.parse_authorization(request.header("authorization"))
+    return auth.service if auth is not None else None
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -158,10 +174,32 @@ class LocalCloud:
         host_name, bound_port = self._server.server_address[:2]
         self.url = f"http://{host_name!s}:{bound_port}"
         self.backend.url_base = self.url
-        self.plane = DataPlane(self.backend, self.ccc_server.backend, self.ccc_server.url)
+        self.plane = DataPlane(self.backend, self.ccc_server.backend, self.url)
         self._timers = timers
         self._thread: threading.Thread | None = None
         self._serving = False
+
+    def call_ccc(self, request: Request) -> Reply:
+        """A call to CCC: refused as CAM would when it comes with a function role's credentials
+        its policies do not allow, else answered by the fake CCC."""
+        auth = signature.parse_authorization(request.header("authorization"))
+        role = self.plane.role_of(auth.secret_id) if auth is not None else None
+        if role is not None:
+            action = f"ccc:{request.header('x-tc-action')}"
+            try:
+                params = json.loads(request.body or b"{}")
+            except ValueError:
+                params = {}
+            app = params.get("SdkAppId", "*") if isinstance(params, dict) else "*"
+            resource = f"qcs::ccc::uin/{self.backend.account.owner_uin}:SdkAppId/{app}"
+            if not iam.allows(self.backend, role, action, resource):
+                body = ccc_wire.error_body(
+                    "AuthFailure.UnauthorizedOperation",
+                    f"The role {role} is not authorised for {action} on {resource}.",
+                    str(uuid.uuid4()),
+                )
+                return Reply(200, body)
+        return ccc_wire.handle(self.ccc_server.backend, request)
 
     def terraform_environment(self) -> dict[str, str]:
         """What points the tencentcloud provider (or an SDK) at this cloud, and only here."""

@@ -405,8 +405,10 @@ def _security_schemes() -> dict[str, Any]:
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document, in a stable order."""
     schemas = model_schemas(COMPONENT_REF)
-    # A timer's answer never crosses HTTP: it is task.schema.json's, not this document's.
+    # A timer's answer never crosses HTTP: it and its problem entries are task.schema.json's,
+    # not this document's.
     del schemas[contract.TimerResults.__name__]
+    del schemas[contract.TimerProblem.__name__]
     schemas["TaskRequestBody"] = request_body_schema()
     kinds_by_status = problem_kinds()
     for status in _operation_statuses():

@@ -16,6 +16,12 @@ variable "function_name" {
   default     = null
 }
 
+variable "name_prefix" {
+  description = "Prefix of every account-wide name (CAM role and policy, Cloud Monitor notice and policy), e.g. \"prod-gz\": two deployments in one account (environments, regions) need different ones. null: names are the function's name alone, as before this input existed."
+  type        = string
+  default     = null
+}
+
 variable "namespace" {
   description = "SCF namespace of the function."
   type        = string
@@ -41,14 +47,20 @@ variable "timeout" {
 }
 
 variable "tags" {
-  description = "Tags put on every resource that takes them."
+  description = "Tags put on every resource that takes them, merged over the module's own (app, managed-by); a key given here wins."
   type        = map(string)
   default     = null
 }
 
 variable "allowed_sdk_app_ids" {
-  description = "CCC SdkAppIds the function may read (ALLOWED_SDK_APP_IDS). Empty: any application of the account."
+  description = "CCC SdkAppIds the function may read (ALLOWED_SDK_APP_IDS), and the only ones its CAM policy names. Required: empty is refused unless allow_all_sdk_app_ids = true."
   type        = list(string)
+  default     = null
+}
+
+variable "allow_all_sdk_app_ids" {
+  description = "Explicit opt-in to an empty allowlist: the function may read every CCC application of the account, and its policy allows ccc:DescribeAutoCalloutTask on \"*\"."
+  type        = bool
   default     = null
 }
 
@@ -59,19 +71,19 @@ variable "scope_policy_to_sdk_app_ids" {
 }
 
 variable "ccc_region" {
-  description = "CCC_REGION: region sent to CCC. Empty: the function's default."
+  description = "CCC_REGION: region sent to CCC. null: the function's default."
   type        = string
   default     = null
 }
 
 variable "ccc_endpoint" {
-  description = "CCC_ENDPOINT: override of the CCC endpoint (private endpoint). Empty: the public one."
+  description = "CCC_ENDPOINT: override of the CCC endpoint (private endpoint). null: the public one."
   type        = string
   default     = null
 }
 
 variable "ccc_role_arn" {
-  description = "CCC_ROLE_ARN: a role in the account that owns CCC, assumed through STS. Empty: call CCC with the execution role."
+  description = "CCC_ROLE_ARN: a role in the account that owns CCC, assumed through STS; the execution role then gets sts:AssumeRole on it and no CCC permission of its own. null: call CCC with the execution role."
   type        = string
   default     = null
 }
@@ -107,7 +119,13 @@ variable "max_instances" {
 }
 
 variable "front_door" {
-  description = "HTTPS entry: \"function_url\" (SCF Function URL, what Tencent sells today) or \"api_gateway\" (legacy API Gateway, only for accounts that still have it)."
+  description = "HTTPS entry: \"function_url\" (SCF Function URL, what Tencent sells today) or \"api_gateway\" (an API on a legacy API Gateway service the account already has: api_gateway_service_id)."
+  type        = string
+  default     = null
+}
+
+variable "api_gateway_service_id" {
+  description = "api_gateway only: id (service-...) of the account's existing API Gateway service the API is added to. Tencent sells no new API Gateway resources since 2024-07-01 (notice 628/106651), so this module creates none."
   type        = string
   default     = null
 }
@@ -131,7 +149,7 @@ variable "cors_allow_origins" {
 }
 
 variable "timer_cron" {
-  description = "SCF cron (7 fields: sec min hour day month weekday year) for polling timer_tasks. Empty: no timer."
+  description = "SCF cron (7 fields: sec min hour day month weekday year) for polling timer_tasks. null: no timer."
   type        = string
   default     = null
 }
@@ -147,7 +165,7 @@ variable "timer_tasks" {
 }
 
 variable "watch" {
-  description = "Tell targets when timer_tasks change (docs/integrations.md §5): null only polls. targets maps a name to {kind = webhook|wecom|feishu|dingtalk, secret = \"<SSM secret name>:<version>\", host = a webhook's host}. Needs timer_cron and rate_limit_store = \"redis\"."
+  description = "Tell targets when timer_tasks change: null (the default) only polls. targets maps a name to {kind = webhook|wecom|feishu|dingtalk, secret = \"<SSM secret name>:<version>\" holding the URL or {\"url\", \"secret\"} JSON, host = the webhook's host (webhooks only)}. Needs timer_cron and the Redis store (rate_limit_store = \"redis\"): the watch remembers what it told there."
   type = object({
     name              = optional(string, "watch")
     events            = optional(list(string), ["state", "progress", "lookup"])
@@ -163,6 +181,33 @@ variable "watch" {
   default = null
 }
 
+variable "execution_role_name" {
+  description = "An existing CAM role for the function instead of the one this module creates; it must trust scf.qcloud.com and carry the statements of the execution_policy_document output. null: the module creates the role and its policy."
+  type        = string
+  default     = null
+}
+
+variable "log_topic" {
+  description = "An existing CLS logset and topic for the function's logs instead of the ones this module creates (with log_index_enabled the module indexes that topic: turn it off if the topic has an index already). null: the module creates both."
+  type = object({
+    logset_id = string
+    topic_id  = string
+  })
+  default = null
+}
+
+variable "deletion_protection" {
+  description = "Keep `terraform destroy` (and any plan that would delete them) away from the log topic and the Redis password's secret: Terraform's prevent_destroy. false on a new deployment: they go with a destroy. On an existing one, README.md, \"State and secrets\", gives the one `terraform state mv` per resource that lifts it (Terraform cannot switch prevent_destroy with a variable)."
+  type        = bool
+  default     = null
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days SSM keeps a deleted secret (the Redis password this module stores) recoverable before deleting it for good (1-30)."
+  type        = number
+  default     = null
+}
+
 variable "log_index_enabled" {
   description = "Key-value index over the fields the function logs (log_index.tf). CLS bills index traffic and index storage by the GB; off: logs are kept but only full-text search and no alarm on log fields works."
   type        = bool
@@ -176,13 +221,29 @@ variable "alarms_enabled" {
 }
 
 variable "alarm_notice" {
-  description = "Who hears of an alarm. receiver_uins: account or CAM-user uins, reached on channels (EMAIL, SMS, CALL, WECHAT); empty list: the account that runs terraform. webhook_url: also POST each alarm there; \"\": none."
+  description = "Who hears of an alarm; required while alarms_enabled (there is no silent default) unless alarm_notice_ids names existing notices. monitor_user_uids: CAM user UIDs for Cloud Monitor's notice (its UserIds take UIDs, not UINs); cls_receiver_uins: account or CAM user UINs for CLS's notice; both reached on channels (EMAIL, SMS, CALL, WECHAT)."
   type = object({
-    receiver_uins = optional(list(string), [])
-    channels      = optional(list(string), ["EMAIL", "SMS"])
-    webhook_url   = optional(string, "")
+    monitor_user_uids = list(string)
+    cls_receiver_uins = list(string)
+    channels          = optional(list(string), ["EMAIL", "SMS"])
   })
   default = null
+}
+
+variable "alarm_notice_ids" {
+  description = "Existing notices the alarms also (or only) notify: Cloud Monitor notice ids (notice-...) and CLS notice ids (notice-...). null: none."
+  type = object({
+    monitor = optional(list(string), [])
+    cls     = optional(list(string), [])
+  })
+  default = null
+}
+
+variable "alarm_webhook_url" {
+  description = "Also POST each alarm to this URL (it usually carries a token, so it is sensitive). null: none."
+  type        = string
+  default     = null
+  sensitive   = true
 }
 
 variable "alarm_errors_per_minute" {
@@ -240,7 +301,7 @@ variable "rate_limit_store" {
 }
 
 variable "redis_host" {
-  description = "redis only: private address of an existing Redis instance. Empty: Terraform creates one (redis_availability_zone, redis_password)."
+  description = "redis only: private address of an existing Redis instance. null: Terraform creates one (redis_availability_zone, redis_password)."
   type        = string
   default     = null
 }
@@ -252,26 +313,26 @@ variable "redis_port" {
 }
 
 variable "redis_password_secret" {
-  description = "Existing instance only: \"<SSM secret name>:<version id>\" holding its password. The function reads it with its role at start; the password never appears in its configuration."
+  description = "Existing instance only: \"<SSM secret name>:<version id>\" holding its password. The function reads it with its role at start; the password never appears in its configuration or in Terraform's state."
   type        = string
   default     = null
 }
 
 variable "redis_password" {
-  description = "New instance only: its password (8-16 characters). Set it as TF_VAR_redis_password; Terraform keeps it in an SSM secret the function reads (and, marked sensitive, in its state)."
+  description = "New instance only: its password (8-16 characters). Set it as TF_VAR_redis_password; Terraform keeps it in an SSM secret the function reads. It is also in Terraform's state (instance and secret version): README.md, \"State and secrets\"."
   type        = string
   default     = null
   sensitive   = true
 }
 
 variable "redis_availability_zone" {
-  description = "New instance only: zone of the Redis instance and of the subnets, e.g. ap-guangzhou-3."
+  description = "New instance only: zone of the Redis instance (and of the subnets Terraform creates), e.g. ap-guangzhou-3."
   type        = string
   default     = null
 }
 
 variable "redis_vpc_cidr" {
-  description = "New instance only: address range of the VPC Terraform creates; the function's and Redis's subnets are its /24s number 1 and 2."
+  description = "New instance in a new VPC only: address range of the VPC Terraform creates; the function's and Redis's subnets are its /24s number 1 and 2."
   type        = string
   default     = null
 }
@@ -283,13 +344,19 @@ variable "redis_mem_size" {
 }
 
 variable "vpc_id" {
-  description = "Existing instance only: VPC the function joins to reach redis_host."
+  description = "redis only: an existing VPC the function joins (subnet_id): the VPC of an existing Redis (redis_host), or the one a new Redis goes into (redis_subnet_id). null with a new Redis: Terraform creates a VPC."
   type        = string
   default     = null
 }
 
 variable "subnet_id" {
-  description = "Existing instance only: subnet of vpc_id the function runs in. Let the Redis security group admit this subnet only."
+  description = "With vpc_id: subnet of vpc_id the function runs in. A new Redis's security group admits this subnet only; for an existing Redis, let its security group admit it."
+  type        = string
+  default     = null
+}
+
+variable "redis_subnet_id" {
+  description = "New instance in your VPC (vpc_id) only: subnet of the Redis instance. null: subnet_id."
   type        = string
   default     = null
 }

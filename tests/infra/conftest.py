@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "tencentcloud-provider-
 OPERATIONS_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-operations.json")
 # The same provider release's schema of the resources the rate limit's store adds (see its README).
 STORE_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-rate-limit-store.json")
+# The data sources the module reads (an existing gateway service, SSM secrets, your subnets).
+DATA_SOURCES_SCHEMA_FILE = SCHEMA_FILE.with_name("tencentcloud-provider-schema-data-sources.json")
 CHECKOV_VENV = REPO / ".venv-checkov"
 CHECKOV = CHECKOV_VENV / "bin" / "checkov"
 
@@ -76,4 +79,46 @@ def schema() -> dict[str, Any]:
     assert store["source"] == loaded["source"], "every schema file must describe one commit"
     assert not set(store["resources"]) & set(loaded["resources"])
     loaded["resources"] = {**loaded["resources"], **store["resources"]}
+    with DATA_SOURCES_SCHEMA_FILE.open(encoding="utf-8") as handle:
+        data_sources: dict[str, Any] = json.load(handle)
+    assert data_sources["source"] == loaded["source"], "every schema file must describe one commit"
+    assert not set(data_sources["data_sources"]) & set(loaded["data_sources"])
+    loaded["data_sources"] = {**loaded["data_sources"], **data_sources["data_sources"]}
     return loaded
+
+
+PROVIDER = "registry.terraform.io/tencentcloudstack/tencentcloud"
+
+
+def terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """The real terraform in ``directory``, with this machine's own CLI configuration: the
+    provider is found wherever `terraform init` finds it here."""
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+    return subprocess.run(
+        [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def provider_infra(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch copy of infra/ with the real tencentcloud provider installed by `terraform init`
+    (without the committed lock file, which records one build: test_provider_plans.py checks
+    it separately). Where init cannot install it, every test that needs it is skipped, loudly
+    and naming it, in CI too: a machine without the provider runs everything else."""
+    copy = tmp_path_factory.mktemp("provider") / "infra"
+    shutil.copytree(INFRA, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+    (copy / ".terraform.lock.hcl").unlink(missing_ok=True)
+    result = terraform(copy, "init", "-backend=false")
+    if result.returncode != 0:
+        reason = " ".join(result.stderr.split())[:400]
+        pytest.skip(
+            f"SKIPPED: the provider {PROVIDER} (~> 1.83.16) is not installed where `terraform"
+            f" init` looks on this machine ({reason}); `python3 infra/check_provider.py` says"
+            " how to get it"
+        )
+    return copy

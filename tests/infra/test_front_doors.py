@@ -19,8 +19,10 @@ from tests.infra.tf_schema_check import (
 )
 
 FUNCTION_URL = "tencentcloud_scf_trigger.function_url"
+# On the account's existing service (api_gateway_service_id): the module creates no service.
+GATEWAY_SERVICE = "data.tencentcloud_api_gateway_services.this"
 GATEWAY = (
-    "tencentcloud_api_gateway_service.this",
+    GATEWAY_SERVICE,
     "tencentcloud_api_gateway_api.this",
     "tencentcloud_api_gateway_service_release.this",
     "tencentcloud_api_gateway_usage_plan.this",
@@ -29,18 +31,22 @@ GATEWAY = (
     "tencentcloud_api_gateway_api_key_attachment.this",
 )
 ALWAYS = (
-    "tencentcloud_cam_role.function",
-    "tencentcloud_cam_policy.ccc_read",
-    "tencentcloud_cam_role_policy_attachment.ccc_read",
-    "tencentcloud_cls_logset.function",
-    "tencentcloud_cls_topic.function",
+    "tencentcloud_cam_role.this",
+    "tencentcloud_cam_policy.this",
+    "tencentcloud_cam_role_policy_attachment.this",
+    "tencentcloud_cls_logset.this",
+    "tencentcloud_cls_topic.protected",
     "tencentcloud_scf_function.this",
     "tencentcloud_scf_reserved_concurrency_config.this",
 )
+DOORS: dict[str, dict[str, Any]] = {
+    "function_url": {"front_door": "function_url"},
+    "api_gateway": {"front_door": "api_gateway", "api_gateway_service_id": "service-abc123"},
+}
 
 # Variable sets worth planning: each front door, with and without the optional parts.
 VARIATIONS: list[dict[str, Any]] = [
-    {"front_door": front_door, **extra}
+    {**DOORS[front_door], **extra}
     for front_door in ("function_url", "api_gateway")
     for extra in (
         {},
@@ -70,21 +76,27 @@ def test_function_url_choice_plans_the_url_and_no_gateway(infra: Config) -> None
 
 
 def test_api_gateway_choice_plans_the_gateway_and_no_url(infra: Config) -> None:
-    counts = instance_counts(infra, {"front_door": "api_gateway"})
+    counts = instance_counts(infra, DOORS["api_gateway"])
     assert counts[FUNCTION_URL] == 0
     assert all(counts[address] == 1 for address in GATEWAY)
     assert all(counts[address] == 1 for address in ALWAYS)
 
 
-def test_timer_and_assumed_role_are_planned_only_when_configured(infra: Config) -> None:
+def test_the_timer_is_planned_only_when_configured(infra: Config) -> None:
     off = instance_counts(infra)
     on = instance_counts(infra, VARIATIONS[1])
+    assert (off["tencentcloud_scf_trigger.timer"], on["tencentcloud_scf_trigger.timer"]) == (0, 1)
+
+
+def test_the_gateway_binds_to_the_account_s_service_and_creates_none(infra: Config) -> None:
+    # Tencent sells no new API Gateway resources since 2024-07 (notice 628/106651)
+    assert not [b for b in infra.blocks if b.type == "tencentcloud_api_gateway_service"]
     for address in (
-        "tencentcloud_scf_trigger.timer",
-        "tencentcloud_cam_policy.assume_ccc_role",
-        "tencentcloud_cam_role_policy_attachment.assume_ccc_role",
+        "tencentcloud_api_gateway_api.this",
+        "tencentcloud_api_gateway_service_release.this",
+        "tencentcloud_api_gateway_usage_plan_attachment.this",
     ):
-        assert (off[address], on[address]) == (0, 1)
+        assert infra.block(address).body["service_id"] == "${var.api_gateway_service_id}"
 
 
 @pytest.mark.parametrize("variables", VARIATIONS, ids=lambda v: f"{v['front_door']}-{len(v)}")
@@ -145,7 +157,6 @@ def test_gateway_api_signs_callers_and_integrates_the_response(infra: Config) ->
 @pytest.mark.parametrize(
     ("address", "attribute"),
     [
-        ("tencentcloud_api_gateway_service.this", "release_limit"),
         ("tencentcloud_api_gateway_api.this", "release_limit"),
         ("tencentcloud_api_gateway_usage_plan.this", "max_request_num_pre_sec"),
     ],

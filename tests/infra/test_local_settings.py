@@ -25,6 +25,10 @@ def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("settings-only")
     for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
         shutil.copy(MODULE / name, directory / name)
+    # The allowlist has no default (least privilege): the seeded application of the fake
+    (directory / "terraform.tfvars").write_text(
+        'allowed_sdk_app_ids = ["1400000000"]\n', encoding="utf-8"
+    )
     result = _terraform(directory, "init")
     assert result.returncode == 0, result.stderr
     return directory
@@ -113,6 +117,7 @@ def test_the_timer_message_keeps_a_19_digit_sdk_app_id_exact(settings_only: Path
         {
             "timer_cron": "0 */5 * * * * *",
             "timer_tasks": '[{sdk_app_id="9223372036854775807", task_id=1}]',
+            "allowed_sdk_app_ids": '["9223372036854775807"]',
         },
     )
     assert json.loads(message) == [

@@ -7,7 +7,7 @@ from typing import Any
 from infra.policies.function_log_fields import logged_fields
 from tests.infra.tf_schema_check import Config, instance_counts, literal
 
-INDEX = "tencentcloud_cls_index.function"
+INDEX = "tencentcloud_cls_index.this"
 CLS_TYPES = {"long", "double", "text"}
 
 

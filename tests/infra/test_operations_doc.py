@@ -81,11 +81,15 @@ def test_each_alarm_has_a_section(section: str) -> None:
 
 
 def test_each_alarm_message_links_to_an_existing_section(infra: Config) -> None:
+    assert infra.block("tencentcloud_cls_alarm.log").body["message_template"] == (
+        "${each.value.message}"
+    )
+    messages = [alarm["message"] for alarm in infra.locals["log_alarms"].values()]
+    messages.append(
+        infra.block("tencentcloud_cls_alarm.watch_undelivered").body["message_template"]
+    )
     anchors = {
-        match
-        for block in infra.blocks
-        if block.type == "tencentcloud_cls_alarm"
-        for match in re.findall(r"operations\.md#([a-z-]+)", block.body["message_template"])
+        match for message in messages for match in re.findall(r"operations\.md#([a-z-]+)", message)
     }
     assert anchors == {"server-errors", "throttled", "misconfigured", "watch-undelivered"}
     assert anchors <= set(ALARM_SECTIONS)

@@ -14,6 +14,11 @@ import pytest
 from tests.infra.conftest import FIXTURES, MODULE, POLICIES, checkov_binary
 
 POLICY_IDS = {f"CKV_CALLOUT_{n}" for n in range(1, 9)}
+# checkov drops a resource whose count it cannot evaluate, and it cannot compare with null: the
+# CAM role and policy (count: execution_role_name == null) never reach CKV_CALLOUT_1 and 2 in the
+# module. Their rules are checked on the fixtures below, on the module's text in
+# tests/infra/test_iam.py, and on its plan in modules/autocallout/tests (with the provider).
+NOT_REACHED_IN_THE_MODULE = {"CKV_CALLOUT_1", "CKV_CALLOUT_2"}
 
 
 def run_checkov(directory: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
@@ -58,7 +63,8 @@ def test_checkov_passes_on_infra_with_every_project_policy_applied() -> None:
     # Then nothing fails, and every project policy actually ran
     assert outcomes(reports, "failed_checks") == set()
     assert code == 0
-    assert {check_id for check_id, _ in outcomes(reports, "passed_checks")} >= POLICY_IDS
+    ran = {check_id for check_id, _ in outcomes(reports, "passed_checks")}
+    assert ran == POLICY_IDS - NOT_REACHED_IN_THE_MODULE
     assert all(report["summary"]["parsing_errors"] == 0 for report in reports)
 
 

@@ -32,7 +32,7 @@ def test_infra_declares_the_resources_the_design_needs(infra: Config) -> None:
         "tencentcloud_scf_function",
         "tencentcloud_scf_reserved_concurrency_config",
         "tencentcloud_scf_trigger",
-        "tencentcloud_api_gateway_service",
+        "tencentcloud_api_gateway_services",  # data: the account's existing service
         "tencentcloud_api_gateway_api",
         "tencentcloud_api_gateway_service_release",
         "tencentcloud_api_gateway_usage_plan",

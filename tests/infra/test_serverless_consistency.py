@@ -82,8 +82,10 @@ def test_terraform_passes_its_settings_to_the_function(infra: Config) -> None:
 def test_role_is_the_one_terraform_creates(
     infra: Config, inputs: dict[str, Any], defaults: dict[str, Any]
 ) -> None:
-    role_name = literal(infra.block("tencentcloud_cam_role.function").body["name"])
-    assert role_name == "${var.function_name}-exec"
+    role_name = literal(infra.block("tencentcloud_cam_role.this").body["name"])
+    assert role_name == "${local.account_wide_name}-exec"
+    # (without name_prefix, the account-wide names are the function's name)
+    assert "var.name_prefix == null ? var.function_name" in infra.locals["account_wide_name"]
     assert inputs["role"] == f"{defaults['function_name']}-exec"
 
 
@@ -184,13 +186,19 @@ def test_serverless_says_how_infra_creates_just_the_role_and_the_log_topic(
     # Given the command serverless.yml gives for what it expects to exist
     command = _command_lines(_serverless_text(), "terraform -chdir=infra apply")
     targets = re.findall(r"-target=(\S+)", command)
-    # Then it targets exactly the role's policy attachment and the log topic, which infra/ has
+    # Then it targets exactly the role's policy attachment and the log topic, which the module
+    # infra/ is built on has
     assert sorted(targets) == [
-        "tencentcloud_cam_role_policy_attachment.ccc_read",
-        "tencentcloud_cls_topic.function",
+        "module.autocallout.tencentcloud_cam_role_policy_attachment.this",
+        "module.autocallout.tencentcloud_cls_topic.protected",
     ]
     for target in targets:
-        assert infra.block(target).address == target
+        address = target.removeprefix("module.autocallout.")
+        assert infra.block(address).address == address
+    # And it reads the ids the cls section needs from outputs infra/ has
+    outputs = re.findall(r"terraform -chdir=infra output (\w+)", _serverless_text())
+    assert sorted(outputs) == ["log_topic_id", "logset_id"]
+    assert set(outputs) <= set(load_config(INFRA).outputs)
 
 
 def test_the_reserved_concurrency_command_caps_what_infra_caps(

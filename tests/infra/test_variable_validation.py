@@ -35,18 +35,71 @@ def _terraform(
     )
 
 
+# The inputs without a usable default: which CCC applications, and who hears of alarms.
+REQUIRED_INPUTS = """
+allowed_sdk_app_ids = ["1400000000"]
+alarm_notice = {
+  monitor_user_uids = ["1000001"]
+  cls_receiver_uins = ["100000000001"]
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("variables-only")
     for name in ("variables.tf", "variables_operations.tf"):
         shutil.copy(MODULE / name, directory / name)
+    # What every deployment must say (the -var of each test overrides it)
+    (directory / "terraform.tfvars").write_text(REQUIRED_INPUTS, encoding="utf-8")
     result = _terraform(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
 
 
-def test_defaults_are_accepted(variables_only: Path) -> None:
+def test_the_required_inputs_alone_are_accepted(variables_only: Path) -> None:
     result = _terraform(variables_only, "plan")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("assignments", "message"),
+    [
+        # Least privilege by default: no allowlist is no longer "every application"
+        (["allowed_sdk_app_ids=[]"], "allowed_sdk_app_ids is empty"),
+        (["allow_all_sdk_app_ids=true"], "contradict each other"),
+        # No silent alarm receiver (it used to be whoever ran terraform)
+        (["alarm_notice=null"], "say who hears of the alarms"),
+        (
+            ["alarm_notice=null", 'alarm_notice_ids={monitor=["notice-abc"]}'],
+            "The log alarms (CLS) need a notice too",
+        ),
+    ],
+)
+def test_what_a_deployment_must_decide_has_no_default(
+    variables_only: Path, assignments: list[str], message: str
+) -> None:
+    # Given a configuration that leaves a decision to a default
+    arguments = [part for assignment in assignments for part in ("-var", assignment)]
+    # When Terraform plans it
+    result = _terraform(variables_only, "plan", *arguments)
+    # Then the plan stops and names what to decide
+    assert result.returncode != 0
+    assert message in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    "assignments",
+    [
+        ["allowed_sdk_app_ids=[]", "allow_all_sdk_app_ids=true"],
+        ["alarm_notice=null", "alarms_enabled=false"],
+        ["alarm_notice=null", 'alarm_notice_ids={monitor=["notice-a"], cls=["notice-b"]}'],
+        ["alarm_notice=null", 'alarm_notice_ids={monitor=["notice-a"]}', "log_index_enabled=false"],
+    ],
+)
+def test_each_decision_can_be_made_explicitly(variables_only: Path, assignments: list[str]) -> None:
+    arguments = [part for assignment in assignments for part in ("-var", assignment)]
+    result = _terraform(variables_only, "plan", *arguments)
     assert result.returncode == 0, result.stderr
 
 
@@ -54,8 +107,9 @@ def test_defaults_are_accepted(variables_only: Path) -> None:
     "assignment",
     [
         "provisioned_instances=10",
-        'alarm_notice={receiver_uins=["100000000001"], channels=["EMAIL", "CALL"]}',
-        'alarm_notice={webhook_url="https://hooks.example.com/alarm"}',
+        'alarm_notice={monitor_user_uids=["1000001"], cls_receiver_uins=["100000000001"],'
+        ' channels=["EMAIL", "CALL"]}',
+        "alarm_webhook_url=https://hooks.example.com/alarm",
     ],
 )
 def test_values_inside_the_rules_are_accepted(variables_only: Path, assignment: str) -> None:
@@ -81,10 +135,24 @@ def test_values_inside_the_rules_are_accepted(variables_only: Path, assignment: 
         ("provisioned_instances=11", "from 0 to max_instances"),
         ("provisioned_instances=-1", "from 0 to max_instances"),
         ("provisioned_instances=1.5", "from 0 to max_instances"),
-        ('alarm_notice={receiver_uins=["me"]}', "must be a Tencent Cloud uin"),
-        ('alarm_notice={channels=["PAGER"]}', "EMAIL, SMS, CALL, WECHAT"),
-        ("alarm_notice={channels=[]}", "at least one of EMAIL"),
-        ('alarm_notice={webhook_url="ftp://example.com/hook"}', "http(s) URL"),
+        (
+            'alarm_notice={monitor_user_uids=["me"], cls_receiver_uins=["100000000001"]}',
+            "at least one CAM user UID",
+        ),
+        (
+            'alarm_notice={monitor_user_uids=["1000001"], cls_receiver_uins=["me"]}',
+            "at least one Tencent Cloud UIN",
+        ),
+        (
+            'alarm_notice={monitor_user_uids=["1000001"], cls_receiver_uins=[]}',
+            "at least one Tencent Cloud UIN",
+        ),
+        (
+            'alarm_notice={monitor_user_uids=["1"], cls_receiver_uins=["100000000001"],'
+            ' channels=["PAGER"]}',
+            "EMAIL, SMS, CALL, WECHAT",
+        ),
+        ("alarm_webhook_url=ftp://example.com/hook", "http(s) URL"),
         ("alarm_errors_per_minute=0", "at least 1"),
         ("alarm_throttles_per_minute=0.5", "at least 1"),
         ("alarm_duration_percent_of_timeout=101", "between 10 and 100"),
@@ -138,6 +206,19 @@ TIMER = ("-var", "timer_cron=0 */5 * * * * *")
             ],
             "at most 50 tasks",
         ),
+        (
+            # 50 tasks with 19-digit ids: about 4.3 KB of JSON, over SCF's 4 KB for the argument
+            [
+                'allowed_sdk_app_ids=["1400000000000000000"]',
+                "timer_tasks=["
+                + ", ".join(
+                    f'{{sdk_app_id="1400000000000000000", task_id={1000000000000000000 + n}}}'
+                    for n in range(50)
+                )
+                + "]",
+            ],
+            "exceed SCF's 4 KB limit",
+        ),
     ],
 )
 def test_a_timer_task_outside_the_rules_is_refused(
@@ -147,6 +228,12 @@ def test_a_timer_task_outside_the_rules_is_refused(
     result = _terraform(variables_only, "plan", *TIMER, *arguments)
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
+
+
+def test_fifty_tasks_with_short_ids_fit_the_timer_argument(variables_only: Path) -> None:
+    tasks = ", ".join(f'{{sdk_app_id="1400000000", task_id={n}}}' for n in range(1, 51))
+    result = _terraform(variables_only, "plan", *TIMER, "-var", f"timer_tasks=[{tasks}]")
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

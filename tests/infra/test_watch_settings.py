@@ -38,6 +38,9 @@ def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("watch-settings")
     for name in ("variables.tf", "rate_limit_store_variables.tf", "settings.tf"):
         shutil.copy(MODULE / name, directory / name)
+    (directory / "terraform.tfvars").write_text(  # the allowlist has no default
+        'allowed_sdk_app_ids = ["1400000000"]\n', encoding="utf-8"
+    )
     result = _terraform(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
@@ -145,9 +148,15 @@ def test_the_function_runs_terraforms_watch_message(settings_only: Path) -> None
 def test_the_role_may_read_exactly_the_targets_secrets(settings_only: Path, infra: Config) -> None:
     names = _console(settings_only, WATCHED, "local.watch_secret_names")
     assert sorted(names) == ["watch-crm", "watch-ops"]
-    text = json.dumps(infra.block("tencentcloud_cam_policy.read_watch_secrets").body["document"])
-    assert "ssm:GetSecretValue" in text
-    assert "for name in local.watch_secret_names" in text
+    # A statement of the role's one policy (iam.tf), on exactly those secrets, each named by the
+    # uin that created it (SSM's create_uin), not by the account's owner
+    statements = infra.locals["execution_policy_statements"]
+    assert "local.watch_enabled ? [{" in statements
+    assert "resource = local.watch_secret_resources" in statements
+    text = json.dumps(infra.locals["watch_secret_resources"])
+    assert "creatorUin/${creator}/${name}" in text
+    assert "for name in local.watch_secret_names" in infra.locals["watch_secret_creators"]
+    assert "secret.create_uin" in infra.locals["watch_secret_creators"]
     assert "*" not in text.replace("[*]", "")
 
 
@@ -157,13 +166,9 @@ def test_the_watch_plans_its_policy_and_alarm_only_when_set(infra: Config) -> No
     unindexed = instance_counts(
         infra, {"watch": {"alert_after_ticks": 5}, "log_index_enabled": False}
     )
-    addresses = (
-        "tencentcloud_cam_policy.read_watch_secrets",
-        "tencentcloud_cam_role_policy_attachment.read_watch_secrets",
-        "tencentcloud_cls_alarm.watch_undelivered",
-    )
-    assert [watched[a] for a in addresses] == [1, 1, 1]
-    assert [plain[a] for a in addresses] == [0, 0, 0]
+    addresses = ("data.tencentcloud_ssm_secrets.watch", "tencentcloud_cls_alarm.watch_undelivered")
+    assert [watched[a] for a in addresses] == [1, 1]
+    assert [plain[a] for a in addresses] == [0, 0]
     assert unindexed["tencentcloud_cls_alarm.watch_undelivered"] == 0
 
 

@@ -253,7 +253,7 @@ class UnsupportedExpression(ValueError):
 _TOKEN = re.compile(
     r'\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>"(?:[^"\\]|\\.)*")'
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
-    r"|(?P<op>==|!=|<=|>=|&&|\|\||[!<>?:(),]))"
+    r"|(?P<op>==|!=|<=|>=|&&|\|\||\{\}|[!<>?:(),]))"
 )
 
 
@@ -357,6 +357,8 @@ class Evaluator:
             return token == "true"
         if token == "null":
             return None
+        if token == "{}":
+            return {}
         if token in self._FUNCTIONS and self._peek() == "(":
             self._take("(")
             argument = self._conditional()
@@ -374,7 +376,9 @@ class Evaluator:
         saved = (self._items, self._at)
         self._stack.append(name)
         try:
-            return self.evaluate(self.config.locals[name])
+            value = self.config.locals[name]
+            # A local written as a map or list literal is its own value (for_each reads one).
+            return self.evaluate(value) if isinstance(value, str) else literal(value)
         finally:
             self._stack.pop()
             self._items, self._at = saved
@@ -385,6 +389,12 @@ def instance_counts(config: Config, overrides: Mapping[str, Any] | None = None) 
     evaluator = Evaluator(config, overrides)
     counts: dict[str, int] = {}
     for block in config.blocks:
+        if "for_each" in block.body:
+            instances = evaluator.evaluate(block.body["for_each"])
+            if not isinstance(instances, dict | list):
+                raise UnsupportedExpression(f"{block.address}: for_each is {instances!r}")
+            counts[block.address] = len(instances)
+            continue
         count = evaluator.evaluate(block.body["count"]) if "count" in block.body else 1
         if isinstance(count, bool) or not isinstance(count, int):
             raise UnsupportedExpression(f"{block.address}: count is {count!r}, not a number")
@@ -414,7 +424,7 @@ def reference_problems(config: Config, overrides: Mapping[str, Any] | None = Non
     counted block without an index, or to a block that does not exist. A splat (``[*]``) is
     always safe."""
     counts = instance_counts(config, overrides)
-    counted = {b.address for b in config.blocks if "count" in b.body}
+    counted = {b.address for b in config.blocks if "count" in b.body or "for_each" in b.body}
     sources: list[tuple[str, Any]] = [
         (block.address, block.body) for block in config.blocks if counts[block.address] > 0
     ]

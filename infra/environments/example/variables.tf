@@ -4,7 +4,7 @@ variable "region" {
 }
 
 variable "environment" {
-  description = "Name of this environment, e.g. production: the prefix of every account-wide name."
+  description = "Name of this environment, e.g. production: with the region, the prefix of every account-wide name."
   type        = string
 }
 

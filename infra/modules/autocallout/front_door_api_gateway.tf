@@ -1,29 +1,26 @@
-# Legacy front door, for accounts that still run Tencent's API Gateway (it takes no new SCF
-# triggers since 2024-07 and shuts down in batches from 2026-10-30; new deployments use the
-# Function URL). Rate limit: release_limit on the service and API, and a usage plan bound to
-# the API key that callers sign with.
+# Legacy front door, for accounts that still run Tencent's API Gateway: an API on the service
+# they already have (api_gateway_service_id). Tencent sells no new API Gateway resources, services
+# included, since 2024-07-01 (notice 628/106651), takes no new SCF triggers, and shuts the gateway
+# down in batches from 2026-10-30 (583/107631); new deployments use the Function URL. Rate limit:
+# release_limit on the API, and a usage plan bound to the API key that callers sign with (the
+# service's own limit is the account's to set).
 
 locals {
   api_gateway_name = replace(var.function_name, "-", "_")
   api_environment  = "release"
 }
 
-resource "tencentcloud_api_gateway_service" "this" {
+# The account's existing service: its domain, for the url output.
+data "tencentcloud_api_gateway_services" "this" {
   count = local.use_api_gateway ? 1 : 0
 
-  service_name  = local.api_gateway_name
-  service_desc  = "HTTPS front door of SCF function ${var.function_name}"
-  protocol      = "https"
-  net_type      = ["OUTER"]
-  ip_version    = "IPv4"
-  release_limit = var.total_qps
-  tags          = var.tags
+  service_id = var.api_gateway_service_id
 }
 
 resource "tencentcloud_api_gateway_api" "this" {
   count = local.use_api_gateway ? 1 : 0
 
-  service_id            = tencentcloud_api_gateway_service.this[0].id
+  service_id            = var.api_gateway_service_id
   api_name              = local.api_gateway_name
   api_desc              = "Auto-callout task lookup"
   auth_type             = "SECRET"
@@ -48,7 +45,7 @@ resource "tencentcloud_api_gateway_api" "this" {
 resource "tencentcloud_api_gateway_service_release" "this" {
   count = local.use_api_gateway ? 1 : 0
 
-  service_id       = tencentcloud_api_gateway_service.this[0].id
+  service_id       = var.api_gateway_service_id
   environment_name = local.api_environment
   release_desc     = "Released by Terraform"
 
@@ -68,7 +65,7 @@ resource "tencentcloud_api_gateway_usage_plan_attachment" "this" {
   count = local.use_api_gateway ? 1 : 0
 
   usage_plan_id = tencentcloud_api_gateway_usage_plan.this[0].id
-  service_id    = tencentcloud_api_gateway_service.this[0].id
+  service_id    = var.api_gateway_service_id
   environment   = local.api_environment
   bind_type     = "API"
   api_id        = tencentcloud_api_gateway_api.this[0].id

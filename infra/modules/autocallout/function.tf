@@ -9,7 +9,7 @@ resource "tencentcloud_scf_function" "this" {
   runtime     = var.runtime
   mem_size    = var.memory_size
   timeout     = var.timeout
-  role        = tencentcloud_cam_role.function.name
+  role        = local.role_name # iam.tf: the module's role, or execution_role_name
 
   # package.tf: a local zip, or an object in COS (exactly one; checked below).
   zip_file          = var.package_zip
@@ -17,16 +17,19 @@ resource "tencentcloud_scf_function" "this" {
   cos_object_name   = try(var.package_cos.object, null)
   cos_bucket_region = try(var.package_cos.region, null)
 
-  cls_logset_id = tencentcloud_cls_logset.function.id
-  cls_topic_id  = tencentcloud_cls_topic.function.id
+  cls_logset_id = local.log_logset_id
+  cls_topic_id  = local.log_topic_id
 
   environment = merge(local.function_environment, local.created_redis_environment)
-  tags        = var.tags
+  tags        = local.tags
 
-  # In the rate limit's VPC with rate_limit_store = "redis" (null otherwise), still reaching CCC.
+  # In the rate limit's VPC with rate_limit_store = "redis" (null otherwise). Public network
+  # access on in every mode: the function calls CCC's public endpoint. The provider's default is
+  # false, and it sends PublicNetStatus = DISABLE for it (resource_tc_scf_function.go), so it is
+  # set here explicitly (SCF's PublicNetConfigIn: ENABLE or DISABLE).
   vpc_id            = local.function_vpc_id
   subnet_id         = local.function_subnet_id
-  enable_public_net = local.use_redis ? true : null
+  enable_public_net = true
 
   lifecycle {
     precondition {
@@ -39,12 +42,10 @@ resource "tencentcloud_scf_function" "this" {
     }
   }
 
-  # The role must carry its policy before the first invocation.
+  # The role must carry its policy, and the password its secret, before the first invocation.
   depends_on = [
-    tencentcloud_cam_role_policy_attachment.ccc_read,
-    tencentcloud_cam_role_policy_attachment.assume_ccc_role,
-    tencentcloud_cam_role_policy_attachment.read_redis_password,
-    tencentcloud_ssm_secret_version.redis_password,
+    tencentcloud_cam_role_policy_attachment.this,
+    tencentcloud_ssm_secret_version.this,
   ]
 }
 

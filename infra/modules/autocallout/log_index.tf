@@ -62,10 +62,10 @@ locals {
   log_index_tokenizer = "@&?|#()='\",;:<>[]{}/ \\."
 }
 
-resource "tencentcloud_cls_index" "function" {
+resource "tencentcloud_cls_index" "this" {
   count = var.log_index_enabled ? 1 : 0
 
-  topic_id = tencentcloud_cls_topic.function.id
+  topic_id = local.log_topic_id
   status   = true
 
   rule {

@@ -1,71 +1,106 @@
 # The rate limit's shared store (rate_limit_store = "redis"): an existing TencentDB for Redis
-# instance, or a new one in a VPC of its own, reachable only from the function's subnet. The
-# Redis password lives in an SSM secret that only this function's role may read; the function
-# reads it at start, so it is never a plain-text environment value in the console.
+# instance, or a new one, in a VPC Terraform creates or in yours, reachable only from the
+# function's subnet. The Redis password lives in an SSM secret that only this function's role may
+# read; the function reads it at start, so it is never a plain-text environment value in the
+# console.
 
 locals {
-  use_redis    = var.rate_limit_store == "redis"
-  create_redis = local.use_redis && var.redis_host == ""
+  use_redis        = var.rate_limit_store == "redis"
+  create_redis     = local.use_redis && var.redis_host == null
+  create_redis_vpc = local.create_redis && var.vpc_id == null
 
   # The new instance's address, known once it exists (settings.tf has everything else).
   created_redis_environment = local.create_redis ? {
-    RATE_LIMIT_REDIS_URL = "redis://${one(tencentcloud_redis_instance.rate_limit[*].ip)}:6379/0"
+    RATE_LIMIT_REDIS_URL = "redis://${one(tencentcloud_redis_instance.this[*].ip)}:6379/0"
   } : {}
   redis_secret_name = split(":", local.function_environment.RATE_LIMIT_REDIS_PASSWORD_SECRET)[0]
 
+  # SSM names a secret by the uin that created it (document 1078/38612, "$creatorUin: account ID
+  # of the creator of the resource"): for the secret created here, whoever runs Terraform (a
+  # sub-user's uin when a sub-user's key is used, not the owner's); for an existing secret, the
+  # creator SSM reports.
+  redis_secret_creator_uin = (
+    local.create_redis
+    ? data.tencentcloud_user_info.current.uin
+    : one(flatten([for d in data.tencentcloud_ssm_secrets.redis_password[*] : [
+      for secret in d.secret_list : secret.create_uin if secret.secret_name == local.redis_secret_name
+    ]]))
+  )
+  redis_secret_resource = (
+    local.use_redis && local.redis_secret_creator_uin != null
+    ? "qcs::ssm:${var.region}:uin/${data.tencentcloud_user_info.current.owner_uin}:secret/creatorUin/${local.redis_secret_creator_uin}/${local.redis_secret_name}"
+    : null
+  )
+
   # The function joins the Redis VPC; null leaves it outside any VPC.
-  function_vpc_id    = local.create_redis ? one(tencentcloud_vpc.rate_limit[*].id) : (local.use_redis ? var.vpc_id : null)
-  function_subnet_id = local.create_redis ? one(tencentcloud_subnet.function[*].id) : (local.use_redis ? var.subnet_id : null)
-  function_subnet    = cidrsubnet(var.redis_vpc_cidr, 8, 1)
+  function_vpc_id = (
+    !local.use_redis ? null : (local.create_redis_vpc ? one(tencentcloud_vpc.this[*].id) : var.vpc_id)
+  )
+  function_subnet_id = (
+    !local.use_redis ? null : (local.create_redis_vpc ? one(tencentcloud_subnet.function[*].id) : var.subnet_id)
+  )
+  redis_subnet_id = local.create_redis_vpc ? one(tencentcloud_subnet.redis[*].id) : coalesce(var.redis_subnet_id, var.subnet_id, "-")
+  # The one range the new Redis admits: the function's subnet.
+  function_subnet_cidr = (
+    local.create_redis_vpc ? cidrsubnet(var.redis_vpc_cidr, 8, 1) : one(flatten(data.tencentcloud_vpc_subnets.function[*].instance_list[*].cidr_block))
+  )
 }
 
-# --- a new instance: VPC, the function's subnet, Redis's subnet, a security group ---------------
+# --- a new instance: in a new VPC (its own subnets) or in yours; a security group ---------------
 
-resource "tencentcloud_vpc" "rate_limit" {
-  count = local.create_redis ? 1 : 0
+resource "tencentcloud_vpc" "this" {
+  count = local.create_redis_vpc ? 1 : 0
 
   name       = "${var.function_name}-rate-limit"
   cidr_block = var.redis_vpc_cidr
-  tags       = var.tags
+  tags       = local.tags
 }
 
 # Only the function runs here: the security group below admits this range and nothing else.
 resource "tencentcloud_subnet" "function" {
-  count = local.create_redis ? 1 : 0
+  count = local.create_redis_vpc ? 1 : 0
 
-  vpc_id            = tencentcloud_vpc.rate_limit[0].id
+  vpc_id            = tencentcloud_vpc.this[0].id
   availability_zone = var.redis_availability_zone
   name              = "${var.function_name}-function"
-  cidr_block        = local.function_subnet
-  tags              = var.tags
+  cidr_block        = cidrsubnet(var.redis_vpc_cidr, 8, 1)
+  tags              = local.tags
 }
 
 resource "tencentcloud_subnet" "redis" {
-  count = local.create_redis ? 1 : 0
+  count = local.create_redis_vpc ? 1 : 0
 
-  vpc_id            = tencentcloud_vpc.rate_limit[0].id
+  vpc_id            = tencentcloud_vpc.this[0].id
   availability_zone = var.redis_availability_zone
   name              = "${var.function_name}-redis"
   cidr_block        = cidrsubnet(var.redis_vpc_cidr, 8, 2)
-  tags              = var.tags
+  tags              = local.tags
 }
 
-resource "tencentcloud_security_group" "redis" {
+# In your VPC: the function's subnet's range, for the security group.
+data "tencentcloud_vpc_subnets" "function" {
+  count = local.create_redis && !local.create_redis_vpc ? 1 : 0
+
+  vpc_id    = var.vpc_id
+  subnet_id = var.subnet_id
+}
+
+resource "tencentcloud_security_group" "this" {
   count = local.create_redis ? 1 : 0
 
   name        = "${var.function_name}-redis"
   description = "Redis of ${var.function_name}: port 6379 from the function's subnet only"
-  tags        = var.tags
+  tags        = local.tags
 }
 
-resource "tencentcloud_security_group_rule_set" "redis" {
+resource "tencentcloud_security_group_rule_set" "this" {
   count = local.create_redis ? 1 : 0
 
-  security_group_id = tencentcloud_security_group.redis[0].id
+  security_group_id = tencentcloud_security_group.this[0].id
 
   ingress {
     action      = "ACCEPT"
-    cidr_block  = local.function_subnet
+    cidr_block  = local.function_subnet_cidr
     protocol    = "TCP"
     port        = "6379"
     description = "the function"
@@ -79,7 +114,7 @@ resource "tencentcloud_security_group_rule_set" "redis" {
   }
 }
 
-resource "tencentcloud_redis_instance" "rate_limit" {
+resource "tencentcloud_redis_instance" "this" {
   count = local.create_redis ? 1 : 0
 
   name               = "${var.function_name}-rate-limit"
@@ -87,50 +122,50 @@ resource "tencentcloud_redis_instance" "rate_limit" {
   type_id            = 17 # Redis 7.0, standard architecture: one shard, so EVAL on any key
   mem_size           = var.redis_mem_size
   redis_replicas_num = 1
-  password           = var.redis_password
+  password           = var.redis_password # in the state too: README.md, "State and secrets"
   port               = 6379
-  vpc_id             = tencentcloud_vpc.rate_limit[0].id
-  subnet_id          = tencentcloud_subnet.redis[0].id
-  security_groups    = [tencentcloud_security_group.redis[0].id]
-  tags               = var.tags
+  vpc_id             = local.function_vpc_id
+  subnet_id          = local.redis_subnet_id
+  security_groups    = [tencentcloud_security_group.this[0].id]
+  tags               = local.tags
 }
 
-resource "tencentcloud_ssm_secret" "redis_password" {
-  count = local.create_redis ? 1 : 0
+# --- the password's secret (two blocks, as for the log topic: prevent_destroy is not variable) ----
 
-  secret_name = "${var.function_name}-redis-password"
-  description = "Password of the rate limit's Redis, read by ${var.function_name}"
-  tags        = var.tags
+resource "tencentcloud_ssm_secret" "protected" {
+  count = local.create_redis && var.deletion_protection ? 1 : 0
+
+  secret_name             = "${var.function_name}-redis-password"
+  description             = "Password of the rate limit's Redis, read by ${var.function_name}"
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
-resource "tencentcloud_ssm_secret_version" "redis_password" {
+resource "tencentcloud_ssm_secret" "unprotected" {
+  count = local.create_redis && !var.deletion_protection ? 1 : 0
+
+  secret_name             = "${var.function_name}-redis-password"
+  description             = "Password of the rate limit's Redis, read by ${var.function_name}"
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+resource "tencentcloud_ssm_secret_version" "this" {
   count = local.create_redis ? 1 : 0
 
-  secret_name   = tencentcloud_ssm_secret.redis_password[0].secret_name
+  secret_name   = one(concat(tencentcloud_ssm_secret.protected[*].secret_name, tencentcloud_ssm_secret.unprotected[*].secret_name))
   version_id    = "v1" # settings.tf names this version in RATE_LIMIT_REDIS_PASSWORD_SECRET
   secret_string = var.redis_password
 }
 
-# --- the function's role may read that one secret ----------------------------------------------
+# --- an existing instance's secret: who created it --------------------------------------------
 
-resource "tencentcloud_cam_policy" "read_redis_password" {
-  count = local.use_redis ? 1 : 0
+data "tencentcloud_ssm_secrets" "redis_password" {
+  count = local.use_redis && !local.create_redis ? 1 : 0
 
-  name        = "${var.function_name}-read-redis-password"
-  description = "Lets ${var.function_name} read the password of its rate limit's Redis"
-  document = jsonencode({
-    version = "2.0"
-    statement = [{
-      effect   = "allow"
-      action   = ["ssm:GetSecretValue"]
-      resource = ["qcs::ssm:${var.region}:uin/${data.tencentcloud_user_info.current.owner_uin}:secret/creatorUin/${data.tencentcloud_user_info.current.owner_uin}/${local.redis_secret_name}"]
-    }]
-  })
-}
-
-resource "tencentcloud_cam_role_policy_attachment" "read_redis_password" {
-  count = local.use_redis ? 1 : 0
-
-  role_id   = tencentcloud_cam_role.function.id
-  policy_id = tencentcloud_cam_policy.read_redis_password[0].id
+  secret_name = local.redis_secret_name
 }

@@ -11,11 +11,12 @@ locals {
   # when they exceed it together (README.md, "Rate limit modes").
   per_instance_qps = var.total_qps
 
-  # Everything the code reads (callout_task.config.ENVIRONMENT_VARIABLES); "" means its default.
+  # Everything the code reads (callout_task.config.ENVIRONMENT_VARIABLES); "" means its default
+  # (an input left null).
   function_environment = {
-    CCC_REGION          = var.ccc_region
-    CCC_ENDPOINT        = var.ccc_endpoint
-    CCC_ROLE_ARN        = var.ccc_role_arn
+    CCC_REGION          = var.ccc_region == null ? "" : var.ccc_region
+    CCC_ENDPOINT        = var.ccc_endpoint == null ? "" : var.ccc_endpoint
+    CCC_ROLE_ARN        = var.ccc_role_arn == null ? "" : var.ccc_role_arn
     ALLOWED_SDK_APP_IDS = join(",", var.allowed_sdk_app_ids)
     RATE_LIMIT_QPS      = tostring(local.per_instance_qps)
     RATE_LIMIT_BURST    = tostring(local.per_instance_qps)
@@ -30,8 +31,8 @@ locals {
     # rate_limit_store.tf: empty unless rate_limit_store = "redis". The address of a Redis that
     # Terraform creates is known only once it exists: function.tf sets it (the local run's env
     # file leaves it empty, since a local run cannot reach the VPC anyway).
-    RATE_LIMIT_REDIS_URL             = var.redis_host == "" ? "" : "redis://${var.redis_host}:${var.redis_port}/0"
-    RATE_LIMIT_REDIS_PASSWORD_SECRET = var.rate_limit_store != "redis" ? "" : (var.redis_host == "" ? "${var.function_name}-redis-password:v1" : var.redis_password_secret)
+    RATE_LIMIT_REDIS_URL             = var.redis_host == null ? "" : "redis://${var.redis_host}:${var.redis_port}/0"
+    RATE_LIMIT_REDIS_PASSWORD_SECRET = var.rate_limit_store != "redis" ? "" : (var.redis_host == null ? "${var.function_name}-redis-password:v1" : var.redis_password_secret)
     RATE_LIMIT_REDIS_KEY             = var.rate_limit_redis_key
     RATE_LIMIT_REDIS_TIMEOUT_SECONDS = tostring(var.rate_limit_redis_timeout_seconds)
   }

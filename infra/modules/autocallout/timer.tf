@@ -2,7 +2,7 @@
 # argument (local.timer_message, settings.tf), which the function receives as the event's Message.
 
 locals {
-  timer_enabled = var.timer_cron != ""
+  timer_enabled = var.timer_cron != null
 }
 
 resource "tencentcloud_scf_trigger" "timer" {

@@ -20,6 +20,17 @@ variable "function_name" {
   }
 }
 
+variable "name_prefix" {
+  description = "Prefix of every account-wide name (CAM role and policy, Cloud Monitor notice and policy), e.g. \"prod-gz\": two deployments in one account (environments, regions) need different ones. null: names are the function's name alone, as before this input existed."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.name_prefix == null || can(regex("^[a-z][a-z0-9-]{0,23}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix: 2-25 lower-case letters, digits or '-', starting with a letter and not ending with '-', e.g. \"prod-gz\"."
+  }
+}
+
 variable "namespace" {
   description = "SCF namespace of the function."
   type        = string
@@ -66,18 +77,16 @@ variable "timeout" {
 }
 
 variable "tags" {
-  description = "Tags put on every resource that takes them."
+  description = "Tags put on every resource that takes them, merged over the module's own (app, managed-by); a key given here wins."
   type        = map(string)
-  default = {
-    app = "describe-auto-callout-task"
-  }
-  nullable = false
+  default     = {}
+  nullable    = false
 }
 
 # --- what the function may do ------------------------------------------------------------------
 
 variable "allowed_sdk_app_ids" {
-  description = "CCC SdkAppIds the function may read (ALLOWED_SDK_APP_IDS). Empty: any application of the account."
+  description = "CCC SdkAppIds the function may read (ALLOWED_SDK_APP_IDS), and the only ones its CAM policy names. Required: empty is refused unless allow_all_sdk_app_ids = true."
   type        = list(string)
   default     = []
   nullable    = false
@@ -86,6 +95,21 @@ variable "allowed_sdk_app_ids" {
     condition     = alltrue([for id in var.allowed_sdk_app_ids : can(regex("^[1-9][0-9]{0,18}$", id))])
     error_message = "allowed_sdk_app_ids: each entry must be a positive whole number, e.g. \"1400000000\"."
   }
+  validation {
+    condition     = length(var.allowed_sdk_app_ids) > 0 || var.allow_all_sdk_app_ids
+    error_message = "allowed_sdk_app_ids is empty: list the CCC SdkAppIds the function may read, e.g. [\"1400000000\"], or set allow_all_sdk_app_ids = true to let it read every application of the account."
+  }
+  validation {
+    condition     = length(var.allowed_sdk_app_ids) == 0 || !var.allow_all_sdk_app_ids
+    error_message = "allowed_sdk_app_ids and allow_all_sdk_app_ids = true contradict each other: keep one."
+  }
+}
+
+variable "allow_all_sdk_app_ids" {
+  description = "Explicit opt-in to an empty allowlist: the function may read every CCC application of the account, and its policy allows ccc:DescribeAutoCalloutTask on \"*\"."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "scope_policy_to_sdk_app_ids" {
@@ -96,27 +120,24 @@ variable "scope_policy_to_sdk_app_ids" {
 }
 
 variable "ccc_region" {
-  description = "CCC_REGION: region sent to CCC. Empty: the function's default."
+  description = "CCC_REGION: region sent to CCC. null: the function's default."
   type        = string
-  default     = ""
-  nullable    = false
+  default     = null
 }
 
 variable "ccc_endpoint" {
-  description = "CCC_ENDPOINT: override of the CCC endpoint (private endpoint). Empty: the public one."
+  description = "CCC_ENDPOINT: override of the CCC endpoint (private endpoint). null: the public one."
   type        = string
-  default     = ""
-  nullable    = false
+  default     = null
 }
 
 variable "ccc_role_arn" {
-  description = "CCC_ROLE_ARN: a role in the account that owns CCC, assumed through STS. Empty: call CCC with the execution role."
+  description = "CCC_ROLE_ARN: a role in the account that owns CCC, assumed through STS; the execution role then gets sts:AssumeRole on it and no CCC permission of its own. null: call CCC with the execution role."
   type        = string
-  default     = ""
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.ccc_role_arn == "" || can(regex("^qcs::cam::uin/[0-9]+:role(Name)?/.+$", var.ccc_role_arn))
+    condition     = var.ccc_role_arn == null || can(regex("^qcs::cam::uin/[0-9]+:role(Name)?/.+$", var.ccc_role_arn))
     error_message = "ccc_role_arn must look like qcs::cam::uin/<uin>:roleName/<name>."
   }
 }
@@ -186,7 +207,7 @@ variable "max_instances" {
 # --- front door ---------------------------------------------------------------------------------
 
 variable "front_door" {
-  description = "HTTPS entry: \"function_url\" (SCF Function URL, what Tencent sells today) or \"api_gateway\" (legacy API Gateway, only for accounts that still have it)."
+  description = "HTTPS entry: \"function_url\" (SCF Function URL, what Tencent sells today) or \"api_gateway\" (an API on a legacy API Gateway service the account already has: api_gateway_service_id)."
   type        = string
   default     = "function_url"
   nullable    = false
@@ -194,6 +215,21 @@ variable "front_door" {
   validation {
     condition     = contains(["function_url", "api_gateway"], var.front_door)
     error_message = "front_door must be \"function_url\" or \"api_gateway\"."
+  }
+}
+
+variable "api_gateway_service_id" {
+  description = "api_gateway only: id (service-...) of the account's existing API Gateway service the API is added to. Tencent sells no new API Gateway resources since 2024-07-01 (notice 628/106651), so this module creates none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = (var.api_gateway_service_id != null) == (var.front_door == "api_gateway")
+    error_message = "front_door = \"api_gateway\" needs api_gateway_service_id, the id of a service the account already runs (service-xxxxxxxx): the legacy gateway creates no new services; and only that front door takes it."
+  }
+  validation {
+    condition     = var.api_gateway_service_id == null || can(regex("^service-[a-z0-9]+$", var.api_gateway_service_id))
+    error_message = "api_gateway_service_id must look like service-xxxxxxxx."
   }
 }
 
@@ -226,13 +262,12 @@ variable "cors_allow_origins" {
 # --- timer --------------------------------------------------------------------------------------
 
 variable "timer_cron" {
-  description = "SCF cron (7 fields: sec min hour day month weekday year) for polling timer_tasks. Empty: no timer."
+  description = "SCF cron (7 fields: sec min hour day month weekday year) for polling timer_tasks. null: no timer."
   type        = string
-  default     = ""
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.timer_cron == "" || length(split(" ", trimspace(var.timer_cron))) == 7
+    condition     = var.timer_cron == null ? true : length(split(" ", trimspace(var.timer_cron))) == 7
     error_message = "timer_cron must have 7 space-separated fields (sec min hour day month weekday year), e.g. \"0 */5 * * * * *\"."
   }
 }
@@ -248,7 +283,7 @@ variable "timer_tasks" {
   nullable = false
 
   validation {
-    condition     = var.timer_cron == "" || length(var.timer_tasks) > 0
+    condition     = var.timer_cron == null || length(var.timer_tasks) > 0
     error_message = "timer_tasks must list at least one task when timer_cron is set."
   }
 
@@ -262,6 +297,15 @@ variable "timer_tasks" {
       can(regex("^[1-9][0-9]{0,18}$", t.sdk_app_id)) && t.task_id >= 1 && floor(t.task_id) == t.task_id
     ])
     error_message = "timer_tasks: each sdk_app_id must be a positive whole number written as a string, e.g. \"1400000000\", and each task_id a whole number >= 1."
+  }
+
+  validation {
+    # SCF keeps a timer's custom argument to 4 KB (document 583/9708); settings.tf writes the
+    # same JSON as the trigger's argument. 50 tasks with 19-digit ids come to about 4.3 KB.
+    condition = try(length(jsonencode([for t in var.timer_tasks : {
+      SdkAppId = tonumber(t.sdk_app_id), TaskId = t.task_id, include_callees = t.include_callees
+    }])) <= 4096, true)
+    error_message = "timer_tasks: the trigger's argument (the tasks as JSON) would exceed SCF's 4 KB limit for a timer's custom argument; list fewer tasks (fewer than 50 fit when their ids are long)."
   }
 
   validation {
@@ -292,7 +336,7 @@ variable "watch" {
   default = null
 
   validation {
-    condition     = var.watch == null ? true : var.timer_cron != "" && length(var.timer_tasks) > 0
+    condition     = var.watch == null ? true : var.timer_cron != null && length(var.timer_tasks) > 0
     error_message = "watch: set timer_cron and timer_tasks too; the watch tells what changed in the timer's tasks."
   }
 
@@ -336,5 +380,46 @@ variable "watch" {
       t.kind == "webhook" ? can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\\.)*[A-Za-z0-9-]{1,63}$", coalesce(t.host, "-"))) : t.host == null
     ])
     error_message = "watch.targets: a webhook names the host its URL points to (host = \"hooks.example.com\"); a robot takes none (it posts to its platform's host)."
+  }
+}
+
+# --- existing resources, and what outlives a destroy ---------------------------------------------
+
+variable "execution_role_name" {
+  description = "An existing CAM role for the function instead of the one this module creates; it must trust scf.qcloud.com and carry the statements of the execution_policy_document output. null: the module creates the role and its policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.execution_role_name))
+    error_message = "execution_role_name must be a CAM role name (1-128 letters, digits or +=,.@_-)."
+  }
+}
+
+variable "log_topic" {
+  description = "An existing CLS logset and topic for the function's logs instead of the ones this module creates (with log_index_enabled the module indexes that topic: turn it off if the topic has an index already). null: the module creates both."
+  type = object({
+    logset_id = string
+    topic_id  = string
+  })
+  default = null
+}
+
+variable "deletion_protection" {
+  description = "Keep `terraform destroy` (and any plan that would delete them) away from the log topic and the Redis password's secret: Terraform's prevent_destroy. false on a new deployment: they go with a destroy. On an existing one, README.md, \"State and secrets\", gives the one `terraform state mv` per resource that lifts it (Terraform cannot switch prevent_destroy with a variable)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days SSM keeps a deleted secret (the Redis password this module stores) recoverable before deleting it for good (1-30)."
+  type        = number
+  default     = 7
+  nullable    = false
+
+  validation {
+    condition     = var.secret_recovery_window_days >= 1 && var.secret_recovery_window_days <= 30 && floor(var.secret_recovery_window_days) == var.secret_recovery_window_days
+    error_message = "secret_recovery_window_days must be a whole number from 1 to 30 (0, deleting at once, is what this input exists to avoid)."
   }
 }

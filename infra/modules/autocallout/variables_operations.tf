@@ -20,28 +20,58 @@ variable "alarms_enabled" {
 }
 
 variable "alarm_notice" {
-  description = "Who hears of an alarm. receiver_uins: account or CAM-user uins, reached on channels (EMAIL, SMS, CALL, WECHAT); empty list: the account that runs terraform. webhook_url: also POST each alarm there; \"\": none."
+  description = "Who hears of an alarm; required while alarms_enabled (there is no silent default) unless alarm_notice_ids names existing notices. monitor_user_uids: CAM user UIDs for Cloud Monitor's notice (its UserIds take UIDs, not UINs); cls_receiver_uins: account or CAM user UINs for CLS's notice; both reached on channels (EMAIL, SMS, CALL, WECHAT)."
   type = object({
-    receiver_uins = optional(list(string), [])
-    channels      = optional(list(string), ["EMAIL", "SMS"])
-    webhook_url   = optional(string, "")
+    monitor_user_uids = list(string)
+    cls_receiver_uins = list(string)
+    channels          = optional(list(string), ["EMAIL", "SMS"])
   })
-  default  = {}
-  nullable = false
+  default = null
 
   validation {
-    condition     = alltrue([for uin in var.alarm_notice.receiver_uins : can(regex("^[1-9][0-9]{4,19}$", uin))])
-    error_message = "alarm_notice.receiver_uins: each entry must be a Tencent Cloud uin, a positive whole number such as \"100000000001\"."
+    condition     = var.alarm_notice == null ? true : length(var.alarm_notice.monitor_user_uids) > 0 && alltrue([for uid in var.alarm_notice.monitor_user_uids : can(regex("^[1-9][0-9]{0,19}$", uid))])
+    error_message = "alarm_notice.monitor_user_uids: list at least one CAM user UID (a whole number, shown as \"User ID\" in the CAM console; not the UIN)."
   }
-
   validation {
-    condition     = length(var.alarm_notice.channels) > 0 && alltrue([for c in var.alarm_notice.channels : contains(["EMAIL", "SMS", "CALL", "WECHAT"], c)])
+    condition     = var.alarm_notice == null ? true : length(var.alarm_notice.cls_receiver_uins) > 0 && alltrue([for uin in var.alarm_notice.cls_receiver_uins : can(regex("^[1-9][0-9]{4,19}$", uin))])
+    error_message = "alarm_notice.cls_receiver_uins: list at least one Tencent Cloud UIN, a whole number such as \"100000000001\"."
+  }
+  validation {
+    condition     = var.alarm_notice == null ? true : length(var.alarm_notice.channels) > 0 && alltrue([for c in var.alarm_notice.channels : contains(["EMAIL", "SMS", "CALL", "WECHAT"], c)])
     error_message = "alarm_notice.channels must list at least one of EMAIL, SMS, CALL, WECHAT."
   }
+  validation {
+    condition     = !var.alarms_enabled || var.alarm_notice != null || length(try(var.alarm_notice_ids.monitor, [])) > 0
+    error_message = "alarms_enabled: say who hears of the alarms: alarm_notice = { monitor_user_uids = [...], cls_receiver_uins = [...] }, or existing notices in alarm_notice_ids; or set alarms_enabled = false."
+  }
+  validation {
+    condition     = !(var.alarms_enabled && var.log_index_enabled) || var.alarm_notice != null || length(try(var.alarm_notice_ids.cls, [])) > 0
+    error_message = "The log alarms (CLS) need a notice too: alarm_notice, or a CLS notice id in alarm_notice_ids.cls; or set log_index_enabled = false."
+  }
+}
+
+variable "alarm_notice_ids" {
+  description = "Existing notices the alarms also (or only) notify: Cloud Monitor notice ids (notice-...) and CLS notice ids (notice-...). null: none."
+  type = object({
+    monitor = optional(list(string), [])
+    cls     = optional(list(string), [])
+  })
+  default = null
+}
+
+variable "alarm_webhook_url" {
+  description = "Also POST each alarm to this URL (it usually carries a token, so it is sensitive). null: none."
+  type        = string
+  default     = null
+  sensitive   = true
 
   validation {
-    condition     = var.alarm_notice.webhook_url == "" || can(regex("^https?://[^\\s]{1,248}$", var.alarm_notice.webhook_url))
-    error_message = "alarm_notice.webhook_url must be \"\" or an http(s) URL of at most 256 characters."
+    condition     = var.alarm_webhook_url == null || can(regex("^https?://[^\\s]{1,248}$", var.alarm_webhook_url))
+    error_message = "alarm_webhook_url must be an http(s) URL of at most 256 characters."
+  }
+  validation {
+    condition     = var.alarm_webhook_url == null || var.alarm_notice != null
+    error_message = "alarm_webhook_url goes into the notices this module creates: set alarm_notice too."
   }
 }
 

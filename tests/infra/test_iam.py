@@ -32,7 +32,8 @@ def test_every_statement_names_its_actions_without_a_wildcard(infra: Config) -> 
     assert actions == [
         ["ccc:DescribeAutoCalloutTask"],
         ["sts:AssumeRole"],
-        ["ssm:GetSecretValue"],
+        ["ssm:GetSecretValue"],  # the Redis password
+        ["ssm:GetSecretValue"],  # the watch's targets
     ]
     assert infra.block("tencentcloud_cam_policy.this").body["document"] == (
         "${local.execution_policy_document}"

@@ -48,7 +48,7 @@ def test_the_module_plans_every_mode(provider_infra: Path) -> None:
     # Then every run passes, and none was skipped
     passed = re.search(r"Success! (\d+) passed, 0 failed\.", output)
     assert passed, output
-    assert int(passed[1]) >= 19
+    assert int(passed[1]) >= 20
     assert "skip" not in output
 
 

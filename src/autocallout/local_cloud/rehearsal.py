@@ -97,6 +97,17 @@ class Rehearsal:
         if self.manifest is None:
             raise RehearsalFailed("no package built yet")
         arguments = ["-var", f"package_manifest={self.manifest}"]
+        # What infra/ leaves to no default: the applications it may read, who hears of alarms
+        # (Cloud Monitor takes UIDs, CLS UINs); and a rehearsal is disposable, so its log topic
+        # is not protected from destroy.
+        arguments += [
+            "-var",
+            f'allowed_sdk_app_ids=["{TASK[0]}"]',
+            "-var",
+            'alarm_notice={monitor_user_uids=["1000001"], cls_receiver_uins=["100000000001"]}',
+            "-var",
+            "deletion_protection=false",
+        ]
         if self.timer:
             tasks = [{"sdk_app_id": str(TASK[0]), "task_id": TASK[1]}]
             arguments += [

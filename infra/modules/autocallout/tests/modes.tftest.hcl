@@ -409,3 +409,42 @@ run "redis_existing_secret_missing" {
 
   expect_failures = [tencentcloud_cam_policy.this]
 }
+
+run "watch_reads_exactly_its_targets_secrets" {
+  command = plan
+
+  variables {
+    rate_limit_store      = "redis"
+    redis_host            = "10.0.1.12"
+    redis_password_secret = "callout-redis:v1"
+    vpc_id                = "vpc-abc12345"
+    subnet_id             = "subnet-abc12345"
+    timer_cron            = "0 */5 * * * * *"
+    timer_tasks           = [{ sdk_app_id = "1400000000", task_id = 3 }]
+    watch = {
+      targets = { ops = { kind = "wecom", secret = "watch-ops:v1" } }
+    }
+  }
+
+  override_data {
+    target = data.tencentcloud_ssm_secrets.redis_password[0]
+    values = { secret_list = [{ secret_name = "callout-redis", create_uin = 300000000003 }] }
+  }
+  override_data {
+    target = data.tencentcloud_ssm_secrets.watch[0]
+    values = { secret_list = [{ secret_name = "watch-ops", create_uin = 300000000004 }, { secret_name = "other", create_uin = 1 }] }
+  }
+
+  assert {
+    condition = jsondecode(tencentcloud_cam_policy.this[0].document).statement[2] == {
+      effect   = "allow"
+      action   = ["ssm:GetSecretValue"]
+      resource = ["qcs::ssm:ap-guangzhou:uin/100000000001:secret/creatorUin/300000000004/watch-ops"]
+    }
+    error_message = "the role reads exactly the targets' secrets, each named by its creator"
+  }
+  assert {
+    condition     = length(tencentcloud_cls_alarm.watch_undelivered) == 1
+    error_message = "the watch has its alarm"
+  }
+}

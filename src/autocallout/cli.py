@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -49,7 +50,7 @@ def _fake_ccc(args: argparse.Namespace) -> int:
             backend, args.host, args.port, log=_log_line if args.verbose else None
         )
     except OSError as error:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+        raise _cannot_listen(args, error) from None
     settings = {
         "CCC_ENDPOINT": server.url,
         "TENCENTCLOUD_SECRET_ID": credentials.secret_id,
@@ -86,6 +87,13 @@ def _fake_ccc(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _cannot_listen(args: argparse.Namespace, error: OSError) -> CommandError:
+    hint = ""
+    if error.errno == errno.EADDRINUSE:
+        hint = " (another server has it: choose another port with --port, 0 for any free one)"
+    return CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}{hint}")
 
 
 def _seeded(make: Callable[[str | None], Any], tasks: str | None) -> Any:
@@ -194,6 +202,7 @@ def _function_target(args: argparse.Namespace, in_process: bool) -> Iterator[str
                 yield f"real CCC at {target.endpoint}"
             return
         if target.endpoint is not None:
+            _check_listening(args, target.endpoint)
             with fake_environment(target.credentials, endpoint=target.endpoint):
                 _say(args, f"calling {local_target.describe(target)}{note}")
                 yield f"CCC at {target.endpoint}"
@@ -218,6 +227,26 @@ def _function_target(args: argparse.Namespace, in_process: bool) -> Iterator[str
         with server as url, fake_environment(endpoint=url):
             _say(args, f"calling {local_target.describe(target, url, seed)}{note}")
             yield f"the fake CCC at {url}"
+
+
+def _check_listening(args: argparse.Namespace, endpoint: str) -> None:
+    """A CCC endpoint on this machine that refuses connections is most likely a fake that is not
+    running: ``invoke`` stops there, ``serve`` says so and starts (the fake may come up later)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(endpoint)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        problem = f"nothing listens at {endpoint}: is the fake running? (autocallout fake-ccc"
+        problem += f" --port {port})" if url.port else ")"
+        if args.command == "invoke":
+            raise CommandError(problem) from None
+        _say(args, f"warning: {problem}; until it is, lookups are answered 502")
+    except OSError:
+        pass  # slow or unreachable in another way: the function's own answer says it
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
@@ -275,8 +304,20 @@ def _invoke(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from autocallout.front_door_auth import door_for, key_lines
+    from autocallout.front_door_auth import door_for, key_lines, try_lines
     from autocallout.local_server import LocalFunctionServer
+
+    # The pairings the cloud has: CAM on the Function URL, an API key on the legacy gateway.
+    if args.auth == "api-key" and args.shape != "apigw":
+        raise CommandError(
+            "--auth api-key is the legacy API Gateway's key check: add --shape apigw (a Function "
+            "URL checks CAM signatures: --auth cam)"
+        )
+    if args.auth == "cam" and args.shape == "apigw":
+        raise CommandError(
+            "--auth cam is the Function URL's CAM check: the legacy API Gateway (--shape apigw) "
+            "checks an API key (--auth api-key)"
+        )
 
     # The port is taken first, so that a busy one fails before anything starts; the handler
     # comes later, once the CCC is chosen (with --package, the zip's instance needs its
@@ -297,7 +338,7 @@ def _serve(args: argparse.Namespace) -> int:
             door=door,
         )
     except OSError as error:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+        raise _cannot_listen(args, error) from None
     try:
         with (
             _function_target(args, in_process=False) as target,
@@ -305,11 +346,7 @@ def _serve(args: argparse.Namespace) -> int:
         ):
             handlers.append(main_handler)
             print(f"function ({args.shape} events) on {server.url}, calling {target}", flush=True)
-            print(
-                f"try: curl '{server.url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)",
-                flush=True,
-            )
-            print("\n".join(key_lines(door)), flush=True)
+            print("\n".join([*key_lines(door), *try_lines(door, server.url)]), flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 server.serve_forever()
     finally:

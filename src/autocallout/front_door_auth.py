@@ -203,6 +203,26 @@ def refusal_answer(door: Door, detail: str, request_id: str) -> dict[str, object
     }
 
 
+def try_lines(door: Door | None, url: str) -> list[str]:
+    """How to call ``serve`` at ``url`` through ``door``: curl when anonymous, else the signed
+    recipe of docs/integrations.md with the variables it reads (an unsigned curl gets 401)."""
+    if door is None:
+        return [f"try: curl '{url}/?SdkAppId=1400000000&TaskId=3'  (Ctrl-C stops)"]
+    if door.mode == "cam":
+        names = ("FUNCTION_URL", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")
+        recipe = 'a "CAM-signed request" recipe of docs/integrations.md (section 1)'
+    else:
+        names = ("GATEWAY_URL", "KEY_ID", "KEY_SECRET")
+        recipe = "an API key recipe of docs/integrations.md (section 2)"
+    values = (url, door.key.key_id, door.key.secret)
+    exports = " ".join(f"{name}={value}" for name, value in zip(names, values, strict=True))
+    return [
+        "try (every request is signed, GET /openapi.json too: an unsigned curl gets 401):",
+        f"  export {exports}",
+        f"  then run {recipe}  (Ctrl-C stops)",
+    ]
+
+
 def key_lines(door: Door | None) -> list[str]:
     """What ``serve`` prints so that a caller can sign: the door and its local key pair."""
     if door is None:

@@ -138,7 +138,10 @@ def choose_interpreter(zip_path: Path, runtime: str | None) -> Interpreter:
     except zipfile.BadZipFile:
         raise PackageRunError(f"{zip_path} is not a zip") from None
     if runtime is not None and built_for is not None and runtime != built_for:
-        raise PackageRunError(f"{zip_path.name} is built for {built_for}, not {runtime}")
+        raise PackageRunError(
+            f"{zip_path.name} is built for {built_for}, not {runtime}: build one for it with "
+            f"make package RUNTIME={runtime}"
+        )
     chosen = runtime or built_for
     if chosen is None:
         raise PackageRunError(

@@ -24,7 +24,7 @@ from autocallout.front_door_auth import (
     KeyPair,
     Request,
 )
-from tests.cli.conftest import AUTOCALLOUT, clean_environment, serving
+from tests.cli.conftest import AUTOCALLOUT, clean_environment, run, serving
 from tests.contract.signing import Tc3Auth
 
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
@@ -262,7 +262,7 @@ def test_serve_behind_the_cam_door_serves_a_document_requiring_cam(cam_served: s
 
 
 def test_serve_behind_the_api_key_door_checks_the_key() -> None:
-    with serving("--fake", "--auth", "api-key") as (url, _):
+    with serving("--fake", "--auth", "api-key", "--shape", "apigw") as (url, _):
         query = "?SdkAppId=1400000000&TaskId=3"
         signed = requests.get(
             f"{url}/{query}", headers=_gateway_headers(at=time.time()), timeout=10
@@ -289,6 +289,67 @@ def test_serve_prints_the_local_key_pair_of_its_door() -> None:
     printed = "".join(lines)
     assert LOCAL_CAM_KEY.key_id in printed
     assert LOCAL_CAM_KEY.secret in printed
+
+
+@pytest.mark.parametrize(
+    ("arguments", "names", "recipe"),
+    [
+        (
+            ["--auth", "cam"],
+            ("FUNCTION_URL", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
+            '"CAM-signed request" recipe',
+        ),
+        (
+            ["--auth", "api-key", "--shape", "apigw"],
+            ("GATEWAY_URL", "KEY_ID", "KEY_SECRET"),
+            "API key recipe",
+        ),
+    ],
+    ids=["cam", "api-key"],
+)
+def test_serve_behind_a_door_suggests_a_signed_call_not_an_unsigned_curl(
+    arguments: list[str], names: tuple[str, ...], recipe: str
+) -> None:
+    process = subprocess.Popen(
+        [AUTOCALLOUT, "serve", "--port", "0", "--fake", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=clean_environment(),
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:  # the banner: up to the key's secret and the "try" advice
+            lines.append(line)
+            if all(any(mark in seen for seen in lines) for mark in ("secret:", "(Ctrl-C stops)")):
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    url = lines[0].split(" on ", 1)[1].split(",", 1)[0]
+    printed = "".join(lines)
+    assert "curl '" not in printed
+    assert "an unsigned curl gets 401" in printed
+    assert f"export {names[0]}={url} {names[1]}=" in printed
+    assert recipe in printed
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["--auth", "api-key"], "--auth api-key is the legacy API Gateway's key check: add "),
+        (["--auth", "cam", "--shape", "apigw"], "--auth cam is the Function URL's CAM check"),
+    ],
+    ids=["api-key on a function URL", "cam on the legacy gateway"],
+)
+def test_a_door_the_front_door_does_not_have_is_refused(
+    arguments: list[str], complaint: str
+) -> None:
+    result = run("serve", "--port", "0", *arguments)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"autocallout serve: error: {complaint}")
+    assert result.stderr.count("\n") == 1
 
 
 def test_serve_without_auth_serves_a_document_without_security() -> None:

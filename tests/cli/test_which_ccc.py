@@ -201,3 +201,42 @@ def test_tasks_for_a_fake_that_is_not_started_are_refused(where: list[str]) -> N
     result = run("invoke", "events/direct-invoke.json", "--tasks", "README.md", *where, **EXPORTED)
     assert result.returncode == 2
     assert "--tasks seeds the fake this command starts" in result.stderr
+
+
+def test_invoke_with_an_endpoint_where_nothing_listens_asks_whether_the_fake_runs() -> None:
+    with fake_ccc() as (url, _):
+        pass  # a port that was just free, and is again
+    result = run("invoke", "events/direct-invoke.json", "--ccc-endpoint", url)
+    port = url.rsplit(":", 1)[1]
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"autocallout invoke: error: nothing listens at {url}: is the fake running? "
+        f"(autocallout fake-ccc --port {port})\n"
+    )
+
+
+def test_serve_with_an_endpoint_where_nothing_listens_warns_and_starts() -> None:
+    with fake_ccc() as (url, _):
+        pass
+    process = subprocess.Popen(
+        [AUTOCALLOUT, "serve", "--port", "0", "--ccc-endpoint", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=clean_environment(),
+    )
+    said: list[str] = []
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        for line in process.stderr:  # up to the line that names the CCC it calls
+            said.append(line)
+            if line.startswith("autocallout serve: calling"):
+                break
+        started = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert started.startswith("function (function-url events) on http://127.0.0.1:")
+    assert said[0].startswith(f"autocallout serve: warning: nothing listens at {url}: is the fake")

@@ -73,7 +73,7 @@ def doors() -> Iterator[dict[str, str]]:
     with (
         serving("--fake", "--auth", "none") as (none, _),
         serving("--fake", "--auth", "cam") as (cam, _),
-        serving("--fake", "--auth", "api-key") as (api_key, _),
+        serving("--fake", "--auth", "api-key", "--shape", "apigw") as (api_key, _),
     ):
         yield {"none": none, "cam": cam, "api-key": api_key}
 

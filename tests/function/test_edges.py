@@ -318,3 +318,19 @@ def test_long_tokens_are_cut_from_log_lines_but_digests_stay(
     assert digest in logged
     assert token not in logged
     assert "token [masked]" in logged
+
+
+@pytest.mark.parametrize("given", ["SdkAppid", "sdkappid", "SDK_APP_ID"])
+def test_a_missing_id_names_the_near_spelling_that_was_not_taken(
+    invoke: Invoke, given: str
+) -> None:
+    # Names are matched exactly: one that differs only in case or underscores is not read, and
+    # the refusal says it was seen rather than only that SdkAppId is missing
+    response = invoke(function_url_get(**{given: "1400000000", "TaskId": "3"}))
+    assert http_body(response)["errors"] == [
+        {
+            "field": "SdkAppId",
+            "message": "required; send it as SdkAppId or sdk_app_id "
+            f"({given!r} was given: names are case-sensitive)",
+        }
+    ]

@@ -46,7 +46,11 @@ def test_invoke_takes_the_folder_whose_manifest_names_the_zip(default_build: Bui
 @pytest.mark.parametrize(
     ("arguments", "complaint"),
     [
-        (["--runtime", "Python3.10"], "is built for Python3.12, not Python3.10"),
+        (
+            ["--runtime", "Python3.10"],
+            "is built for Python3.12, not Python3.10: build one for it with make package"
+            " RUNTIME=Python3.10",
+        ),
         (["--runtime", "Python3.11"], "invalid choice: 'Python3.11'"),
     ],
 )

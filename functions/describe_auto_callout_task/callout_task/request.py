@@ -64,6 +64,9 @@ SPELLINGS: dict[str, str] = {
     "CalleeLimit": "callee_limit",
     "callee_limit": "callee_limit",
 }
+# Each spelling without case or underscores: a name that differs from one only in those
+# (SdkAppid, taskid, TASK_ID) is named in the answer when its parameter is found missing.
+_LOOSE_SPELLINGS = {name.lower().replace("_", ""): field for name, field in SPELLINGS.items()}
 _BOOLEAN_FIELDS = frozenset({"include_callees"})
 _BOOLEAN_TEXT = {"true": True, "1": True, "false": False, "0": False}
 
@@ -138,10 +141,14 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     spelled: dict[str, str] = {}
     given_as: dict[str, tuple[Any, bool]] = {}  # what was sent, and whether as text
     conflicts: list[dict[str, str]] = []
+    near_misses: dict[str, str] = {}  # field -> a name that is one of its spellings but for case
     for source in sources:
         for name, raw in source.values.items():
             field = SPELLINGS.get(name)  # None for any other name, text or not
             if field is None:
+                loose = _LOOSE_SPELLINGS.get(str(name).lower().replace("_", ""))
+                if loose is not None:
+                    near_misses.setdefault(loose, str(name)[:40])
                 continue
             values = raw if source.textual and isinstance(raw, list) else [raw]
             for given in values:
@@ -165,7 +172,9 @@ def gather(sources: Iterable[Source]) -> TaskRequest:
     except ValidationError as error:
         refused = InvalidRequest(
             "The request's parameters are missing or invalid.",
-            errors=[_field_error(entry, spelled, given_as) for entry in error.errors()],
+            errors=[
+                _field_error(entry, spelled, given_as, near_misses) for entry in error.errors()
+            ],
         )
         _name_the_task(refused, merged, {str(e["loc"][0]) for e in error.errors() if e["loc"]})
         raise refused from None
@@ -181,12 +190,17 @@ def _name_the_task(refused: InvalidRequest, merged: dict[str, Any], bad: set[str
 
 
 def _field_error(
-    entry: Any, spelled: dict[str, str], given_as: dict[str, tuple[Any, bool]]
+    entry: Any,
+    spelled: dict[str, str],
+    given_as: dict[str, tuple[Any, bool]],
+    near_misses: dict[str, str],
 ) -> dict[str, str]:
     field = str(entry["loc"][0]) if entry["loc"] else ""
     name = spelled.get(field, _TENCENT_NAMES.get(field, field))
     if entry["type"] == "missing":
         message = f"required; send it as {_TENCENT_NAMES[field]} or {field}"
+        if field in near_misses:  # names are matched exactly: say which one was not taken
+            message += f" ({near_misses[field]!r} was given: names are case-sensitive)"
     else:  # every default is valid: a field refused for its value was given
         message = _what_was_wrong(entry, name, *given_as[field])
     return {"field": name, "message": message}

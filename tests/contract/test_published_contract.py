@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from autocallout import contract, openapi
+from tests.conftest import REPO
 from tests.contract.conftest import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
 from tests.function.conftest import Invoke, http_body
 
@@ -111,6 +112,15 @@ def test_every_lookup_answer_status_is_documented(method: str) -> None:
     operation = load_json(OPENAPI_DOCUMENT)["paths"]["/"][method]
     # 405 is the answer to the methods the document does not list, so it hangs off no operation
     assert {int(status) for status in operation["responses"]} == (PROBLEM_STATUSES - {405}) | {200}
+
+
+def test_the_readme_leads_each_parameter_with_the_documents_spelling() -> None:
+    # The README's table once led with snake_case for three of them while the documents and
+    # docs/integrations.md used Tencent's: a reader met two spellings of one API
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (`[^|]+`) \| (?:required|default)", readme, flags=re.MULTILINE)
+    published = openapi.published_names()
+    assert rows == [f"`{published[field]}` / `{field}`" for field in published]
 
 
 def test_one_parameter_per_concept_is_published_in_tencents_spelling() -> None:

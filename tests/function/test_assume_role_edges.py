@@ -152,3 +152,33 @@ def test_cold_concurrent_lookups_share_one_assume_role(
     assert [answer.get("task_id") for answer in answers] == [3] * 8
     assert len(backend.calls_to("AssumeRole")) == 1
     assert len({call.secret_id for call in backend.calls_to("DescribeAutoCalloutTask")}) == 1
+
+
+def test_a_caller_waiting_on_another_s_assume_role_keeps_its_own_deadline(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first caller's AssumeRole takes a second; a caller with 0.3 s to live waits for it
+    # only that long, and answers 504 without asking STS itself.
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
+    backend.roles.add(ROLE)
+    backend.faults.inject("latency", times=1, delay=1.0, action="AssumeRole")
+    first: list[Any] = []
+    leader = threading.Thread(
+        target=lambda: first.append(handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000}))
+    )
+    leader.start()
+    for _ in range(2000):  # until the first caller is asking STS (10 s at most)
+        if ROLE in assume_role._flights and assume_role._flights[ROLE].locked():
+            break
+        threading.Event().wait(0.005)
+    else:
+        pytest.fail("the first caller never asked STS")
+
+    late = handler.main_handler(dict(TASK), {"time_limit_in_ms": 300})
+    leader.join()
+
+    assert late["status"] == 504
+    assert "STS was being asked for the role's credentials by another call" in late["detail"]
+    assert first[0]["task_id"] == 3
+    assert len(backend.calls_to("AssumeRole")) == 1

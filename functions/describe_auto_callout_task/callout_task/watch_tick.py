@@ -94,7 +94,8 @@ def _wiring(invocation: Invocation) -> Wiring:
             if secret is not None:
                 from callout_task.redis_password import read_redis_password
 
-                password = read_redis_password(secret, settings.ccc_region, 1.0)
+                budget = min(1.0, max(0.05, invocation.deadline.remaining() * MEMORY_SHARE * 2))
+                password = read_redis_password(secret, settings.ccc_region, budget)
             _redis = RedisMemory(RedisConnection(settings.rate_limit_redis, password))
         memory = _redis
     return Wiring(memory, resolve_from_ssm(settings.ccc_region))

@@ -43,8 +43,8 @@ def test_infra_applies_answers_plans_clean_and_destroys(tmp_path: Path) -> None:
             pytest.fail(f"{failure}\n" + "\n".join(lines))
     print("\n".join(lines))
     assert [step.name for step in steps if step.ok] == [
-        "build the zip (make package)",
         "terraform init",
+        "build the zip (make package)",
         "terraform apply (default mode)",
         "signed call to the Function URL",
         "second plan: no changes",
@@ -54,3 +54,44 @@ def test_infra_applies_answers_plans_clean_and_destroys(tmp_path: Path) -> None:
         "terraform destroy leaves nothing",
     ]
     assert cloud.backend.resources() == {}
+
+
+def test_without_a_provider_the_demo_says_where_it_looked_in_one_line(tmp_path: Path) -> None:
+    """A machine whose Terraform configuration names a mirror without the provider (and no
+    registry): make cloud-demo stops at init, exit 2, one line on stderr."""
+    import os
+    import subprocess
+    import sys
+
+    if shutil.which("terraform") is None:
+        pytest.skip("SKIPPED LOUDLY: terraform is not installed (Terraform >= 1.10)")
+    mirror = tmp_path / "empty-mirror"
+    mirror.mkdir()
+    config = tmp_path / "terraform.rc"
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    )
+    environment = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "TF_CLI_CONFIG_FILE": str(config),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_DATA_DIRS": str(tmp_path / "data-dirs"),
+    }
+    environment.pop("TF_PLUGIN_CACHE_DIR", None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "autocallout.local_cloud.rehearsal"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("cloud-demo: no tencentcloud provider: terraform init found none in")
+    assert str(mirror) in line
+    assert "FAIL" in result.stdout
+    assert "terraform init" in result.stdout

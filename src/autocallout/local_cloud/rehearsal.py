@@ -3,9 +3,9 @@
 ``python -m autocallout.local_cloud.rehearsal`` (``make cloud-demo``), and the end-to-end tests,
 run these steps, each timed, each checked:
 
- 1. build the zip (``autocallout.package``, as ``make package``) into a scratch folder;
- 2. ``terraform init`` on a copy of infra/ (the provider from the registry, or from wherever
+ 1. ``terraform init`` on a copy of infra/ (the provider from the registry, or from wherever
     Terraform's own configuration says: an implicit local mirror, ``TF_CLI_CONFIG_FILE``);
+ 2. build the zip (``autocallout.package``, as ``make package``) into a scratch folder;
  3. ``apply`` in the default mode (Function URL with CAM, logs, index, alarms);
  4. a signed GET to the ``url`` output answers the task from the fake CCC; an unsigned one is 401;
  5. ``plan -detailed-exitcode``: no changes;
@@ -247,8 +247,8 @@ class Rehearsal:
     def run(self) -> list[Step]:
         applied = False
         try:
+            self.step("terraform init", self.init)  # first: no provider, no waiting for a build
             self.step("build the zip (make package)", self.build)
-            self.step("terraform init", self.init)
             self.step("terraform apply (default mode)", self.apply)
             applied = True
             self.step("signed call to the Function URL", self.call)

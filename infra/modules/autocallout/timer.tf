@@ -17,4 +17,14 @@ resource "tencentcloud_scf_trigger" "timer" {
   description     = "Polls the configured auto-callout tasks"
   trigger_desc    = var.timer_cron
   custom_argument = local.timer_message
+
+  lifecycle {
+    # SCF keeps a timer's custom argument to 4 KB (document 583/9708). variables.tf refuses
+    # timer_tasks that cannot fit alone; with a watch the argument carries the watch as well, so the
+    # argument itself is checked here (ASCII only: every id is digits, every watch string ASCII).
+    precondition {
+      condition     = length(local.timer_message) <= 4096
+      error_message = "The timer's argument (timer_tasks and the watch as JSON) is ${length(local.timer_message)} bytes, over SCF's 4 KB limit for a timer's custom argument: list fewer tasks or fewer watch targets."
+    }
+  }
 }

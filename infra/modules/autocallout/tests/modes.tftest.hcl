@@ -202,6 +202,38 @@ run "timer" {
   }
 }
 
+# SCF keeps a timer's custom argument to 4 KB (583/9708). timer_tasks alone is checked where it
+# is given (variables.tf); with a watch the argument carries the watch too, so the trigger checks
+# the argument it would send: 47 tasks with 19-digit ids (4 043 bytes) fit alone, not with a watch.
+run "the_timer_argument_with_its_watch_stays_within_4_kb" {
+  command = plan
+
+  variables {
+    allowed_sdk_app_ids   = ["1400000000000000000"]
+    rate_limit_store      = "redis"
+    redis_host            = "10.0.1.12"
+    redis_password_secret = "callout-redis:v1"
+    vpc_id                = "vpc-abc12345"
+    subnet_id             = "subnet-abc12345"
+    timer_cron            = "0 */5 * * * * *"
+    timer_tasks           = [for n in range(47) : { sdk_app_id = "1400000000000000000", task_id = 1000000000000000000 + n }]
+    watch = {
+      targets = { ops = { kind = "wecom", secret = "watch-ops:v1" } }
+    }
+  }
+
+  override_data {
+    target = data.tencentcloud_ssm_secrets.redis_password[0]
+    values = { secret_list = [{ secret_name = "callout-redis", create_uin = 300000000003 }] }
+  }
+  override_data {
+    target = data.tencentcloud_ssm_secrets.watch[0]
+    values = { secret_list = [{ secret_name = "watch-ops", create_uin = 300000000004 }] }
+  }
+
+  expect_failures = [tencentcloud_scf_trigger.timer]
+}
+
 run "provisioned_concurrency" {
   command = plan
 

@@ -16,7 +16,7 @@ from callout_task.watch_memory import record_key
 from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
 from tests.function.conftest import REDIS_PASSWORD, Invoke, log_lines
-from tests.function.watch_receivers import Receiver
+from tests.function.watch_receivers import FEISHU_BODY_LIMIT, Receiver
 
 SDK_APP_ID = 1400000000
 KINDS = ("webhook", "wecom", "feishu", "dingtalk")
@@ -409,6 +409,37 @@ def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     for kind in ("wecom", "feishu", "dingtalk"):
         assert len(receivers[kind].event_ids()) == 50, kind
         assert len(receivers[kind].accepted) <= 5, kind  # batched within the size limits
+
+
+def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    # Given 50 tasks with Chinese names, and a Feishu bot that refuses the first tick's message
+    for task_id in range(100, 150):
+        watched.put_task(
+            {
+                "SdkAppId": SDK_APP_ID,
+                "TaskId": task_id,
+                "Name": f"华东区二季度老客户回访外呼任务第{task_id}批",
+                "State": 0,
+                "Callees": [{"Callee": f"1380013{task_id:04d}", "State": 0}] * 4,
+            }
+        )
+    feishu = receivers["feishu"]
+    event = watch_event(list(range(100, 150)), kinds=("feishu",))
+    feishu.fail_next("code")
+    tick(invoke, event, ms=8000)
+    for task_id in range(100, 150):
+        watched.advance_task(SDK_APP_ID, task_id)
+
+    # When the next tick tells both ticks' 100 changes (each row of a post adds JSON around it)
+    answer = tick(invoke, event, ms=8000)
+
+    # Then every request the bot got was within its body limit, and all 100 arrived
+    assert feishu.refused == []
+    assert max(len(body) for body in feishu.received) <= FEISHU_BODY_LIMIT
+    assert answer["watch"]["delivered"] == 100
+    assert len(set(feishu.event_ids())) == 100
 
 
 def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(

@@ -31,9 +31,11 @@ from callout_task.config import is_loopback
 from callout_task.watch_config import TargetSpec
 from callout_task.watch_events import LOOKUP_FAILED, LOOKUP_RECOVERED, PROGRESS, STATE_CHANGED
 
-# Bytes of message text per robot message (WeCom: markdown content at most 4096 bytes; Feishu:
-# a request body of at most 20 KB; DingTalk: kept within WeCom's size, as it reads on a phone).
-TEXT_LIMITS = {"wecom": 4096, "feishu": 18 * 1024, "dingtalk": 4096}
+# Bytes per robot message: WeCom's markdown content at most 4096 bytes; DingTalk's text kept
+# within WeCom's size, as it reads on a phone; Feishu's whole request body at most 20 KB, measured
+# as sent (each line a JSON row, escaped), not as text.
+TEXT_LIMITS = {"wecom": 4096, "feishu": 20 * 1024, "dingtalk": 4096}
+FEISHU_LINE_BYTES = 2048  # one event's line in a Feishu post: even escaped, well within the body
 # Attempts per target and tick, retries included: each robot allows about 20 messages a minute
 # (Feishu 100), and a timer may tick every minute.
 SENDS_PER_TICK = {"webhook": 100, "wecom": 5, "feishu": 20, "dingtalk": 5}
@@ -158,19 +160,45 @@ def messages(kind: str, watch: str, events: list[dict[str, Any]]) -> list[Messag
         return [Message([event], "") for event in events]
     limit = TEXT_LIMITS[kind]
     heading = f"**autocallout watch {watch}**"
+    base = _feishu_envelope_bytes(watch) if kind == "feishu" else len(heading.encode())
+    line_limit = FEISHU_LINE_BYTES if kind == "feishu" else limit - base - 1
     found: list[Message] = []
     batch: list[dict[str, Any]] = []
     lines = [heading]
+    used = base
     for event in events:
-        line = _cut(describe(event), limit - len(heading.encode()) - 1)
-        if batch and len("\n".join([*lines, line]).encode()) > limit:
+        line = _cut(describe(event), line_limit)
+        cost = _feishu_row_bytes(line) if kind == "feishu" else len(line.encode()) + 1
+        if batch and used + cost > limit:
             found.append(Message(batch, "\n".join(lines)))
-            batch, lines = [], [heading]
+            batch, lines, used = [], [heading], base
         batch.append(event)
         lines.append(line)
+        used += cost
     if batch:
         found.append(Message(batch, "\n".join(lines)))
     return found
+
+
+def _feishu_payload(watch: str, lines: list[str]) -> dict[str, Any]:
+    rows = [[{"tag": "text", "text": line}] for line in lines]
+    rich = {"title": f"autocallout watch {watch}", "content": rows}
+    return {"msg_type": "post", "content": {"post": {"zh_cn": rich}}}
+
+
+def _feishu_body(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def _feishu_envelope_bytes(watch: str) -> int:
+    """A Feishu body without rows, its timestamp and sign at their longest."""
+    payload = {**_feishu_payload(watch, []), "timestamp": "9" * 12, "sign": "=" * 44}
+    return len(_feishu_body(payload))
+
+
+def _feishu_row_bytes(line: str) -> int:
+    """What one line adds to a Feishu body: its row as JSON, and the ", " before it."""
+    return len(_feishu_body({"r": [{"tag": "text", "text": line}]})) - len('{"r": ') - 1 + 2
 
 
 def _cut(line: str, limit: int) -> str:
@@ -219,9 +247,7 @@ def request_for(
             sign = _hmac_base64(secret.encode(), f"{stamp}\n{secret}")
             url += f"{'&' if '?' in url else '?'}timestamp={stamp}&sign={quote_plus(sign)}"
     else:  # feishu
-        rows = [[{"tag": "text", "text": line}] for line in message.text.split("\n")[1:]]
-        rich = {"title": f"autocallout watch {watch}", "content": rows}
-        payload = {"msg_type": "post", "content": {"post": {"zh_cn": rich}}}
+        payload = _feishu_payload(watch, message.text.split("\n")[1:])
         if target.signing_secret:
             stamp = str(int(now))  # seconds
             payload["timestamp"] = stamp

@@ -344,6 +344,8 @@ def test_a_target_whose_secret_cannot_be_read_keeps_its_changes_pending(
         ("wecom", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "must be https"),
         ("dingtalk", "https://user:pw@oapi.dingtalk.com/robot/send", "user or password"),
         ("feishu", "ftp://open.feishu.cn/x", "must be https"),
+        ("wecom", "https://[qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "read as a URL"),
+        ("dingtalk", "http://127.0.0.1:9/robot/send?access_token=k钥", "not ASCII"),
     ],
 )
 def test_a_target_url_off_its_platforms_host_or_not_https_is_never_called(

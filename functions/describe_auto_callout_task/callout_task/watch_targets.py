@@ -73,7 +73,14 @@ def masked_url(url: str) -> str:
 
 def checked_target(spec: TargetSpec, url: str, signing_secret: str | None) -> Target:
     """The target, if its URL is one the watch may post to; TargetError otherwise."""
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if not url.isascii() or not url.isprintable() or " " in url:
+        # http.client would fail on it mid-request (or send it cut): say so before.
+        raise TargetError(f"target {spec.name}: its URL holds spaces or characters not ASCII")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 address
+        raise TargetError(f"target {spec.name}: its URL cannot be read as a URL") from None
     host = (parts.hostname or "").lower()
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not one
@@ -94,7 +101,7 @@ def checked_target(spec: TargetSpec, url: str, signing_secret: str | None) -> Ta
         if not signing_secret:
             raise TargetError(f"target {spec.name}: a webhook needs a signing secret (whsec_…)")
         webhook_key(signing_secret, spec.name)
-    return Target(spec, url.strip(), signing_secret or None)
+    return Target(spec, url, signing_secret or None)
 
 
 def webhook_key(secret: str, name: str = "webhook") -> bytes:

@@ -16,16 +16,14 @@ locals {
   redis_secret_name = split(":", local.function_environment.RATE_LIMIT_REDIS_PASSWORD_SECRET)[0]
 
   # SSM names a secret by the uin that created it (document 1078/38612, "$creatorUin: account ID
-  # of the creator of the resource"): for the secret created here, whoever runs Terraform (a
-  # sub-user's uin when a sub-user's key is used, not the owner's); for an existing secret, the
-  # creator SSM reports.
-  redis_secret_creator_uin = (
-    local.create_redis
-    ? data.tencentcloud_user_info.current.uin
-    : one(flatten([for d in data.tencentcloud_ssm_secrets.redis_password[*] : [
-      for secret in d.secret_list : secret.create_uin if secret.secret_name == local.redis_secret_name
-    ]]))
-  )
+  # of the creator of the resource"): the creator SSM reports, for the secret created here as for
+  # an existing one. For the one created here that is whoever ran the apply that created it (a
+  # sub-user's uin when a sub-user's key was used, not the owner's), which is not whoever runs a
+  # later plan (CI, a teammate): the current identity would rewrite the policy to a uin the secret
+  # is not known by. Known after the first apply, read back on every plan after.
+  redis_secret_creator_uin = one(flatten([for d in data.tencentcloud_ssm_secrets.redis_password[*] : [
+    for secret in d.secret_list : secret.create_uin if secret.secret_name == local.redis_secret_name
+  ]]))
   redis_secret_resource = (
     local.use_redis && local.redis_secret_creator_uin != null
     ? "qcs::ssm:${var.region}:uin/${data.tencentcloud_user_info.current.owner_uin}:secret/creatorUin/${local.redis_secret_creator_uin}/${local.redis_secret_name}"
@@ -162,10 +160,13 @@ resource "tencentcloud_ssm_secret_version" "this" {
   secret_string = var.redis_password
 }
 
-# --- an existing instance's secret: who created it --------------------------------------------
+# --- the password's secret, created here or existing: who created it -----------------------------
 
 data "tencentcloud_ssm_secrets" "redis_password" {
-  count = local.use_redis && !local.create_redis ? 1 : 0
+  count = local.use_redis ? 1 : 0
 
   secret_name = local.redis_secret_name
+
+  # A secret created here is read once it exists (on its first apply, after it is created).
+  depends_on = [tencentcloud_ssm_secret.protected, tencentcloud_ssm_secret.unprotected]
 }

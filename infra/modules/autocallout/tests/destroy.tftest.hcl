@@ -16,6 +16,12 @@ variables {
 }
 
 run "applied" {
+  # What SSM reports once the secret exists (rate_limit_store.tf names it by its creator).
+  override_data {
+    target = data.tencentcloud_ssm_secrets.redis_password[0]
+    values = { secret_list = [{ secret_name = "describe-auto-callout-task-redis-password", create_uin = 200000000002 }] }
+  }
+
   assert {
     condition     = length(tencentcloud_cls_topic.unprotected) == 1 && length(tencentcloud_cls_topic.protected) == 0
     error_message = "deletion_protection = false: the topic that may be destroyed"

@@ -21,13 +21,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 FUNCTION_DIR = BENCH.parent / "functions" / "describe_auto_callout_task"
 CHUNK = 256 * 1024
-PINS = ("ijson==3.6.0", "msgspec==0.22.0", "jiter==0.19.0", "pydantic-core==2.50.4")
+PINS = (
+    "ijson==3.6.0",
+    "msgspec==0.22.0",
+    "jiter==0.19.0; python_version >= '3.11'",
+    "jiter==0.18.0; python_version < '3.11'",  # 0.19.0 needs 3.11: 0.18.0 is its newest for 3.10
+    "pydantic-core==2.50.4",
+)
 # name -> (callees, sessions on every callee?)
 ANSWERS = {
     "100 000 callees": (100_000, True),
@@ -35,10 +42,9 @@ ANSWERS = {
     "32 MiB, 680 000 callees": (680_000, False),
 }
 CANDIDATES = (
-    "today",  # pydantic_core.from_json of the whole body, then normalise
+    "today",  # pydantic_core.from_json of the whole body, then normalise (GC paused)
     "stdlib-stream",  # callout_task.answer_stream (the standard library's C scanner), chunks
     "ijson-items",  # ijson yajl2_c items_coro over Response.Callees.item (callees only)
-    "ijson-events",  # ijson yajl2_c parse_coro: every event, the whole answer
     "msgspec",  # msgspec.json.decode of the whole body, then normalise
     "jiter",  # jiter.from_json of the whole body, then normalise
 )
@@ -118,8 +124,11 @@ def run_candidate(name: str, path: Path) -> dict[str, Any]:  # noqa: PLR0912, PL
     else:
         body = b"".join(chunks(path))
         if name == "today":
+            import gc
+
             from pydantic_core import from_json
 
+            gc.disable()  # as the function did while it parsed (its gc_pause)
             envelope = from_json(body)
         elif name == "msgspec":
             import msgspec
@@ -164,8 +173,11 @@ def measure(runs: int, names: tuple[str, ...]) -> list[dict[str, Any]]:
             reference = results["today"][0]["result"] if "today" in results else None
             for name, samples in results.items():
                 same = reference is None or samples[0]["result"] == reference
-                if name == "ijson-items":
-                    same = samples[0]["result"]["callee_summary"] == reference["callee_summary"]
+                if name.startswith("ijson") and reference is not None:
+                    # They read the callees only (items) or the scalars besides (events): judged
+                    # on what they read.
+                    got = samples[0]["result"]
+                    same = all(got[k] == reference[k] for k in ("callee_summary", "callees"))
                 out.append(
                     {
                         "answer": label,
@@ -178,6 +190,89 @@ def measure(runs: int, names: tuple[str, ...]) -> list[dict[str, Any]]:
                     }
                 )
     return out
+
+
+# -- for bench/run.py: each runtime in a virtualenv of its own, with the candidates installed --
+def measure_runtimes(quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    from autocallout.runtimes import find_interpreter
+
+    results: dict[str, Any] = {}
+    for runtime in ("Python3.12", "Python3.10"):
+        interpreter = find_interpreter(runtime)
+        if interpreter is None:
+            results[runtime] = {"skipped": "no interpreter"}
+            continue
+        venv = BENCH / ".work" / f"parse-{runtime}"
+        python = venv / "bin" / "python"
+        if not python.exists():
+            subprocess.run([str(interpreter.path), "-m", "venv", str(venv)], check=True)  # noqa: S603
+        subprocess.run(  # noqa: S603 - pip with the pins above
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PINS],
+            check=True,
+        )
+        runs = ["--runs", "1" if quick else "3"]
+        done = subprocess.run(  # noqa: S603 - this script, that runtime
+            [str(python), __file__, *runs], capture_output=True, text=True, check=True
+        )
+        results[runtime] = json.loads(done.stdout)
+        for figure in results[runtime]["figures"]:
+            log(
+                f"parse {runtime} {figure['answer']}: {figure['candidate']}"
+                f" {figure['seconds']:.3f} s {figure['peak_rss_mb']:.0f} MB"
+            )
+    return results
+
+
+def _figure(result: dict[str, Any], answer: str, candidate: str) -> dict[str, Any] | None:
+    for figure in result.get("figures", []):
+        if figure["answer"] == answer and figure["candidate"] == candidate:
+            return figure
+    return None
+
+
+def targets(parsing: dict[str, Any], add: Callable[[str, float | None, float, str], None]) -> None:
+    for runtime, result in parsing.items():
+        chosen = _figure(result, "100 000 callees", "stdlib-stream")
+        today = _figure(result, "100 000 callees", "today")
+        if chosen and today:
+            add(
+                f"parse 100 000 callees, {runtime}: streaming parse / today's whole-body parse",
+                chosen["seconds"] / today["seconds"],
+                1.0,
+                "x",
+            )
+        for answer in ("385 000 callees", "32 MiB, 680 000 callees"):
+            figure = _figure(result, answer, "stdlib-stream")
+            if figure:
+                add(f"parse {answer}, {runtime}: peak RSS", figure["peak_rss_mb"], 64, "MB")
+
+
+def section(parsing: dict[str, Any] | None) -> list[str]:
+    if not parsing:
+        return []
+    lines = [
+        "### Parsing CCC's answer (bench/parse_candidates.py: median seconds, peak RSS MB)",
+        "",
+        "| runtime | answer | " + " | ".join(CANDIDATES) + " |",
+        "|---|---|" + "---:|" * len(CANDIDATES),
+    ]
+    for runtime, result in parsing.items():
+        if "figures" not in result:
+            continue
+        for answer in ANSWERS:
+            cells = []
+            for candidate in CANDIDATES:
+                figure = _figure(result, answer, candidate)
+                cells.append(
+                    f"{figure['seconds']:.2f} s, {figure['peak_rss_mb']:.0f} MB"
+                    + ("" if figure["same_output"] else " (differs)")
+                    if figure
+                    else "–"
+                )
+            lines.append(
+                f"| {runtime} ({result['python']}) | {answer} | " + " | ".join(cells) + " |"
+            )
+    return [*lines, ""]
 
 
 def main(argv: list[str]) -> int:

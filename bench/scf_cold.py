@@ -37,15 +37,21 @@ RAW_SDK_REQUIREMENTS = (
     "tencentcloud-sdk-python-ccc==3.1.177",
     "tencentcloud-sdk-python-common==3.1.195",
 )
-KINDS = ("function", "raw_sdk")
+KINDS = ("function", "raw_sdk", "raw_sdk_pyc")
 SIZES = (1, 1_000)
+# The function alone (the raw SDK needs 250 MB and more there): peak RSS at the answers issue 26
+# names, 385 000 callees with a session each (33.5 MB) and 680 000 without (31.8 MiB).
+LARGE_SIZES = common.LARGE_SIZES
+LARGE_RUNS = 3
 MB = 1_000_000
 
 RunChild = Callable[[Sequence[str], dict[str, str]], Any]  # run.run_child
 
 
-def raw_sdk_zip(runtime: str, out: Path) -> Path:
-    """The raw-SDK function zipped the obvious way: pip's install of the SDK, plus index.py."""
+def raw_sdk_zip(runtime: str, out: Path, interpreter: Path | None = None) -> Path:
+    """The raw-SDK function zipped the obvious way: pip's install of the SDK, plus index.py;
+    given the runtime's ``interpreter``, with every module compiled by it (as the function's
+    zip is): the fair floor, the bare typed call done right."""
     with tempfile.TemporaryDirectory(prefix="bench-raw-sdk-") as scratch:
         target = Path(scratch)
         subprocess.run(  # noqa: S603  # nosec B603
@@ -69,10 +75,23 @@ def raw_sdk_zip(runtime: str, out: Path) -> Path:
             check=True,
         )
         (target / "index.py").write_bytes(RAW_SDK_HANDLER.read_bytes())
-        destination = out / f"raw-sdk-{runtime}.zip"
+        if interpreter is not None:
+            subprocess.run(  # noqa: S603  # nosec B603
+                [
+                    str(interpreter),
+                    "-m",
+                    "compileall",
+                    "-q",
+                    "--invalidation-mode",
+                    "unchecked-hash",
+                    str(target),
+                ],
+                check=True,
+            )
+        destination = out / f"raw-sdk-{runtime}{'-pyc' if interpreter else ''}.zip"
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(target.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
+                if path.is_file() and (interpreter or "__pycache__" not in path.parts):
                     archive.write(path, path.relative_to(target).as_posix())
     return destination
 
@@ -111,7 +130,11 @@ def measure_runtime(
         return {"skipped": f"no CPython {RUNTIMES[runtime]} on this machine"}
     work = Path(tempfile.mkdtemp(prefix=f"bench-{runtime}-"))
     built = package.build(runtime, work / "dist", say=log)
-    zips = {"function": built.zip_path, "raw_sdk": raw_sdk_zip(runtime, work)}
+    zips = {
+        "function": built.zip_path,
+        "raw_sdk": raw_sdk_zip(runtime, work),
+        "raw_sdk_pyc": raw_sdk_zip(runtime, work, interpreter.path),
+    }
     child_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
     result: dict[str, Any] = {
         "interpreter": interpreter.version,
@@ -125,7 +148,7 @@ def measure_runtime(
         for size in SIZES:
             samples: dict[str, list[Any]] = {kind: [] for kind in KINDS}
             for turn in range(runs):
-                order = KINDS if turn % 2 == 0 else KINDS[::-1]
+                order = KINDS[turn % len(KINDS) :] + KINDS[: turn % len(KINDS)]
                 for kind in order:
                     argv = [
                         str(interpreter.path),
@@ -147,12 +170,25 @@ def measure_runtime(
                 for kind, kind_runs in samples.items()
             }
             result[str(size)] = entry
-            f, r = entry["function"], entry["raw_sdk"]
+            f, r, p = entry["function"], entry["raw_sdk"], entry["raw_sdk_pyc"]
             log(
                 f"scf cold {runtime} {size:>5} callees: function"
                 f" {f['wall_s']['median'] * 1000:.0f} ms {mb(f['max_rss_bytes']['median'])} MB,"
                 f" raw SDK {r['wall_s']['median'] * 1000:.0f} ms"
-                f" {mb(r['max_rss_bytes']['median'])} MB"
+                f" {mb(r['max_rss_bytes']['median'])} MB,"
+                f" raw SDK with bytecode {p['wall_s']['median'] * 1000:.0f} ms"
+            )
+        for size in LARGE_SIZES:
+            argv = [str(interpreter.path), "-I", "-S", "-B", str(CHILD), str(roots["function"])]
+            runs_large = [run_child([*argv, str(size)], child_env) for _ in range(LARGE_RUNS)]
+            result[f"large-{size}"] = {
+                "wall_s": summarise([r.wall for r in runs_large]),
+                "max_rss_bytes": summarise([r.inner["peak"] for r in runs_large]),
+                "inner_invoke_s": summarise([r.inner.get("invoke", 0.0) for r in runs_large]),
+            }
+            log(
+                f"scf cold {runtime} {size:>6} callees: function peak"
+                f" {mb(result[f'large-{size}']['max_rss_bytes']['max'])} MB"
             )
     for path in sorted(work.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
@@ -182,6 +218,21 @@ def targets(scf: dict[str, Any], add: Callable[[str, float | None, float, str], 
             "x",
         )
         add(
+            f"cold 1 callee as SCF runs it, {runtime}: function zip / raw-SDK zip with bytecode",
+            cold["function"]["wall_s"]["median"] / cold["raw_sdk_pyc"]["wall_s"]["median"],
+            0.8,
+            "x",
+        )
+        for size in LARGE_SIZES:
+            if f"large-{size}" in result:
+                add(
+                    f"peak RSS as SCF runs it, {size:,} callees, {runtime} (highest of"
+                    f" {LARGE_RUNS})",
+                    result[f"large-{size}"]["max_rss_bytes"]["max"] / MB,
+                    64,
+                    "MB",
+                )
+        add(
             f"peak RSS as SCF runs it, 1 000 callees, {runtime}",
             result["1000"]["function"]["max_rss_bytes"]["median"] / MB,
             64,
@@ -203,17 +254,19 @@ def render(scf: dict[str, Any]) -> list[str]:
     lines = [
         "### Cold start as SCF runs the zip (the runtime's CPython, read-only, -I -S -B)",
         "",
-        "| runtime | callees | function zip ms | raw-SDK zip ms | function ÷ raw"
-        " | import + invoke ms: function; raw | peak RSS MB: function / raw"
+        "| runtime | callees | function zip ms | raw-SDK zip ms | raw-SDK zip with bytecode ms"
+        " | function ÷ raw | function ÷ raw with bytecode"
+        " | import + invoke ms: function; raw; raw with bytecode | peak RSS MB: function / raw"
         " | zip MB: function / raw |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for runtime, result in scf.items():
         if "skipped" in result:
-            lines.append(f"| {runtime} | – | skipped: {result['skipped']} | | | | | |")
+            lines.append(f"| {runtime} | – | skipped: {result['skipped']} | | | | | | | |")
             continue
         for size in SIZES:
             f, r = result[str(size)]["function"], result[str(size)]["raw_sdk"]
+            p = result[str(size)]["raw_sdk_pyc"]
             sizes = result["zip_bytes"]
 
             def ms(entry: dict[str, Any], key: str) -> str:
@@ -221,10 +274,30 @@ def render(scf: dict[str, Any]) -> list[str]:
 
             lines.append(
                 f"| {runtime} (CPython {result['interpreter']}) | {size:,} | {ms(f, 'wall_s')} |"
-                f" {ms(r, 'wall_s')} | {f['wall_s']['median'] / r['wall_s']['median']:.2f} |"
+                f" {ms(r, 'wall_s')} | {ms(p, 'wall_s')} |"
+                f" {f['wall_s']['median'] / r['wall_s']['median']:.2f} |"
+                f" {f['wall_s']['median'] / p['wall_s']['median']:.2f} |"
                 f" {ms(f, 'inner_import_s')} + {ms(f, 'inner_invoke_s')};"
-                f" {ms(r, 'inner_import_s')} + {ms(r, 'inner_invoke_s')} |"
+                f" {ms(r, 'inner_import_s')} + {ms(r, 'inner_invoke_s')};"
+                f" {ms(p, 'inner_import_s')} + {ms(p, 'inner_invoke_s')} |"
                 f" {mb(f['max_rss_bytes']['median'])} / {mb(r['max_rss_bytes']['median'])} |"
                 f" {mb(sizes['function'], 2)} / {mb(sizes['raw_sdk'], 2)} |"
             )
+    lines += [
+        "",
+        "Peak RSS of the function's zip at the large answers (function only, highest of"
+        f" {LARGE_RUNS} runs):",
+        "",
+        "| runtime | callees | CCC body | peak RSS MB | invoke ms (median) |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for runtime, result in scf.items():
+        for size in LARGE_SIZES:
+            entry = result.get(f"large-{size}")
+            if entry:
+                lines.append(
+                    f"| {runtime} | {size:,} | {common.LARGE_SIZES[size]} |"
+                    f" {mb(entry['max_rss_bytes']['max'])} |"
+                    f" {entry['inner_invoke_s']['median'] * 1000:.0f} |"
+                )
     return lines

@@ -103,12 +103,14 @@ def _callees_body(mebibytes: int) -> bytes:
 def test_an_answer_that_cannot_be_parsed_in_the_time_left_is_given_up_at_once(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A timer run of two tasks: CCC sends the first a 30 MiB answer at once, with 0.9 s left:
-    # more than that takes to parse. Waiting for it to the deadline would be a 504 anyway and
-    # would leave the second task no time; given up at its first chunk, the second is answered.
+    # A timer run of two tasks: CCC sends the first a 31 MiB answer at once, with 0.9 s left:
+    # less than its parse takes at the rate set here (a slow instance's 50 ms a MiB). Waiting
+    # for it to the deadline would be a 504 anyway and leave the second task no time; given up
+    # at its first chunk, the second is answered.
+    monkeypatch.setattr(sdk_transport, "PARSE_SECONDS_PER_MIB", 0.05)
     monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
     small = json.dumps({"Response": {"Name": "small", "Callees": [], "RequestId": "s-1"}})
-    with RudeUpstream(answer(_callees_body(30)), answer(small.encode())) as server:
+    with RudeUpstream(answer(_callees_body(31)), answer(small.encode())) as server:
         monkeypatch.setenv("CCC_ENDPOINT", server.url)
         event = {
             "Type": "Timer",
@@ -124,14 +126,14 @@ def test_an_answer_that_cannot_be_parsed_in_the_time_left_is_given_up_at_once(
 
 
 def test_the_parse_rate_allowed_covers_what_the_time_left_must_cover() -> None:
-    # The check refuses a body only when its rest cannot be parsed at PARSE_SECONDS_PER_MIB;
-    # 1 MiB still to come needs that long, a body with no length nothing beyond the deadline.
+    # The check refuses a body only when its rest cannot be parsed at PARSE_SECONDS_PER_MIB; a
+    # body with no length, only once the deadline has passed.
     rate = sdk_transport.PARSE_SECONDS_PER_MIB
-    later = Deadline(time.monotonic() + rate * 2)
-    sdk_transport._in_time_for(2**20 + 10, 10, later)  # 1 MiB to come, twice its time left
+    later = Deadline(time.monotonic() + rate * 200)  # time to parse 200 MiB
+    sdk_transport._in_time_for(100 * 2**20 + 10, 10, later)  # 100 MiB to come: half of it
     sdk_transport._in_time_for(None, 10, later)  # no length: only the deadline counts
     with pytest.raises(AttemptFailed) as late:
-        sdk_transport._in_time_for(3 * 2**20, 0, later)  # 3 MiB: 1.5 times the time left
+        sdk_transport._in_time_for(300 * 2**20, 0, later)  # 300 MiB: 1.5 times the time left
     assert late.value.code == "DeadlineReached"
     with pytest.raises(AttemptFailed):
         sdk_transport._in_time_for(None, 10, Deadline(time.monotonic() - 0.001))  # passed

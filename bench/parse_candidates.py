@@ -72,6 +72,7 @@ def chunks(path: Path) -> Any:
 
 def run_candidate(name: str, path: Path) -> dict[str, Any]:  # noqa: PLR0912, PLR0915 - one branch a candidate
     sys.path.insert(0, str(FUNCTION_DIR))
+    from callout_task.answer_stream import valid_unicode
     from callout_task.normalise import CalleeDigest, normalise, normalise_digested
     from callout_task.request import TaskRequest
 
@@ -84,7 +85,7 @@ def run_candidate(name: str, path: Path) -> dict[str, Any]:  # noqa: PLR0912, PL
         parser = AnswerParser("Callees", digest)
         for chunk in chunks(path):
             parser.feed(chunk)
-        result = normalise_digested(parser.finish()["Response"], digest, request)
+        result = normalise_digested(parser.finish()["Response"], digest, request, parser.text_of)
     elif name == "ijson-items":
         import ijson
 
@@ -97,7 +98,8 @@ def run_candidate(name: str, path: Path) -> dict[str, Any]:  # noqa: PLR0912, PL
                 digest.add(entry)
             del found[:]
         coroutine.close()
-        result = normalise_digested({}, digest, request)  # the other fields: not read at all
+        # the other fields: not read at all
+        result = normalise_digested({}, digest, request, valid_unicode)
     elif name == "ijson-events":
         import ijson
 
@@ -120,7 +122,7 @@ def run_candidate(name: str, path: Path) -> dict[str, Any]:  # noqa: PLR0912, PL
                     response[prefix[9:]] = value
             del events[:]
         coroutine.close()
-        result = normalise_digested(response, digest, request)
+        result = normalise_digested(response, digest, request, valid_unicode)
     else:
         body = b"".join(chunks(path))
         if name == "today":

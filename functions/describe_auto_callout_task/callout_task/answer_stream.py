@@ -21,6 +21,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+# Where a lone surrogate can come from: UTF-8 refuses them, so only a \uD800-\uDFFF escape.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _FOLLOWS = frozenset(",]}: \t\n\r")
 # How far from the end of what has arrived a syntax error may be and still be a value cut by
 # the chunk's end ("-Infinity", a \uXXXX escape): past that it is an error, read no further.
@@ -36,7 +38,8 @@ class ListDigest(Protocol):
         """A (new) list begins: forget what an earlier one with the same key gave."""
 
     def add(self, element: Any) -> None:
-        """The next element, as ``json.loads`` gives it (lone surrogates still in it)."""
+        """The next element, as ``json.loads`` gives it (lone surrogates still in it: the
+        parser's ``text_of`` makes what is kept valid)."""
 
     def skim(self, text: str, at: int) -> int:
         """Take in the elements at ``text[at:]`` that need no objects (each followed by ","),
@@ -68,6 +71,9 @@ class AnswerParser:
         )
         self._text = ""
         self._at = 0
+        # Set once the text holds an escape that may be a lone surrogate: until then, nothing
+        # read can hold one, and text is kept as scanned (``text_of``).
+        self.surrogates = False
         self._ended = False
         self._wanted = 0  # characters the next attempt needs beyond what has arrived
         self._steps = self._walk()
@@ -79,11 +85,19 @@ class AnswerParser:
             text = self._decode(chunk)
         except UnicodeDecodeError:
             raise BadAnswer("the body is not UTF-8") from None
+        kept = len(self._text) - self._at
         self._text = self._text[self._at :] + text if self._at else self._text + text
         self._at = 0
+        if not self.surrogates:  # searched from a little before the new text: an escape cut
+            self.surrogates = _SURROGATE_ESCAPE.search(self._text, max(kept - 6, 0)) is not None
         if len(self._text) < self._wanted:
             return  # not enough yet for the value that was cut: no point scanning it again
         self._steps.send(None)
+
+    def text_of(self, value: Any) -> Any:
+        """``value`` (read by this parser) with lone surrogates made U+FFFD, when there can be
+        any: a value is read only after the text it comes from was searched for escapes."""
+        return valid_unicode(value) if self.surrogates else value
 
     def finish(self) -> dict[str, Any]:
         try:
@@ -115,7 +129,7 @@ class AnswerParser:
             if key == "Response" and (yield from self._peek()) == "{":
                 envelope[key] = yield from self._response()
             else:
-                envelope[key] = valid_unicode((yield from self._value()))
+                envelope[key] = self.text_of((yield from self._value()))
             key = yield from self._key(first=False)
         yield from self._end()
         self._result = envelope
@@ -135,7 +149,7 @@ class AnswerParser:
                     if self._digest is not None:
                         self._digest.start()
             else:
-                response[key] = valid_unicode((yield from self._value()))
+                response[key] = self.text_of((yield from self._value()))
             key = yield from self._key(first=False)
         return response
 

@@ -9,7 +9,7 @@ missing upstream become ``null`` (lists ``[]``); unknown fields are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -59,7 +59,7 @@ class CalleeDigest:
         else:
             self.unknown += 1
         if self._first <= self.total < self._stop:
-            self.page.append(valid_unicode(entry))
+            self.page.append(entry)
         self.total += 1
 
     def skim(self, text: str, at: int) -> int:
@@ -95,13 +95,17 @@ def normalise(response: Mapping[str, Any], request: TaskRequest) -> dict[str, An
     raw_callees = response.get("Callees")
     for entry in raw_callees if isinstance(raw_callees, list) else ():
         digest.add(entry)
-    return normalise_digested(response, digest, request)
+    return normalise_digested(response, digest, request, valid_unicode)
 
 
 def normalise_digested(
-    response: Mapping[str, Any], digest: CalleeDigest, request: TaskRequest
+    response: Mapping[str, Any],
+    digest: CalleeDigest,
+    request: TaskRequest,
+    text_of: Callable[[Any], Any],
 ) -> dict[str, Any]:
-    """The normalised task from CCC's ``Response`` fields and the digest of its callees."""
+    """The normalised task from CCC's ``Response`` fields and the digest of its callees, whose
+    page ``text_of`` makes valid text (``AnswerParser.text_of``)."""
     state_code = _integer(response.get("State"))
     offset, limit = request.callee_offset, request.callee_limit
     page = digest.page
@@ -118,7 +122,7 @@ def normalise_digested(
         "ivr_id": _integer(response.get("IvrId")),
         "max_ring_timeout_seconds": _integer(response.get("MaxRingTimeoutSecond")),
         "callers": _texts(response.get("Callers")),
-        "callees": [_callee(entry) for entry in page],
+        "callees": [_callee(text_of(entry)) for entry in page],
         "callee_summary": digest.summary(),
         "callee_page": {
             "offset": offset,

@@ -96,6 +96,6 @@ def describe_task(
             # Read and parsed, but too late to be answered in time: the caller gets the 504
             # the deadline promises, not a 200 after it.
             raise AttemptFailed("DeadlineReached", "the answer was parsed after the deadline")
-        return normalise_digested(response, digest, request)
+        return normalise_digested(response, digest, request, parser.text_of)
 
     return with_retries(attempt, invocation, report, "CCC")

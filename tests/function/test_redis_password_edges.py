@@ -135,5 +135,6 @@ def test_an_ssm_that_trickles_is_given_up_on_at_the_time_allowed_for_the_whole_r
         with pytest.raises(StoreError, match="DeadlineReached"):
             read_redis_password(SECRET, "ap-guangzhou", timeout=0.4)
         took = time.monotonic() - started
-    # Then it is given up at that time (and scheduling), not when the peer stops
-    assert took < 0.4 + 0.5
+    # Then it is given up at that time (and a loaded machine's scheduling), not when the peer
+    # stops 5 s later
+    assert took < 0.4 + 2.0

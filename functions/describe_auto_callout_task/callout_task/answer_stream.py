@@ -20,13 +20,27 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-_SPACE = re.compile(r"[ \t\n\r]*")
+_SPACE = " \t\n\r"
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
 # Where a lone surrogate can come from: UTF-8 refuses them, so only a \uD800-\uDFFF escape.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _FOLLOWS = frozenset(",]}: \t\n\r")
 # How far from the end of what has arrived a syntax error may be and still be a value cut by
 # the chunk's end ("-Infinity", a \uXXXX escape): past that it is an error, read no further.
 _CUT_VALUE_CHARS = 16
+
+
+def _skip_space(text: str, at: int) -> int:
+    """Where the first character at or after ``at`` that is not JSON white space is."""
+    if at >= len(text) or text[at] not in _SPACE:
+        return at
+    # A long run (a body padded with spaces) at C speed: str.lstrip() without arguments and
+    # str.count are fast; lstrip's run may hold white space JSON does not count as such.
+    rest = text[at:]
+    run = len(rest) - len(rest.lstrip())
+    if rest.count(" ", 0, run) == run or sum(rest.count(c, 0, run) for c in _SPACE) == run:
+        return at + run
+    return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
 
 
 class BadAnswer(ValueError):
@@ -71,6 +85,8 @@ class AnswerParser:
         )
         self._text = ""
         self._at = 0
+        self._waiting: list[str] = []  # text arrived while a long value waits for more (``feed``)
+        self._waiting_size = 0
         # Set once the text holds an escape that may be a lone surrogate: until then, nothing
         # read can hold one, and text is kept as scanned (``text_of``).
         self.surrogates = False
@@ -86,12 +102,18 @@ class AnswerParser:
         except UnicodeDecodeError:
             raise BadAnswer("the body is not UTF-8") from None
         kept = len(self._text) - self._at
-        self._text = self._text[self._at :] + text if self._at else self._text + text
+        if kept + self._waiting_size + len(text) < self._wanted:
+            # Not enough yet for the value that was cut: no point scanning it again, nor joining
+            # it with each chunk (a value of many chunks would be copied once per chunk).
+            self._waiting.append(text)
+            self._waiting_size += len(text)
+            return
+        self._text = "".join([self._text[self._at :], *self._waiting, text])
+        self._waiting.clear()
+        self._waiting_size = 0
         self._at = 0
         if not self.surrogates:  # searched from a little before the new text: an escape cut
             self.surrogates = _SURROGATE_ESCAPE.search(self._text, max(kept - 6, 0)) is not None
-        if len(self._text) < self._wanted:
-            return  # not enough yet for the value that was cut: no point scanning it again
         self._steps.send(None)
 
     def text_of(self, value: Any) -> Any:
@@ -101,10 +123,15 @@ class AnswerParser:
 
     def finish(self) -> dict[str, Any]:
         try:
-            self._text = self._text[self._at :] + self._decode(b"", True)
+            rest = self._decode(b"", True)
         except UnicodeDecodeError:
             raise BadAnswer("the body is not UTF-8") from None
+        kept = len(self._text) - self._at
+        self._text = "".join([self._text[self._at :], *self._waiting, rest])
+        self._waiting.clear()
         self._at = 0
+        if not self.surrogates:
+            self.surrogates = _SURROGATE_ESCAPE.search(self._text, max(kept - 6, 0)) is not None
         self._ended = True
         self._wanted = 0
         if self._result is None:
@@ -161,7 +188,7 @@ class AnswerParser:
         if (yield from self._peek()) == "]":
             self._at += 1
             return
-        scan, space = self._scan, _SPACE.match
+        scan = self._scan
         skim = digest.skim if digest is not None else None
         while True:
             if skim is not None:
@@ -185,7 +212,7 @@ class AnswerParser:
                 return
             if separator != ",":
                 raise BadAnswer("a list's elements are not separated by commas")
-            at = space(self._text, self._at).end()  # type: ignore[union-attr]
+            at = _skip_space(self._text, self._at)
             if at < len(self._text):
                 self._at = at
             else:
@@ -216,7 +243,7 @@ class AnswerParser:
     def _peek(self) -> Any:
         """The next character after white space, not consumed."""
         while True:
-            self._at = _SPACE.match(self._text, self._at).end()  # type: ignore[union-attr]
+            self._at = _skip_space(self._text, self._at)
             if self._at < len(self._text):
                 return self._text[self._at]
             yield from self._more()
@@ -228,11 +255,11 @@ class AnswerParser:
 
     def _end(self) -> Any:
         while not self._ended:
-            self._at = _SPACE.match(self._text, self._at).end()  # type: ignore[union-attr]
+            self._at = _skip_space(self._text, self._at)
             if self._at < len(self._text):
                 raise BadAnswer("more follows the JSON value")
             yield
-        if _SPACE.match(self._text, self._at).end() != len(self._text):  # type: ignore[union-attr]
+        if _skip_space(self._text, self._at) != len(self._text):
             raise BadAnswer("more follows the JSON value")
 
     def _value(self) -> Any:

@@ -182,3 +182,41 @@ def test_a_request_without_an_id_gets_a_random_version_4_uuid() -> None:
     digits = [[text.replace("-", "")[i] for text in ids] for i in range(32) if i not in (12, 16)]
     assert all(len(set(column)) >= 9 for column in digits)
     assert all(a != b for n, a in enumerate(digits) for b in digits[n + 1 :])
+
+
+# Characters that end a line for JavaScript (U+2028, U+2029) or for Python's str.splitlines (C1's
+# NEL, U+0085), and C1 controls a terminal acts on (CSI, U+009B): each a \u escape in a log line.
+LINE_BREAKERS = "\u2028\u2029\x85\x9b\x80\x9f"
+
+
+def test_line_and_c1_characters_are_escaped_in_every_field_of_a_log_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from callout_task import logs
+
+    text = "a" + "".join(f"{c}b" for c in LINE_BREAKERS)
+    logs.emit(
+        "ERROR",
+        f"message {text}",
+        detail=f"detail {text}",
+        upstream_code=text,
+        upstream_request_id=text,
+        request_id=text,
+        traceback=text,
+    )
+    out = capsys.readouterr().out
+
+    assert not set(out) & set(LINE_BREAKERS), out
+    [line] = log_lines(out)
+    assert line["detail"] == f"detail {text}"
+    assert (line["upstream_code"], line["request_id"], line["traceback"]) == (text, text, text)
+
+
+def test_an_scf_request_id_with_line_breakers_stays_one_log_line(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), {"request_id": "scf\u2028\x85x"})
+    out = capsys.readouterr().out
+
+    [line] = [json.loads(text) for text in out.splitlines()]
+    assert line["scf_request_id"] == "scf\u2028\x85x"

@@ -77,6 +77,11 @@ _QUANTITY_UNIT = re.compile(r"\s?(?:bytes?|µs|ms|seconds?|KiB|MiB|characters)\b
 _SECRET_ID = re.compile(r"AKID[0-9A-Za-z]{8,}")
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_]{40,}")
 
+# Written raw by the JSON encoder, these end a line for JavaScript (U+2028, U+2029) or for
+# readers that split as str.splitlines does (NEL, U+0085), and C1 controls (U+0080-U+009F) are
+# acted on by terminals: each becomes a \u escape, which decodes to the same text.
+_ESCAPED = {code: f"\\u{code:04x}" for code in (*range(0x80, 0xA0), 0x2028, 0x2029)}
+
 _threshold = LEVELS["INFO"]
 
 
@@ -132,7 +137,7 @@ def emit(level: str, message: str, **fields: Any) -> None:
     for name, value in fields.items():
         line[name] = _masked(value, name)
     try:
-        text = to_json(line, fallback=str).decode()
+        text = to_json(line, fallback=str).decode().translate(_ESCAPED)
     except PydanticSerializationError:
         # Text that is not valid Unicode (a lone surrogate from upstream): escaped, not lost.
         text = json.dumps(line, default=str)

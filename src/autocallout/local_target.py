@@ -32,6 +32,13 @@ class Target(NamedTuple):
 
 def endpoint_url(text: str) -> str:
     """``--ccc-endpoint``'s value: ``http(s)://host[:port]``, nothing else (ValueError)."""
+    if "@" in text:
+        # user:password@ (no host has an @): never quoted, not even in part, as the function's
+        # own CCC_ENDPOINT check does.
+        raise ValueError(
+            "expected no user name or password (user:password@): the fake and CCC take signed "
+            "requests; give http(s)://host[:port] alone (the value is not shown)"
+        )
     url = urlsplit(text.strip())
     problem = ""
     if url.scheme not in ("http", "https") or not url.hostname:

@@ -194,6 +194,22 @@ def test_an_endpoint_that_is_not_a_url_is_refused(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["invoke", "serve"])
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://user:s3cretPW@127.0.0.1:9000", "https://:s3cretPW@ccc.example.com", "s3cretPW@x"],
+)
+def test_an_endpoint_with_a_password_is_refused_without_quoting_it(
+    command: str, endpoint: str
+) -> None:
+    event = ["events/direct-invoke.json"] if command == "invoke" else []
+    result = run(command, "--ccc-endpoint", endpoint, *event)
+    assert result.returncode == 2
+    assert "user name or password" in result.stderr
+    assert "s3cretPW" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     "where", [["--ccc-endpoint", "http://127.0.0.1:9"], ["--live"]], ids=["endpoint", "live"]
 )

@@ -362,6 +362,35 @@ def test_a_wait_longer_than_the_rate_can_produce_is_a_store_failure(
     assert "more than" in str(line["detail"])
 
 
+_TWO_MB = b"x" * 2_000_000
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"$%d\r\n%s\r\n" % (len(_TWO_MB), _TWO_MB),  # a bulk string
+        b"-ERR " + _TWO_MB + b"\r\n",  # an error
+        b"+" + _TWO_MB + b"\r\n",  # a status
+        b"$%d\r\n" % 10**12 + _TWO_MB,  # a bulk string that says it never ends
+        _TWO_MB,  # a line that never ends
+    ],
+    ids=["bulk", "error", "status", "endless-bulk", "endless-line"],
+)
+def test_a_wrong_server_s_long_answer_is_a_store_failure_in_a_short_line(
+    answer: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given something at Redis's address answering 2 MB where the script answers a number (its
+    # text once went whole into the warning: a 2 MB log line)
+    with ScriptedServer([(0.0, answer)]) as server:
+        limit = _limit(server.url, rate=10, burst=5, password=None)
+        # When a call comes, Then the instance's own bucket answers it
+        assert limit.take() == 0.0
+    # And one warning says why, in a line of ordinary length
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["level"] == "WARNING"
+    assert len(str(line["detail"])) < 400
+
+
 def test_a_wait_of_one_interval_is_believed(capsys: pytest.CaptureFixture[str]) -> None:
     # The longest wait the script gives at 10 a second: 100 000 µs. That is Redis's answer.
     one_interval = [(0.0, b":100000\r\n")]

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     import socket
 
 DEFAULT_PORT = 6379
+# The script answers a number, AUTH and SELECT "+OK", a refusal one line of text: a reply longer
+# than this is not Redis's (another server at the address) and is not read on.
+MAX_REPLY_BYTES = 65536
+# What a StoreError quotes of a reply (it goes into a log line).
+QUOTED_CHARACTERS = 200
 
 
 class StoreError(Exception):
@@ -168,6 +173,8 @@ class RedisConnection:
 
     def _line(self, ends: float) -> bytes:
         while b"\r\n" not in self._buffer:
+            if len(self._buffer) > MAX_REPLY_BYTES:
+                raise StoreError(f"a reply line longer than {MAX_REPLY_BYTES} bytes")
             self._fill(ends)
         line, _, self._buffer = self._buffer.partition(b"\r\n")
         return line
@@ -185,18 +192,25 @@ class RedisConnection:
         if kind == b"+":
             return rest
         if kind == b"-":
-            raise StoreError(f"Redis answered {rest.decode(errors='replace')}")
+            raise StoreError(f"Redis answered {_quoted(rest)}")
         if kind == b":":
             return int(rest)
         if kind == b"$":
             size = int(rest)
             if size < 0:
                 return None
+            if size > MAX_REPLY_BYTES:
+                raise StoreError(f"a reply of {size} bytes, more than {MAX_REPLY_BYTES} bytes")
             while len(self._buffer) < size + 2:
                 self._fill(ends)
             data, self._buffer = self._buffer[:size], self._buffer[size + 2 :]
             return data
         raise StoreError(f"unexpected Redis reply {line[:40]!r}")
+
+
+def _quoted(text: bytes) -> str:
+    shown = text[:QUOTED_CHARACTERS].decode(errors="replace")
+    return shown + "…" if len(text) > QUOTED_CHARACTERS else shown
 
 
 def _left(ends: float) -> float:

@@ -23,7 +23,12 @@ from callout_task import logs
 from callout_task.config import Settings
 from callout_task.rate_limit import Limiter, TokenBucket
 from callout_task.redis_password import read_redis_password
-from callout_task.redis_wire import RedisAddress, RedisConnection, StoreError
+from callout_task.redis_wire import (
+    QUOTED_CHARACTERS,
+    RedisAddress,
+    RedisConnection,
+    StoreError,
+)
 
 # KEYS[1] holds the TAT in microseconds of Redis's clock; ARGV: interval (µs), burst.
 GCRA_SCRIPT = """
@@ -99,7 +104,8 @@ class SharedRateLimit:
             self._degrade(str(error))
             return self.fallback.take()
         if not isinstance(reply, int) or reply < 0:
-            self._degrade(f"the script answered {reply!r}")
+            shown = repr(reply[:QUOTED_CHARACTERS] if isinstance(reply, bytes) else reply)
+            self._degrade(f"the script answered {shown}")
             return self.fallback.take()
         if reply > self._longest_wait_us:
             # GCRA never asks for more than one interval: a longer wait is not this script's

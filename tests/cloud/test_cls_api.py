@@ -10,6 +10,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 
 from autocallout.local_cloud import LocalCloud
 from autocallout.local_cloud.responses import cls as cls_actions
+from tests.cloud import signed_requests
 
 Call = Callable[..., dict[str, Any]]
 
@@ -106,6 +107,17 @@ def test_an_index_round_trips_its_rule(call: Call) -> None:
     )
     call("cls", "DeleteIndex", TopicId=topic)
     assert call("cls", "DescribeIndex", TopicId=topic)["Status"] is False
+
+
+def test_an_index_for_a_topic_id_that_is_no_string_is_refused_in_the_envelope(
+    cloud: LocalCloud,
+) -> None:
+    answer = signed_requests.post(
+        cloud.url, "cls", "CreateIndex", b'{"TopicId": ["a-topic"]}', version="2020-10-16"
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["Response"]["Error"]["Code"] == "InvalidParameterValue"
 
 
 def test_an_alarm_needs_its_topic_and_notice_and_keeps_their_fields(call: Call) -> None:

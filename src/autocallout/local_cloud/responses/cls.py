@@ -225,7 +225,7 @@ def _put_index(backend: CloudBackend, params: Params) -> JSONObject:
 
 
 def create_index(backend: CloudBackend, params: Params) -> JSONObject:
-    if params.get("TopicId") in backend.table("cls.indexes"):
+    if params.name("TopicId") in backend.table("cls.indexes"):
         raise CloudError("InvalidParameter.IndexConflict", "The topic already has an index.")
     return _put_index(backend, params)
 

@@ -60,7 +60,7 @@ def test_a_signed_call_reaches_the_function_with_its_path_and_query(
 ) -> None:
     url = _deploy(call)["url"]
 
-    status, body = signed_get(f"{url}tasks?TaskId=3")
+    status, body, _ = signed_get(f"{url}tasks?TaskId=3")
 
     assert status == 200
     answer = json.loads(body)
@@ -79,7 +79,7 @@ def test_a_cam_url_refuses_unsigned_and_badly_signed_calls(
         status, body = answer.status_code, answer.content
     else:
         wrong = type(LOCAL_CREDENTIALS)(LOCAL_CREDENTIALS.secret_id, secret_key)
-        status, body = signed_get(url, wrong)
+        status, body, _ = signed_get(url, wrong)
 
     assert status == 401
     assert json.loads(body)["status"] == 401

@@ -7,11 +7,14 @@ run these steps, each timed, each checked:
     Terraform's own configuration says: an implicit local mirror, ``TF_CLI_CONFIG_FILE``);
  2. build the zip (``autocallout.package``, as ``make package``) into a scratch folder;
  3. ``apply`` in the default mode (Function URL with CAM, logs, index, alarms);
- 4. a signed GET to the ``url`` output answers the task from the fake CCC; an unsigned one is 401;
+ 4. a signed GET to the ``url`` output answers the task as the fake CCC holds it (its name set
+    to a fresh value first), which the function asked for with its role's credentials; an
+    unsigned one is 401;
  5. ``plan -detailed-exitcode``: no changes;
  6. ``apply`` with ``timer_cron``; the timer fires and its log line reaches the CLS topic;
  7. ``plan``: no changes;
- 8. a rebuilt zip (changed code) is uploaded by the next ``apply`` and answers;
+ 8. a rebuilt zip (changed code) is uploaded by the next ``apply`` and answers, with the header
+    only the changed code adds;
  9. ``destroy``, and the local cloud holds nothing.
 
 It stops at the first step that does not hold, and always destroys and stops its cloud.
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 
 # terraform and its provider are what this rehearses: fixed command lines, no shell.
@@ -32,7 +36,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,16 +200,45 @@ class Rehearsal:
         result = self.run_terraform("output", "-raw", "url")
         return result.stdout.strip()
 
-    def call(self) -> str:
+    def call(self, build: str | None = None) -> str:
         url = self.url()
         query = f"SdkAppId={TASK[0]}&TaskId={TASK[1]}&callee_limit=2"
-        status, body = signed_get(f"{url}?{query}")
+        # The task's name is set to a fresh value in the fake CCC, so only an answer the function
+        # got from this fake CCC, now, can carry it.
+        ccc = self.cloud.ccc_server.backend
+        name = f"rehearsal {secrets.token_hex(6)}"
+        ccc.update_task(*TASK, Name=name)
+        seen = len(ccc.calls)
+        status, body, headers = signed_get(f"{url}?{query}")
         if status != 200:
             raise RehearsalFailed(f"the signed call answered {status}: {body[:300]!r}")
         task = json.loads(body)
         if (task.get("sdk_app_id"), task.get("task_id")) != TASK or "state" not in task:
             raise RehearsalFailed(f"the signed call answered no task {TASK}: {body[:300]!r}")
-        anonymous, _ = _get(f"{url}?{query}", {})
+        if task.get("name") != name:
+            raise RehearsalFailed(
+                f"the signed call's task is not the fake CCC's (name {task.get('name')!r},"
+                f" the fake CCC holds {name!r})"
+            )
+        asked = [
+            call
+            for call in ccc.calls[seen:]
+            if call.action == "DescribeAutoCalloutTask"
+            and call.error_code is None
+            and call.secret_id is not None
+            and self.cloud.plane.role_of(call.secret_id) is not None
+        ]
+        if not asked:
+            raise RehearsalFailed(
+                "the fake CCC answered no DescribeAutoCalloutTask signed with the function"
+                " role's credentials during the signed call"
+            )
+        if build is not None and headers.get("x-rehearsal-build") != build:
+            raise RehearsalFailed(
+                f"the Function URL answered without the rebuilt code's X-Rehearsal-Build: {build}"
+                f" (got {headers.get('x-rehearsal-build')!r}): the old code answered"
+            )
+        anonymous, _, _ = _get(f"{url}?{query}", {})
         if anonymous != 401:
             raise RehearsalFailed(f"an unsigned call answered {anonymous}, not 401")
         return f"{url} answered task {TASK[1]} ({task['state']}); unsigned: 401"
@@ -226,14 +259,15 @@ class Rehearsal:
         )
 
     def rebuild(self) -> str:
-        self.manifest = build_package(self.workdir / "dist-rebuilt", REPO, change=True)
+        build = secrets.token_hex(6)
+        self.manifest = build_package(self.workdir / "dist-rebuilt", REPO, change=build)
         built = self.manifest.parent / json.loads(self.manifest.read_text())["zip"]
         self.apply()
         deployed = dict(self.cloud.backend.table("scf.code"))
         if list(deployed.values()) != [built.read_bytes()]:
             raise RehearsalFailed("the function's code is not the rebuilt zip")
-        answered = self.call()
-        return f"{built.name} deployed; {answered}"
+        answered = self.call(build=build)
+        return f"{built.name} deployed, answers with X-Rehearsal-Build: {build}; {answered}"
 
     def destroy(self) -> str:
         self.run_terraform(
@@ -272,19 +306,34 @@ class Rehearsal:
 # -- helpers --------------------------------------------------------------------------------------
 
 
-def build_package(out: Path, repo: Path, change: bool = False) -> Path:
-    """``make package`` into ``out``; with ``change``, from a copy whose index.py was edited."""
+def build_package(out: Path, repo: Path, change: str | None = None) -> Path:
+    """``make package`` into ``out``; with ``change``, from a copy whose index.py was edited so
+    that every answer carries the header ``X-Rehearsal-Build: <change>``."""
     from autocallout import package
 
     source = repo
-    if change:
+    if change is not None:
         source = out.parent / "edited-source"
         shutil.copytree(repo / "functions", source / "functions", dirs_exist_ok=True)
         index = source / "functions" / package.FUNCTION / "index.py"
-        index.write_text(index.read_text() + "# rebuilt by the local cloud rehearsal\n")
+        index.write_text(index.read_text() + _REBUILT_HANDLER.replace("BUILD", change))
     out.mkdir(parents=True, exist_ok=True)
     built = package.build(out=out, repo=source, say=lambda line: None)
     return built.manifest_path
+
+
+# Appended to index.py by a rebuild: the handler SCF calls now marks its answers.
+_REBUILT_HANDLER = """
+# rebuilt by the local cloud rehearsal
+_rehearsed_handler = main_handler
+
+
+def main_handler(event, context):
+    answer = _rehearsed_handler(event, context)
+    if isinstance(answer, dict):
+        answer["headers"] = {**(answer.get("headers") or {}), "X-Rehearsal-Build": "BUILD"}
+    return answer
+"""
 
 
 def timer_line(backend: CloudBackend, topic: str, since: float) -> str | None:
@@ -307,7 +356,7 @@ def timer_line(backend: CloudBackend, topic: str, since: float) -> str | None:
 
 def signed_get(
     url: str, credentials: Any = LOCAL_CREDENTIALS, clock: Callable[[], float] = time.time
-) -> tuple[int, bytes]:
+) -> tuple[int, bytes, Mapping[str, str]]:
     """GET ``url`` signed TC3-HMAC-SHA256 in the scope ``scf`` (a Function URL with CAM)."""
     parts = urlsplit(url)
     timestamp = int(clock())
@@ -329,15 +378,19 @@ def signed_get(
     return _get(url, headers)
 
 
-def _get(url: str, headers: Mapping[str, str]) -> tuple[int, bytes]:
+def _get(url: str, headers: Mapping[str, str]) -> tuple[int, bytes, Mapping[str, str]]:
     request = urllib.request.Request(url, headers=dict(headers), method="GET")  # noqa: S310
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         # the Function URL the local cloud reports: http on loopback
         with opener.open(request, timeout=30) as answer:  # nosec B310
-            return int(answer.status), bytes(answer.read())
+            return int(answer.status), bytes(answer.read()), _lowered(answer.headers.items())
     except urllib.error.HTTPError as error:
-        return int(error.code), bytes(error.read())
+        return int(error.code), bytes(error.read()), _lowered(error.headers.items())
+
+
+def _lowered(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
 
 
 def _last_error(result: subprocess.CompletedProcess[str]) -> str:

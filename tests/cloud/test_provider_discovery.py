@@ -57,6 +57,24 @@ def test_the_filesystem_mirror_the_cli_configuration_names(
     assert find_provider() == binary
 
 
+def test_an_explicit_provider_installation_hides_the_implicit_mirrors(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Terraform builds the implied mirrors only when the CLI configuration has no
+    # provider_installation block: with one, a provider in ~/.terraform.d/plugins is not found.
+    _install(home / ".terraform.d" / "plugins")
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    config = tmp_path / "terraform.tfrc"
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{empty}"\n  }}\n}}\n'
+    )
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(config))
+
+    assert provider_locations() == [empty]
+    assert find_provider() is None
+
+
 def test_a_file_that_cannot_run_is_not_a_provider(home: Path) -> None:
     _install(home / ".terraform.d" / "plugins").chmod(0o644)
     assert find_provider() is None

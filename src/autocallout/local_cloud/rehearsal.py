@@ -36,7 +36,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -400,31 +400,36 @@ def _last_error(result: subprocess.CompletedProcess[str]) -> str:
     return " / ".join(picked[:3])[:600]
 
 
-def _cli_config_mirrors() -> Iterator[Path]:
+def _cli_configuration() -> str:
     config = os.environ.get("TF_CLI_CONFIG_FILE") or str(Path.home() / ".terraformrc")
     try:
-        text = Path(config).read_text(encoding="utf-8")
+        return Path(config).read_text(encoding="utf-8")
     except OSError:
-        return
-    for match in re.finditer(r'filesystem_mirror\s*\{[^}]*?path\s*=\s*"([^"]+)"', text, re.S):
-        yield Path(match.group(1))
-    for match in re.finditer(r'plugin_cache_dir\s*=\s*"([^"]+)"', text):
-        yield Path(match.group(1))
+        return ""
 
 
 def provider_locations() -> list[Path]:
-    """Where Terraform itself looks for providers on this machine, besides the registry."""
+    """Where Terraform itself looks for providers on this machine, besides the registry: the
+    implied local mirrors unless the CLI configuration has a ``provider_installation`` block
+    (then only the mirrors it names), and the plugin caches."""
+    text = _cli_configuration()
+    named = [
+        Path(match.group(1))
+        for match in re.finditer(r'filesystem_mirror\s*\{[^}]*?path\s*=\s*"([^"]+)"', text, re.S)
+    ]
+    named += [Path(m.group(1)) for m in re.finditer(r'plugin_cache_dir\s*=\s*"([^"]+)"', text)]
+    if os.environ.get("TF_PLUGIN_CACHE_DIR"):
+        named.append(Path(os.environ["TF_PLUGIN_CACHE_DIR"]))
+    if re.search(r"^\s*provider_installation\s*\{", text, re.M):
+        return named  # explicit installation methods: Terraform builds no implied mirrors
     data_dirs = os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share").split(":")
     data_home = os.environ.get("XDG_DATA_HOME", str(Path.home() / ".local" / "share"))
-    places = [
+    return [
         Path.home() / ".terraform.d" / "plugins",
         Path(data_home) / "terraform" / "plugins",
         *(Path(d) / "terraform" / "plugins" for d in data_dirs if d),
-        *_cli_config_mirrors(),
+        *named,
     ]
-    if os.environ.get("TF_PLUGIN_CACHE_DIR"):
-        places.append(Path(os.environ["TF_PLUGIN_CACHE_DIR"]))
-    return places
 
 
 def find_provider() -> Path | None:

@@ -4,11 +4,17 @@ answering, destroy leaving nothing (autocallout.local_cloud.rehearsal, what make
 
 The provider is taken from where ``terraform init`` finds it without a network (an implicit local
 mirror, or the mirror TF_CLI_CONFIG_FILE names); where there is none the test skips, naming where
-it looked — CI has no provider and no registry access."""
+it looked — CI has no provider and no registry access. Stopped by SIGTERM in the middle of an
+apply, the rehearsal interrupts terraform, stops its cloud and leaves no files behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +101,68 @@ def test_without_a_provider_the_demo_says_where_it_looked_in_one_line(tmp_path: 
     assert str(mirror) in line
     assert "FAIL" in result.stdout
     assert "terraform init" in result.stdout
+
+
+# A Terraform root with no provider to install (terraform_data is built in) whose apply waits on
+# a process named by a marker, so that the rehearsal can be stopped in the middle of an apply.
+_SLOW_ROOT = """
+variable "package_manifest" { type = string }
+variable "allowed_sdk_app_ids" { type = any }
+variable "alarm_notice" { type = any }
+variable "deletion_protection" { type = bool }
+resource "terraform_data" "slow" {
+  provisioner "local-exec" {
+    command = "exec PYTHON -c 'import time; time.sleep(300)' MARKER"
+  }
+}
+"""
+
+
+def _processes_naming(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and text in command:
+            found.append(f"{entry.name}: {command[:200]}")
+    return found
+
+
+def test_a_rehearsal_stopped_mid_apply_stops_terraform_its_cloud_and_leaves_no_files(
+    tmp_path: Path,
+) -> None:
+    if shutil.which("terraform") is None:
+        pytest.skip("SKIPPED LOUDLY: terraform is not installed (Terraform >= 1.10)")
+    marker = f"rehearsal-stop-{os.getpid()}-{tmp_path.name}"
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        _SLOW_ROOT.replace("PYTHON", sys.executable).replace("MARKER", marker)
+    )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    rehearsal = subprocess.Popen(
+        [sys.executable, "-m", "autocallout.local_cloud.rehearsal", "--infra", str(root)],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        while not _processes_naming(marker):  # the apply is under way
+            assert rehearsal.poll() is None, rehearsal.communicate()[0]
+            time.sleep(0.2)
+
+        rehearsal.send_signal(signal.SIGTERM)
+        output = rehearsal.communicate(timeout=120)[0]
+    finally:
+        if rehearsal.poll() is None:
+            rehearsal.kill()
+
+    assert rehearsal.returncode == 128 + signal.SIGTERM, output
+    assert "cloud-demo: stopped by SIGTERM" in output
+    assert _processes_naming(marker) == []
+    assert _processes_naming(str(scratch)) == []
+    assert list(scratch.iterdir()) == []

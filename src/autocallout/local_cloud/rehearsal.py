@@ -28,6 +28,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 
 # terraform and its provider are what this rehearses: fixed command lines, no shell.
 import subprocess  # nosec B404
@@ -53,6 +54,7 @@ PROVIDER = "registry.terraform.io/tencentcloudstack/tencentcloud"
 TIMER_CRON = "*/2 * * * * * *"  # every other second: a rehearsal cannot wait five minutes
 TASK = (1400000000, 3)  # in the fake CCC's bundled seed
 TIMER_WAIT_SECONDS = 30.0
+TERRAFORM_STOP_SECONDS = 60.0
 
 
 class RehearsalFailed(Exception):
@@ -61,6 +63,14 @@ class RehearsalFailed(Exception):
 
 class ProviderMissing(RehearsalFailed):
     """Neither a local mirror nor the registry has the tencentcloud provider."""
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that every cleanup runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 @dataclass
@@ -126,9 +136,28 @@ class Rehearsal:
         self, *arguments: str, allowed: tuple[int, ...] = (0,)
     ) -> subprocess.CompletedProcess[str]:
         command = [self.terraform, f"-chdir={self.config}", *arguments]
-        result = subprocess.run(  # noqa: S603  # nosec B603
-            command, env=self._environment(), capture_output=True, text=True, check=False
-        )
+        # Its own session: a Ctrl-C reaches terraform once, from here, and a stop of the
+        # rehearsal interrupts it as terraform asks to be (SIGINT: it stops its provider and
+        # exits) instead of killing it and leaving the provider running.
+        with subprocess.Popen(  # noqa: S603  # nosec B603
+            command,
+            env=self._environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        ) as process:
+            try:
+                stdout, stderr = process.communicate()
+            except BaseException:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.communicate(timeout=TERRAFORM_STOP_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.communicate()
+                raise
+        result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
         if result.returncode not in allowed:
             raise RehearsalFailed(
                 f"terraform {arguments[0]} exited {result.returncode}: {_last_error(result)}"
@@ -453,6 +482,10 @@ def provider_version(config: Path) -> str:
     return match.group(1) if match else "(version unknown)"
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autocallout.local_cloud.rehearsal",
@@ -465,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         print("cloud-demo: terraform is not installed (Terraform >= 1.10)", file=sys.stderr)
         return 2
     scratch = Path(tempfile.mkdtemp(prefix="cloud-demo-"))
+    previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         with LocalCloud() as cloud:
             print(f"local cloud on {cloud.url} (fake CCC on {cloud.ccc_server.url})", flush=True)
@@ -480,7 +514,17 @@ def main(argv: list[str] | None = None) -> int:
             total = sum(step.seconds for step in rehearsal.steps)
             print(f"every step held ({total:.0f} s); the local cloud is empty", flush=True)
             return 0
+    except (Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        print(
+            f"cloud-demo: stopped by {signal.Signals(signum).name}: terraform interrupted,"
+            " the local cloud and its functions stopped",
+            file=sys.stderr,
+        )
+        return 128 + signum
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if args.keep:
             print(f"scratch kept in {scratch}", file=sys.stderr)
         else:

@@ -141,6 +141,10 @@ def test_sizes_and_limits_are_not_masked_as_phone_numbers(text: str) -> None:
         ("13800138000 at most once", "*******8000 at most once"),
         ("callee 13800138000; limit 64 bytes", "callee *******8000; limit 64 bytes"),
         ("callees 13800138000 > none", "callees *******8000 > none"),
+        # a comparison sign is a quantity's label only between two numbers
+        ("invalid callee <13800138000>", "invalid callee <*******8000>"),
+        ("callee > 13800138000", "callee > *******8000"),
+        ("callee<=13800138000", "callee<=*******8000"),
         ("13800138000bytes", "13800138000bytes"),  # a word, not a number: never masked
     ],
 )

@@ -67,8 +67,9 @@ _ID_LABEL = re.compile(
 # ... or as a quantity: a size or a limit compared with (``Content-Length 10000072 > 8388608``,
 # ``must be at most 9223372036854775807``), or a number with its unit (``33554432 bytes``).
 _QUANTITY_LABEL = re.compile(
-    r"(?i)(?:content-length|at most|at least|more than|less than|larger than|longer than|[<>]=?)"
-    r"\s{0,2}$"
+    r"(?i)(?:content-length|at most|at least|more than|less than|larger than|longer than"
+    # a comparison sign only between two numbers: "<13800138000>" is a phone number
+    r"|\d\s{1,2}[<>]=?)\s{0,2}$"
 )
 _QUANTITY_UNIT = re.compile(r"\s?(?:bytes?|µs|ms|seconds?|KiB|MiB|characters)\b")
 # Credential shapes: a Tencent SecretId, and long runs of token characters holding digits and

@@ -18,7 +18,8 @@ from autocallout.local_target import CREDENTIAL_VARIABLES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# How Terraform frames a diagnostic (a warning or an error), coloured unless -no-color.
+# How Terraform frames a diagnostic (a warning or an error) when coloured; with -no-color it
+# writes the headline alone, on the first line that is not blank.
 _TERRAFORM_FRAME = ("\u2577", "\u2502", "\u2575")  # ╷ │ ╵
 _TERRAFORM_HEADLINE = re.compile(r"(Warning|Error): +(.+)")
 APPLY_FIRST = (
@@ -38,8 +39,11 @@ def terraform_diagnostic(text: str) -> str | None:
     """The headline of the Terraform warning or error that ``text`` is, if it is one (what
     ``terraform output -raw local_env > FILE`` writes into FILE before anything is applied)."""
     lines = [line.strip() for line in _COLOUR.sub("", text).splitlines() if line.strip()]
-    if not lines or not lines[0].startswith(_TERRAFORM_FRAME):
+    if not lines:
         return None
+    if not lines[0].startswith(_TERRAFORM_FRAME):
+        plain = _TERRAFORM_HEADLINE.fullmatch(lines[0])
+        return f"{plain[1]}: {plain[2].strip()}" if plain else None
     headlines = (_TERRAFORM_HEADLINE.search(line) for line in lines)
     found = next((match for match in headlines if match), None)
     return f"{found[1]}: {found[2].strip()}" if found else "a Terraform message"

@@ -101,12 +101,16 @@ def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert _status(result.stdout) == 403
 
 
-def test_terraform_output_before_any_apply_says_apply_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize("colour", [[], ["-no-color"]], ids=["coloured", "no-color"])
+def test_terraform_output_before_any_apply_says_apply_first(
+    tmp_path: Path, colour: list[str]
+) -> None:
     # Given what `terraform output -raw local_env > FILE` writes before anything is applied: its
-    # coloured "No outputs found" warning (on stdout, exit status 0), from the real terraform
+    # "No outputs found" warning (on stdout, exit status 0), from the real terraform: framed and
+    # coloured, or (-no-color, as CI scripts often run it) the headline alone
     (tmp_path / "outputs.tf").write_text('output "local_env" {\n  value = "LOG_LEVEL=INFO"\n}\n')
     written = subprocess.run(
-        [terraform_binary(), f"-chdir={tmp_path}", "output", "-raw", "local_env"],
+        [terraform_binary(), f"-chdir={tmp_path}", "output", *colour, "-raw", "local_env"],
         capture_output=True,
         check=True,
     ).stdout

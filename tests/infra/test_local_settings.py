@@ -1,6 +1,6 @@
-"""infra/settings.tf, planned and applied by the real Terraform binary (it holds no resource, so
-no provider is needed): the env file a local run takes, and the timer's message, both fed to
-the real `autocallout` console script."""
+"""infra/modules/autocallout/settings.tf, planned and applied by the real Terraform binary (it
+holds no resource, so no provider is needed): the env file a local run takes, and the timer's
+message, both fed to the real `autocallout` console script."""
 
 from __future__ import annotations
 

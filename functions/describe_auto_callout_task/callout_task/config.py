@@ -1,9 +1,10 @@
 """Instance configuration: every environment variable the function reads, validated once.
 
 SCF sets the execution role's credentials itself (see ``credentials``); everything here is the
-user's to set, in Terraform (``infra/function.tf``) and in ``serverless.yml``. An empty value
-means "use the default". ``CCC_ENDPOINT`` is https, or http to loopback only; on loopback (the
-local fake, which answers STS too) the STS calls of ``CCC_ROLE_ARN`` go there as well.
+user's to set, in Terraform (``infra/modules/autocallout/settings.tf``) and in
+``serverless.yml``. An empty value means "use the default". ``CCC_ENDPOINT`` is https, or http
+to loopback only; on loopback (the local fake, which answers STS too) the STS calls of
+``CCC_ROLE_ARN`` go there as well.
 """
 
 from __future__ import annotations

@@ -182,3 +182,26 @@ def test_a_caller_waiting_on_another_s_assume_role_keeps_its_own_deadline(
     assert "STS was being asked for the role's credentials by another call" in late["detail"]
     assert first[0]["task_id"] == 3
     assert len(backend.calls_to("AssumeRole")) == 1
+
+
+@pytest.mark.parametrize("field", ["Token", "TmpSecretId", "TmpSecretKey"])
+def test_sts_credentials_with_a_line_break_are_refused_showing_none_of_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    # Given an STS answering credentials one of which holds a line break (once sent as a header,
+    # refused by requests with the value quoted: into the log, retried as a network error)
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    issued = {"Token": "tok-1", "TmpSecretId": "AKIDtmp1", "TmpSecretKey": "key-1"}
+    issued[field] = "leaked-1\nX-Injected: 1"
+    body = {"Response": {"Credentials": issued, "ExpiredTime": 2_000_000_000, "RequestId": "s"}}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add("POST", STS_URL, json=body)
+        # When a lookup needs the role
+        answer = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+    # Then it is the role that cannot be had, said once, and nothing of the value shows
+    assert answer["status"] == 502
+    assert answer["type"] == "urn:autocallout:problem:upstream-auth-failure"
+    out = capsys.readouterr().out
+    assert "leaked-1" not in out + json.dumps(answer)
+    [line] = [x for x in log_lines(out) if x["message"] == "invocation"]
+    assert line["attempts"] == 1

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from callout_task import problems
 from callout_task.config import is_loopback
-from callout_task.credentials import Credentials
+from callout_task.credentials import Credentials, printable
 from callout_task.invocation import CallReport, Invocation
 from callout_task.sdk_transport import Endpoint
 from callout_task.tencent_call import call_response, problem_from_upstream, with_retries
@@ -162,9 +162,14 @@ def _assume(
     response = with_retries(attempt, invocation, report, "STS", _problem)
     try:
         issued = response["Credentials"]
-        return (
-            Credentials(issued["TmpSecretId"], issued["TmpSecretKey"], issued["Token"]),
-            float(response["ExpiredTime"]),
-        )
+        values = (issued["TmpSecretId"], issued["TmpSecretKey"], issued["Token"])
+        expires_at = float(response["ExpiredTime"])
     except (KeyError, TypeError, ValueError):
         raise problems.RoleUnavailable("STS answered AssumeRole without credentials.") from None
+    if not all(isinstance(value, str) and value and printable(value) for value in values):
+        # Sent as headers, a line break would be refused with the value quoted (into the log).
+        raise problems.RoleUnavailable(
+            "STS answered AssumeRole with credentials holding characters no credential has "
+            "(not shown)."
+        )
+    return Credentials(*values), expires_at

@@ -49,7 +49,7 @@ class Credentials(NamedTuple):
         return f"Credentials(secret_id={self.secret_id!r}, secret_key=..., token=...)"
 
 
-def _printable(value: str) -> bool:
+def printable(value: str) -> bool:
     """Visible ASCII only, as every SecretId, SecretKey and session token is: a newline, a
     control character or a space would go into a signed header (or the log) as it is."""
     return all("!" <= character <= "~" for character in value)
@@ -67,7 +67,7 @@ def read_credentials(environ: Mapping[str, str] | None = None) -> Credentials:
         secret_id, secret_key, token = (env.get(name, "").strip() for name in names)
         if secret_id and secret_key:
             for name, value in zip(names, (secret_id, secret_key, token), strict=True):
-                if not _printable(value):
+                if not printable(value):
                     raise problems.CredentialsMalformed(
                         "The function's credentials cannot be used; see its log.",
                         upstream_message=(

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PORT = 6379
 # The script answers a number, AUTH and SELECT "+OK", a refusal one line of text: a reply longer
-# than this is not Redis's (another server at the address) and is not read on.
-MAX_REPLY_BYTES = 65536
+# than this (a generous bound: scripts may return text) is not read on, so that another server
+# at the address cannot make the instance buffer what it likes.
+MAX_REPLY_BYTES = 1024 * 1024
 # What a StoreError quotes of a reply (it goes into a log line).
 QUOTED_CHARACTERS = 200
 

@@ -148,21 +148,42 @@ def _configuration(args: argparse.Namespace) -> dict[str, str]:
             load_settings(values)
         except (ValueError, ConfigurationError) as error:
             raise CommandError(f"--env-file {args.env_file}: {error}") from None
-    _check_environment(values)
+    _check_environment(args, values)
     return values
 
 
-def _check_environment(overrides: Mapping[str, str]) -> None:
+def _check_environment(args: argparse.Namespace, overrides: Mapping[str, str]) -> None:
     """A misspelled variable in the shell (the allowlist silently not applied) or a value the
     function would refuse at its first request (a 500 then) is one line now."""
-    from callout_task.config import ConfigurationError, load_settings, unknown_variables
+    import difflib
 
+    from callout_task.config import (
+        ENVIRONMENT_VARIABLES,
+        VARIABLE_PREFIXES,
+        ConfigurationError,
+        load_settings,
+        unknown_variables,
+    )
+
+    inherited_names = sorted(n for n in os.environ if n not in overrides)
     unknown = unknown_variables({n: v for n, v in os.environ.items() if n not in overrides})
     if unknown:
         raise CommandError(
             f"your environment sets {'; '.join(unknown)}: the function does not read "
             f"{'it' if len(unknown) == 1 else 'them'} (correct the name, or unset it)"
         )
+    # A typo in the prefix itself (ALOWED_SDK_APP_IDS) escapes the check above. The shell holds
+    # other programs' variables too, so a very near miss there is a note, not a refusal.
+    for name in inherited_names:
+        if name in ENVIRONMENT_VARIABLES or name.upper().startswith(VARIABLE_PREFIXES):
+            continue
+        near = difflib.get_close_matches(name.upper(), ENVIRONMENT_VARIABLES, n=1, cutoff=0.9)
+        if near:
+            _say(
+                args,
+                f"note: your environment sets {name}, which the function does not read "
+                f"(did you mean {near[0]}?)",
+            )
     # The CCC endpoint is the command's to choose (the options, the env file, --live).
     inherited = {n: v for n, v in os.environ.items() if n != "CCC_ENDPOINT"}
     try:
@@ -389,7 +410,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise CommandError(f"no such events folder: {events_dir} (run from the repository root)")
     if not (events_dir / args.show).is_file():
         raise CommandError(f"--show {args.show}: no such event in {events_dir}")
-    _check_environment({})
+    _check_environment(args, {})
     backend = seeded_backend(None)
     _say(args, f"calling the fake CCC in process, seeded with {seed_summary(backend.tasks)}")
     try:

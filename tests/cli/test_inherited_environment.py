@@ -24,6 +24,18 @@ def test_a_misspelled_variable_is_refused_naming_the_one_meant(command: list[str
     )
 
 
+@pytest.mark.parametrize("command", [COMMANDS[0], COMMANDS[2]], ids=lambda command: command[0])
+def test_a_misspelled_prefix_is_named_with_the_variable_meant(command: list[str]) -> None:
+    # Outside the function's prefixes the name may be another program's: a note, and the run goes on
+    result = run(*command, ALOWED_SDK_APP_IDS="1400000000")
+
+    assert (
+        f"autocallout {command[0]}: note: your environment sets ALOWED_SDK_APP_IDS, which the "
+        "function does not read (did you mean ALLOWED_SDK_APP_IDS?)\n"
+    ) in result.stderr
+    assert result.returncode == 0
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda command: command[0])
 def test_a_value_the_function_would_refuse_is_refused_at_once(command: list[str]) -> None:
     result = run(*command, RATE_LIMIT_QPS="abc")

@@ -377,6 +377,26 @@ def test_robots_without_their_signature_option_are_told_too(
     assert len(unsigned.event_ids()) == 1
 
 
+def test_a_robot_error_quoting_its_url_is_logged_without_any_piece_of_the_key(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a robot whose refusal quotes the request's path and query, key and all, in a message
+    # long enough to be cut for the log line
+    wecom = receivers["wecom"]
+    wecom.fail_next("echo")
+    answer = tick(invoke, watch_event([3], kinds=("wecom",)))
+
+    # Then the change waits, and the log says why without a single run of the key
+    assert answer["watch"]["pending"] == 1
+    output = capsys.readouterr().out
+    assert "errcode 93000" in output
+    assert "[masked]" in output
+    assert wecom.token[:12] not in output
+
+
 def test_a_robot_refusing_the_signature_keeps_the_change_pending(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

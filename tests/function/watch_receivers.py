@@ -107,7 +107,8 @@ class Receiver:
 
     def fail_next(self, *faults: str) -> None:
         """``"500"``, ``"429"``, ``"code"`` (an error code in a 200), ``"slow:<seconds>"``,
-        ``"redirect"``: one request each, in order."""
+        ``"redirect"``, ``"echo"`` (an error code whose message quotes the URL's path and
+        query): one request each, in order."""
         with self._lock:
             self._faults.extend(faults)
 
@@ -248,6 +249,9 @@ class Receiver:
                     if receiver.kind == "webhook":
                         return self._answer(503, {"error": "busy"})
                     return self._answer(200, {code[0]: code[1], "msg": "frequency limited"})
+                if fault == "echo":  # an error message that quotes the request's path
+                    why = f"invalid webhook url, hint: [{self.path}]"
+                    return self._answer(200, {"errcode": 93000, "errmsg": why})
                 if fault and fault.startswith("slow:"):
                     time.sleep(float(fault[5:]))
                 headers = {name.lower(): value for name, value in self.headers.items()}

@@ -293,7 +293,8 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
     code = answer.get(field, answer.get("StatusCode") if kind == "feishu" else None)
     if code == 0:
         return Result(True, f"answered {field} 0", retry=False)
-    message = str(answer.get("msg") or answer.get("errmsg") or "")[:80]
+    # Whole (to a bound): ``scrub`` must see any key it quotes before the reason is shortened.
+    message = str(answer.get("msg") or answer.get("errmsg") or "")[:MAX_RESPONSE_BYTES]
     limited = code in RATE_LIMIT_CODES.get(kind, set())
     # WeCom's -1 is "system busy": worth another attempt; other codes are not (or are limits).
     return Result(False, f"answered {field} {code} ({message})", retry=code == -1 and not limited)
@@ -360,8 +361,12 @@ def _connect(
     return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
+REASON_CHARACTERS = 160  # of a logged reason, cut only once scrubbed
+
+
 def scrub(text: str, target: Target) -> str:
-    """``text`` without any part of the target's URL path or query, or its signing secret."""
+    """``text`` without any part of the target's URL path or query, or its signing secret, then
+    cut to ``REASON_CHARACTERS`` (cutting first could leave a key's first half unmasked)."""
     parts = urlsplit(target.url)
     secrets = [piece for piece in parts.path.split("/") if len(piece) >= 6]
     secrets += [item.partition("=")[2] for item in parts.query.split("&")]
@@ -369,4 +374,4 @@ def scrub(text: str, target: Target) -> str:
         secrets.append(target.signing_secret)
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
         text = text.replace(secret, "[masked]")
-    return text
+    return text if len(text) <= REASON_CHARACTERS else text[: REASON_CHARACTERS - 1] + "…"

@@ -219,6 +219,37 @@ def test_a_failing_target_gets_the_change_on_a_later_tick_with_the_same_id(
     assert_no_secret(capsys.readouterr().out, receivers)
 
 
+def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a tick whose target acknowledges, then whose memory write Redis refuses (the reads
+    # still work: the function's Redis user may not SET for that tick)
+    event = watch_event([3], kinds=("webhook",))
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    admin.call("ACL", "SETUSER", "default", "-set", timeout=2.0)
+    first = tick(invoke, event)
+    admin.call("ACL", "SETUSER", "default", "+set", timeout=2.0)
+    admin.close()
+    output = capsys.readouterr().out
+
+    # When the next ticks run with Redis whole again
+    second = tick(invoke, event)
+    third = tick(invoke, event)
+
+    # Then the change was told twice, under one id, and then never again
+    assert first["watch"]["delivered"] == 1
+    assert "watch memory not written" in output
+    assert second["watch"]["delivered"] == 1
+    assert third["watch"]["delivered"] == 0
+    ids = receivers["webhook"].event_ids()
+    assert len(ids) == 2
+    assert len(set(ids)) == 1
+
+
 def assert_no_secret(
     output: str, receivers: dict[str, Receiver], require_lines: bool = True
 ) -> None:

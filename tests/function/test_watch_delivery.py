@@ -5,11 +5,13 @@ that accepts only what its platform would (tests/function/watch_receivers.py).""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from callout_task import watch_secrets, watch_tick
+from callout_task import watch_memory, watch_secrets, watch_tick
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_memory import record_key
 
@@ -226,28 +228,63 @@ def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id
     invoke: Invoke,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # Given a tick whose target acknowledges, then whose memory write Redis refuses (the reads
-    # still work: the function's Redis user may not SET for that tick)
+    # Given a tick whose target acknowledges, then whose memory write Redis refuses: the tick
+    # lost its lease while delivering (as a tick that overran it would)
     event = watch_event([3], kinds=("webhook",))
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:0.5")
+    answers: list[dict[str, Any]] = []
+    running = threading.Thread(target=lambda: answers.append(tick(invoke, event)))
+    running.start()
+    while not webhook.received:
+        time.sleep(0.01)
     admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
-    admin.call("ACL", "SETUSER", "default", "-set", timeout=2.0)
-    first = tick(invoke, event)
-    admin.call("ACL", "SETUSER", "default", "+set", timeout=2.0)
+    admin.call("DEL", "autocallout:watch:{campaign}:tick", timeout=2.0)
     admin.close()
+    running.join()
     output = capsys.readouterr().out
 
-    # When the next ticks run with Redis whole again
+    # When the next ticks run
     second = tick(invoke, event)
     third = tick(invoke, event)
 
     # Then the change was told twice, under one id, and then never again
-    assert first["watch"]["delivered"] == 1
+    assert answers[0]["watch"]["delivered"] == 1
     assert "watch memory not written" in output
     assert second["watch"]["delivered"] == 1
     assert third["watch"]["delivered"] == 0
-    ids = receivers["webhook"].event_ids()
+    ids = webhook.event_ids()
     assert len(ids) == 2
     assert len(set(ids)) == 1
+
+
+def test_two_overlapping_ticks_of_one_watch_tell_each_change_once(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a tick whose webhook answers slowly, still delivering when the task moves on and the
+    # timer's next tick starts on another instance (a period shorter than the timeout)
+    event = watch_event([4], kinds=("webhook",))
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:1.5")
+    first = threading.Thread(target=tick, args=(invoke, event))
+    first.start()
+    while not webhook.received:
+        time.sleep(0.01)
+    watched.advance_task(SDK_APP_ID, 4)  # initial -> running
+    # The other instance: its own connection and token
+    watch_tick._redis = None
+    monkeypatch.setattr(watch_memory, "INSTANCE_TOKEN", "another-instance")
+    second = tick(invoke, event)
+    first.join()
+    tick(invoke, event)
+
+    # Then each state was told once: "initial", then initial -> running, never "running" twice
+    told = [(body["data"]["before"], body["data"]["after"]["state"]) for body in webhook.accepted]
+    assert [state for _, state in told] == ["initial", "running"]
+    assert second["watch"]["memory"] == "unavailable"
 
 
 def assert_no_secret(

@@ -13,6 +13,7 @@ cluster too. Without Redis there is nothing to compare with: see ``watch_tick``.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -20,25 +21,49 @@ from typing import Any, Protocol
 from callout_task.redis_wire import RedisConnection, StoreError
 
 KEY_PREFIX = "autocallout:watch"
-# One GET per key; a missing key is an empty line. Records are compact JSON: no raw newlines.
+# KEYS[1] is the watch's tick lease, taken (ARGV[1] this instance's token, ARGV[2] milliseconds)
+# unless another instance holds it: a nil answer says another tick of the watch is running. (An
+# instance runs one tick at a time, so a lease with its own token is an earlier tick's that
+# ended without letting go, say when Redis froze after the script ran.) Then one GET per
+# record; a missing key is an empty line. Records are compact JSON: no raw newlines.
 LOAD_SCRIPT = """
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[1] then return false end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local out = {}
-for i, key in ipairs(KEYS) do out[i] = redis.call('GET', key) or '' end
+for i = 2, #KEYS do out[i - 1] = redis.call('GET', KEYS[i]) or '' end
 return table.concat(out, '\\n')
 """
-# ARGV[1] is the expiry in seconds, ARGV[i + 1] the record of KEYS[i].
+# Written only while this tick (ARGV[1]) still holds the lease, which it then lets go; ARGV[2] is
+# the expiry in seconds, ARGV[i + 1] the record of KEYS[i]. -1: the lease was lost, nothing written.
 SAVE_SCRIPT = """
-for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end
-return #KEYS
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[2]) end
+redis.call('DEL', KEYS[1])
+return #KEYS - 1
 """
+
+
+INSTANCE_TOKEN = secrets.token_hex(8)  # this process's: an SCF instance runs one tick at a time
+
+
+class TickRunning(Exception):
+    """Another tick of the same watch holds its memory: this one must not tell anything."""
 
 
 def record_key(watch: str, sdk_app_id: int, task_id: int, target: str) -> str:
     return f"{KEY_PREFIX}:{{{watch}}}:{sdk_app_id}:{task_id}:{target}"
 
 
+def _lease_key(record: str) -> str:
+    """The lease of the watch a record belongs to (same hash tag, so the same slot)."""
+    return record[: record.index("}") + 1] + ":tick"
+
+
 class Memory(Protocol):
-    def load(self, keys: list[str], timeout: float) -> list[dict[str, Any] | None]: ...
+    def load(
+        self, keys: list[str], timeout: float, hold: float = 60.0
+    ) -> list[dict[str, Any] | None]: ...
 
     def save(self, records: Mapping[str, dict[str, Any]], ttl: int, timeout: float) -> None: ...
 
@@ -58,15 +83,35 @@ def _encode(record: Mapping[str, Any]) -> str:
 
 
 class RedisMemory:
-    """Records in Redis, through the rate limit's connection code (``redis_wire``)."""
+    """Records in Redis, through the rate limit's connection code (``redis_wire``). A tick holds
+    its watch's lease from ``load`` to ``save`` (at most ``hold`` seconds, its deadline): two
+    overlapping ticks of one watch (a timer period shorter than the timeout, a retried
+    invocation) would otherwise each detect from the same record and tell one change twice,
+    under different ids."""
 
     def __init__(self, connection: RedisConnection) -> None:
         self.connection = connection
+        self._token = INSTANCE_TOKEN
 
-    def load(self, keys: list[str], timeout: float) -> list[dict[str, Any] | None]:
+    def load(
+        self, keys: list[str], timeout: float, hold: float = 60.0
+    ) -> list[dict[str, Any] | None]:
         if not keys:
             return []
-        reply = self.connection.call("EVAL", LOAD_SCRIPT, len(keys), *keys, timeout=timeout)
+        lease = _lease_key(keys[0])
+        milliseconds = max(1, int(hold * 1000))
+        reply = self.connection.call(
+            "EVAL",
+            LOAD_SCRIPT,
+            len(keys) + 1,
+            lease,
+            *keys,
+            self._token,
+            milliseconds,
+            timeout=timeout,
+        )
+        if reply is None:
+            raise TickRunning
         if not isinstance(reply, bytes):
             raise StoreError(f"the load script answered {type(reply).__name__}")
         lines = reply.decode("utf-8", "replace").split("\n")
@@ -79,7 +124,20 @@ class RedisMemory:
             return
         keys = list(records)
         values = [_encode(records[key]) for key in keys]
-        self.connection.call("EVAL", SAVE_SCRIPT, len(keys), *keys, ttl, *values, timeout=timeout)
+        lease = _lease_key(keys[0])
+        written = self.connection.call(
+            "EVAL",
+            SAVE_SCRIPT,
+            len(keys) + 1,
+            lease,
+            *keys,
+            self._token,
+            ttl,
+            *values,
+            timeout=timeout,
+        )
+        if written == -1:
+            raise StoreError("the tick's lease ran out before its memory was written")
 
 
 class ProcessMemory:
@@ -88,7 +146,9 @@ class ProcessMemory:
     def __init__(self) -> None:
         self._records: dict[str, tuple[float, str]] = {}
 
-    def load(self, keys: list[str], timeout: float) -> list[dict[str, Any] | None]:
+    def load(
+        self, keys: list[str], timeout: float, hold: float = 60.0
+    ) -> list[dict[str, Any] | None]:
         now = time.monotonic()
         records: list[dict[str, Any] | None] = []
         for key in keys:

@@ -32,7 +32,7 @@ from callout_task.redis_wire import RedisConnection, StoreError
 from callout_task.request import Source
 from callout_task.watch_config import TargetSpec, Watch, WatchRequest, watch_request
 from callout_task.watch_events import Observation, detect
-from callout_task.watch_memory import Memory, RedisMemory, record_key
+from callout_task.watch_memory import Memory, RedisMemory, TickRunning, record_key
 from callout_task.watch_secrets import Resolver, resolve_from_ssm
 from callout_task.watch_targets import (
     SENDS_PER_TICK,
@@ -198,8 +198,19 @@ def run_tick(
     }
     try:
         stored = memory.load(
-            [key for names in keys.values() for key in names], _memory_time(invocation)
+            [key for names in keys.values() for key in names],
+            _memory_time(invocation),
+            hold=invocation.deadline.remaining() + 1.0,
         )
+    except TickRunning:
+        logs.emit(
+            "WARNING",
+            "watch tick skipped: another tick of this watch is still running; what changed is "
+            "told by the next one",
+            **_ids(invocation),
+        )
+        report["memory"] = "unavailable"
+        return answer
     except StoreError as error:
         _forget_memory()
         logs.emit(

@@ -425,7 +425,7 @@ stages and type-checks everything, then runs only those mutants).
 mutmut forks every mutant's run from a process whose clean run of the tests has already gone
 through the code. Whatever the code builds once and keeps (sdk_transport's adapter class) was
 built there from the original, so a mutant of the builder is never live unless each test starts
-without it: `cold_instance` in `tests/function/conftest.py` resets such state for every test, as
+without it: `cold_instance` in `tests/function/scf_instance.py` resets such state for every test, as
 a new SCF instance would have it. Sixteen mutants "survived" this way before it did.
 """
 

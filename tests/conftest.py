@@ -1,23 +1,17 @@
-"""Shared fixtures: a seeded fake CCC backend and real SDK clients pointed at it."""
+"""Shared fixtures: a seeded fake CCC backend, and the fake served on loopback HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from types import EllipsisType
+from collections.abc import Iterator
 
 import pytest
-from tencentcloud.ccc.v20200210.ccc_client import CccClient
-from tencentcloud.common.credential import Credential
-from tencentcloud.common.profile.client_profile import ClientProfile
-from tencentcloud.common.profile.http_profile import HttpProfile
 
-from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer, FakeCredentials
+from autocallout.fake_ccc import CccBackend, FakeCccServer
+from tests.paths import TEST_DATA
+from tests.sdk_clients import sdk_client
 
-REPO = Path(__file__).resolve().parent.parent
-TEST_DATA = REPO / "tests" / "data"
-
-ClientFactory = Callable[..., CccClient]
+# tests/fake imports these from here until its files move to tests.paths and tests.sdk_clients.
+__all__ = ["TEST_DATA", "backend", "fake_server", "sdk_client"]
 
 
 @pytest.fixture
@@ -31,23 +25,3 @@ def fake_server(backend: CccBackend) -> Iterator[FakeCccServer]:
     server.start()
     yield server
     server.stop()
-
-
-def sdk_client(
-    endpoint: str | None = None,
-    credentials: FakeCredentials | None = None,
-    token: str | EllipsisType | None = ...,
-    timeout: int = 10,
-) -> CccClient:
-    """A real CccClient: HTTPS to the public host (for mock_ccc) or plain HTTP to ``endpoint``.
-
-    ``token`` replaces the credentials' session token (None: send none).
-    """
-    creds = credentials or DEFAULT_CREDENTIALS
-    session_token = creds.token if isinstance(token, EllipsisType) else token
-    profile = ClientProfile(
-        httpProfile=HttpProfile(
-            endpoint=endpoint, reqTimeout=timeout, protocol="http" if endpoint else "https"
-        )
-    )
-    return CccClient(Credential(creds.secret_id, creds.secret_key, session_token), "", profile)

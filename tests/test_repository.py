@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import REPO
+from tests.paths import REPO
 
 # Shapes of real credentials; the fake's well-known local values do not match them.
 SECRET_SHAPES = {

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.cli.conftest import serving
+from tests.cli.commands import serving
 
 REQUESTS = 500
 PARALLEL = 20

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.cli.conftest import run, serving
-from tests.infra.conftest import terraform_binary
+from tests.cli.commands import run, serving
+from tests.infra.tools import terraform_binary
 
 
 def _env_file(tmp_path: Path, text: str) -> str:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import run
+from tests.cli.commands import run
 
 
 @pytest.mark.parametrize(

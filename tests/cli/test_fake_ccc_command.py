@@ -14,7 +14,8 @@ import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from autocallout.fake_ccc import FakeCredentials
-from tests.conftest import REPO, sdk_client
+from tests.paths import REPO
+from tests.sdk_clients import sdk_client
 
 AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
 

@@ -24,10 +24,10 @@ from autocallout.front_door_auth import (
     KeyPair,
     Request,
 )
-from tests.cli.conftest import AUTOCALLOUT, clean_environment, run, serving
+from tests.cli.commands import AUTOCALLOUT, clean_environment, run, serving
 from tests.contract.signing import Tc3Auth
+from tests.seeded import TASK
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 NOW = 1_795_000_000.0
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import run
+from tests.cli.commands import run
 
 COMMANDS = [["invoke", "events/direct-invoke.json"], ["serve", "--port", "0"], ["demo"]]
 

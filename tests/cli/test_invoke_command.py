@@ -10,8 +10,8 @@ import requests
 
 from autocallout.fake_ccc import FakeCccServer
 from autocallout.local_invoke import DEFAULT_TIME_LIMIT_MS
-from tests.cli.conftest import run
-from tests.conftest import REPO
+from tests.cli.commands import run
+from tests.paths import REPO
 
 
 def test_invoking_a_sample_prints_the_answer_and_exits_0() -> None:

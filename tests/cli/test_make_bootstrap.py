@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autocallout.runtimes import find_interpreter
-from tests.conftest import REPO
+from tests.paths import REPO
 
 
 def _python_3_10() -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import AUTOCALLOUT, clean_environment, run
-from tests.conftest import REPO
+from tests.cli.commands import AUTOCALLOUT, clean_environment, run
+from tests.paths import REPO
 
 
 def _with_stdout_closed(*args: str) -> subprocess.CompletedProcess[str]:

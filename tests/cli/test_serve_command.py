@@ -98,7 +98,7 @@ def test_concurrent_requests_are_all_answered(served: str) -> None:
 
 
 def test_serve_on_a_port_in_use_is_a_one_line_error(served: str) -> None:
-    from tests.cli.conftest import run
+    from tests.cli.commands import run
 
     port = served.rsplit(":", 1)[1]
     result = run("serve", "--port", port)

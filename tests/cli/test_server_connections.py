@@ -16,8 +16,8 @@ import pytest
 from autocallout.fake_ccc import FakeCccServer
 from autocallout.fake_ccc.server import LoopbackHTTPServer
 from autocallout.local_server import LocalFunctionServer
-from tests.cli.conftest import AUTOCALLOUT, clean_environment
-from tests.conftest import REPO
+from tests.cli.commands import AUTOCALLOUT, clean_environment
+from tests.paths import REPO
 
 BURST = 64  # more than socketserver's default backlog of 5 lets wait in the accept queue
 ESCAPED_PATH = b"/\x1b[2J\x1b]0;owned\x07\x9b31m"

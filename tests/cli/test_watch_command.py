@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import AUTOCALLOUT, clean_environment, run
-from tests.conftest import REPO
+from tests.cli.commands import AUTOCALLOUT, clean_environment, run
 from tests.function.watch_receivers import Receiver
+from tests.paths import REPO
 
 
 def events_of(stdout: str) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.cli.conftest import AUTOCALLOUT, clean_environment, run, serving
-from tests.conftest import REPO
+from tests.cli.commands import AUTOCALLOUT, clean_environment, run, serving
+from tests.paths import REPO
 
 EXPORTED = {"TENCENTCLOUD_SECRET_ID": "AKIDPLACEHOLDERabcd", "TENCENTCLOUD_SECRET_KEY": "x"}
 SEED = "SdkAppId 1400000000: tasks 1, 3-8; SdkAppId 1400000001: task 1"

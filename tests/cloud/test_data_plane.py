@@ -136,7 +136,7 @@ def timed_cloud() -> Iterator[LocalCloud]:
 
 
 def test_a_timer_fires_with_its_custom_argument_and_logs_into_cls(timed_cloud: LocalCloud) -> None:
-    from tests.cloud.conftest import sdk
+    from tests.cloud.clients import sdk
 
     def call(service: str, action: str, **params: Any) -> dict[str, Any]:
         client = sdk(timed_cloud, service)

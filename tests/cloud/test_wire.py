@@ -13,7 +13,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.scf.v20180416 import models as scf_models
 
 from autocallout.local_cloud import LOCAL_CREDENTIALS, LocalCloud
-from tests.cloud.conftest import sdk
+from tests.cloud.clients import sdk
 from tests.cloud.signed_requests import post
 
 

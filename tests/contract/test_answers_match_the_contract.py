@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from autocallout import contract, openapi
-from tests.contract.conftest import TASK_SCHEMA, load_json
-from tests.function.conftest import EVENTS, Invoke, load_event
+from tests.contract.documents import TASK_SCHEMA, load_json
+from tests.function.scenarios import Invoke, load_event
+from tests.paths import EVENTS
 
 # Anything JSON can carry, for the upstream fields whose type CCC might get wrong.
 json_values = st.recursive(

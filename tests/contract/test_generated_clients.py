@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import serving
-from tests.contract.conftest import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT
+from tests.cli.commands import serving
+from tests.contract.documents import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT
 
 BIN = Path(sys.executable).parent
 CONCEPTS = {"sdk_app_id", "task_id", "include_callees", "callee_offset", "callee_limit"}

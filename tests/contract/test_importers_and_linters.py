@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.contract.conftest import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT
+from tests.contract.documents import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT
 
 TOOLS = Path(__file__).parent / "npm"
 DOCUMENTS = [OPENAPI_DOCUMENT, OPENAPI_30_DOCUMENT]

@@ -23,8 +23,8 @@ import pytest
 import requests
 
 from autocallout.front_door_auth import LOCAL_API_KEY, LOCAL_CAM_KEY
-from tests.cli.conftest import clean_environment, serving
-from tests.conftest import REPO
+from tests.cli.commands import clean_environment, serving
+from tests.paths import REPO
 
 INTEGRATIONS = REPO / "docs" / "integrations.md"
 _BLOCK = re.compile(

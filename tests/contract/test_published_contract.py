@@ -16,9 +16,10 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from autocallout import contract, openapi
-from tests.conftest import REPO
-from tests.contract.conftest import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
-from tests.function.conftest import Invoke, http_body
+from tests.contract.documents import OPENAPI_30_DOCUMENT, OPENAPI_DOCUMENT, TASK_SCHEMA, load_json
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke
+from tests.paths import REPO
 
 PROBLEM_STATUSES = {400, 403, 404, 405, 413, 429, 500, 502, 503, 504}
 

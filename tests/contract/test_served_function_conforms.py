@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.cli.conftest import clean_environment, serving
-from tests.conftest import REPO
+from tests.cli.commands import clean_environment, serving
 from tests.contract.signing import Tc3Auth
+from tests.paths import REPO
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
 MAX_EXAMPLES = 100

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from autocallout.fake_ccc import mock_ccc
 from autocallout.watch_contract import WatchEvent, WatchRun
-from tests.contract.conftest import TASK_SCHEMA, load_json
+from tests.contract.documents import TASK_SCHEMA, load_json
 from tests.function.watch_receivers import Receiver
 
 

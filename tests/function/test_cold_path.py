@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.paths import REPO
 
 FUNCTION_DIR = REPO / "functions" / "describe_auto_callout_task"
 

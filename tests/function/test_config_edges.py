@@ -18,7 +18,8 @@ from callout_task.config import (
 )
 from callout_task.redis_wire import parse_redis_url
 
-from tests.function.conftest import Invoke, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke
 
 MAX_ID = 2**63 - 1
 REDIS = "redis://10.0.0.5:6380"

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from autocallout.fake_ccc import CccBackend, FakeCredentials
-from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, http_body, log_lines
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import SCF_CREDENTIALS, Invoke, function_url_get
+from tests.seeded import TASK
 
 
 def test_scf_role_credentials_with_their_session_token_are_used(

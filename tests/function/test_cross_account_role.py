@@ -10,10 +10,8 @@ import pytest
 from callout_task import assume_role
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import SCF_CREDENTIALS, Invoke
-
-ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.scenarios import SCF_CREDENTIALS, Invoke
+from tests.seeded import ROLE, TASK
 
 
 @pytest.fixture(autouse=True)

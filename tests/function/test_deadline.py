@@ -18,7 +18,7 @@ from callout_task import handler, sdk_transport
 from callout_task.deadline import Deadline, context_request_id
 from callout_task.sdk_transport import AttemptFailed
 
-from tests.function.conftest import log_lines
+from tests.function.answers import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer
 
 STARTED = 1000.0

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body, log_lines
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
 
 
 def _preflight(headers: dict[str, str]) -> dict[str, Any]:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "request_id"}
 
 

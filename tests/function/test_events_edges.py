@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body, load_event, log_lines
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import Invoke, function_url_get, load_event
+from tests.seeded import TASK
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 MAX_BASE64 = 87_384  # characters in the Base64 of 64 KiB, padded
 
 

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke
+from tests.seeded import TASK
 
 LIMIT_MS = 1500
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 
 # fault to inject (kind, options), expected status, attempts (= calls CCC received)
 MATRIX: list[tuple[str, dict[str, Any], int, int]] = [

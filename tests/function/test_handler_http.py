@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body, log_lines
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import Invoke, function_url_get
 
 ORIGIN = "https://ops.example.com"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.function.conftest import Invoke, function_url_get
+from tests.function.scenarios import Invoke, function_url_get
 
 
 def _get(**headers: str) -> dict[str, object]:

@@ -11,10 +11,8 @@ import pytest
 from callout_task import assume_role
 
 from autocallout.fake_ccc import CccBackend, FakeCredentials
-from tests.function.conftest import Invoke
-
-ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.scenarios import Invoke
+from tests.seeded import ROLE, TASK
 
 
 def test_the_role_credential_cache_keeps_only_the_latest_few(

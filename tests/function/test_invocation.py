@@ -12,7 +12,8 @@ import time
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke, function_url_get
 
 
 def _line(out: str) -> dict[str, object]:

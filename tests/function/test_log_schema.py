@@ -11,9 +11,10 @@ import pytest
 from callout_task.logs import LOG_FIELDS, mask
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 CONTEXT = {"time_limit_in_ms": 3000, "request_id": "scf-ctx-0001"}
 
 

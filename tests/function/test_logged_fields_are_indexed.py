@@ -4,63 +4,25 @@ code misses none of them."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from callout_task import handler, logs
 
 from autocallout.fake_ccc import CccBackend
 from infra.policies.function_log_fields import logged_fields
-from tests.conftest import REPO
-from tests.function.conftest import Invoke, function_url_get, log_lines
+from tests.function.answers import log_lines
+from tests.function.logging_paths import CONTEXT, SCENARIOS
+from tests.function.scenarios import Invoke
 from tests.infra.test_log_index import index_fields
 from tests.infra.tf_schema_check import load_config
+from tests.paths import REPO
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
-CONTEXT = {"time_limit_in_ms": 3000, "request_id": "0f6d5c3e-8d8a-4a35-9c67-4c0b5a3f2d11"}
 # JSON value types each CLS type takes; SCF ships nested values as text (583/55595).
 ACCEPTS: dict[str, tuple[type, ...]] = {
     "long": (int,),
     "double": (int, float),
     "text": (str, list, dict),
-}
-
-Scenario = Callable[[Invoke, CccBackend, pytest.MonkeyPatch], Any]
-
-
-def _explode(*args: Any) -> Any:
-    raise RuntimeError("boom")
-
-
-SCENARIOS: dict[str, Scenario] = {
-    "ok": lambda invoke, ccc, mp: invoke(function_url_get(SdkAppId="1400000000", TaskId="3")),
-    "invalid": lambda invoke, ccc, mp: invoke(function_url_get(SdkAppId="x")),
-    "throttled": lambda invoke, ccc, mp: (ccc.faults.throttle(times=None), invoke(dict(TASK))),
-    "credentials rejected": lambda invoke, ccc, mp: (
-        mp.setenv("TENCENTCLOUD_SECRETKEY", "a-wrong-key"),
-        invoke(dict(TASK)),
-    ),
-    "credentials missing": lambda invoke, ccc, mp: (
-        mp.delenv("TENCENTCLOUD_SECRETID"),
-        invoke(dict(TASK)),
-    ),
-    "misconfigured": lambda invoke, ccc, mp: (
-        mp.setenv("RATE_LIMIT_QPS", "fast"),
-        invoke(dict(TASK)),
-    ),
-    "unexpected": lambda invoke, ccc, mp: (
-        mp.setattr("callout_task.upstream.normalise_digested", _explode),
-        invoke(dict(TASK)),
-    ),
-    "timer": lambda invoke, ccc, mp: invoke(
-        {"Type": "Timer", "TriggerName": "poll", "Message": json.dumps([TASK, TASK])}
-    ),
-    "timer misconfigured": lambda invoke, ccc, mp: invoke(
-        {"Type": "Timer", "TriggerName": "poll", "Message": ""}
-    ),
 }
 
 

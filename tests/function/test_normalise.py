@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke
 
 
 def _task(

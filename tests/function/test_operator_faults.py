@@ -7,16 +7,9 @@ import pytest
 from callout_task import assume_role
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import (
-    SCF_CREDENTIALS,
-    Invoke,
-    function_url_get,
-    http_body,
-    log_lines,
-)
-
-ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import SCF_CREDENTIALS, Invoke, function_url_get
+from tests.seeded import ROLE, TASK
 
 
 @pytest.fixture

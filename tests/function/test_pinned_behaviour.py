@@ -11,9 +11,8 @@ import uuid
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.function.scenarios import Invoke
+from tests.seeded import TASK
 
 
 def test_each_callee_state_code_has_its_own_name_and_count(invoke: Invoke, ccc: CccBackend) -> None:

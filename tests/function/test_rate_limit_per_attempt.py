@@ -11,10 +11,9 @@ from collections.abc import Callable
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
-
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
 
 Burst = Callable[[int], None]
 

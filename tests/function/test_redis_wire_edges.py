@@ -17,8 +17,8 @@ import pytest
 from callout_task.redis_wire import RedisConnection, StoreError, encode_command, parse_redis_url
 
 from autocallout.redis_server import RedisServer
-from tests.function.conftest import REDIS_PASSWORD as PASSWORD
 from tests.function.rude_upstream import unanswered_connect
+from tests.function.scenarios import REDIS_PASSWORD as PASSWORD
 from tests.function.scripted_redis import CLOSE, HANG_UP, RESET, Chunk, ScriptedServer
 
 T = TypeVar("T")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke, function_url_get
 
 CONFLICT = "given more than once with different values"
 

@@ -10,9 +10,11 @@ import pytest
 from callout_task import handler
 
 from autocallout.fake_ccc import CccBackend
-from tests.conftest import REPO
-from tests.function.conftest import Invoke, log_lines
-from tests.function.test_logged_fields_are_indexed import CONTEXT, SCENARIOS, TASK
+from tests.function.answers import log_lines
+from tests.function.logging_paths import CONTEXT, SCENARIOS
+from tests.function.scenarios import Invoke
+from tests.paths import REPO
+from tests.seeded import TASK
 
 RUNBOOK = REPO / "docs" / "operations.md"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.function.conftest import EVENTS, Invoke, load_event
+from tests.function.scenarios import Invoke, load_event
+from tests.paths import EVENTS
 
 EXPECTED = {
     "apigw-get-task.json": 200,

@@ -26,14 +26,9 @@ from callout_task.shared_rate_limit import SharedRateLimit
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
 from autocallout.redis_server import RedisServer, redis_server_binary
-from tests.function.conftest import (
-    REDIS_PASSWORD,
-    SCF_CREDENTIALS,
-    Invoke,
-    function_url_get,
-    log_lines,
-)
-from tests.infra.conftest import require_tool
+from tests.function.answers import log_lines
+from tests.function.scenarios import REDIS_PASSWORD, SCF_CREDENTIALS, Invoke, function_url_get
+from tests.infra.tools import require_tool
 
 QPS = 10
 BURST = 10

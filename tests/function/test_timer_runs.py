@@ -11,7 +11,8 @@ import requests
 from callout_task import answer_size
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke
 
 
 def _timer(*task_ids: int) -> dict[str, Any]:

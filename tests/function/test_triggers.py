@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.conftest import REPO, TEST_DATA
-from tests.function.conftest import Invoke, function_url_get, http_body, load_event, log_lines
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import Invoke, function_url_get, load_event
+from tests.paths import REPO, TEST_DATA
 
 OFFICIAL = TEST_DATA / "events"
 FUNCTION_DIR = REPO / "functions" / "describe_auto_callout_task"

@@ -21,8 +21,7 @@ from callout_task.request import TaskRequest
 from callout_task.upstream import describe_task
 
 from tests.function.rude_upstream import task_body
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.seeded import TASK
 
 
 class _Recorder(BaseHTTPRequestHandler):

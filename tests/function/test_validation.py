@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, function_url_get, http_body
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke, function_url_get
 
 MAX = 2**63 - 1
 # how a refused id string ends: the two forms a low-code user may send instead

@@ -17,7 +17,8 @@ from callout_task.watch_memory import record_key
 
 from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
-from tests.function.conftest import REDIS_PASSWORD, Invoke, log_lines
+from tests.function.answers import log_lines
+from tests.function.scenarios import REDIS_PASSWORD, Invoke
 from tests.function.watch_receivers import FEISHU_BODY_LIMIT, Receiver
 
 SDK_APP_ID = 1400000000

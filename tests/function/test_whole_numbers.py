@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.conftest import Invoke, http_body
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke
 
 
 def _post(body: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import FIXTURES
+from tests.infra.paths import FIXTURES
 from tests.infra.tf_schema_check import (
     Config,
     Evaluator,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from callout_task.config import ENVIRONMENT_VARIABLES
 
-from tests.cli.conftest import run
-from tests.infra.conftest import MODULE
+from tests.cli.commands import run
+from tests.infra.paths import MODULE
 from tests.infra.test_variable_validation import _terraform
 
 AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
@@ -61,7 +61,7 @@ def _timer_message(directory: Path, values: dict[str, str]) -> str:
 
 
 def _terraform_command(directory: Path) -> list[str]:
-    from tests.infra.conftest import terraform_binary
+    from tests.infra.tools import terraform_binary
 
     return [str(terraform_binary()), f"-chdir={directory}"]
 

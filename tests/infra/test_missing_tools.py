@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import CHECKOV_VENV, require_tool
+from tests.infra.paths import CHECKOV_VENV
+from tests.infra.tools import require_tool
 
 
 def _outcome(tool: Path, what: str, *needs: Path) -> pytest.ExceptionInfo[BaseException]:

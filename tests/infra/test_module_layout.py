@@ -11,7 +11,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from tests.infra.conftest import INFRA, MODULE
+from tests.infra.paths import INFRA, MODULE
 from tests.infra.tf_schema_check import Config, literal, load_config
 
 EXAMPLE = INFRA / "environments" / "example"

@@ -7,8 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.infra.conftest import FIXTURES, INFRA, MODULE, terraform
+from tests.infra.paths import FIXTURES, INFRA, MODULE
 from tests.infra.tf_schema_check import load_config
+from tests.infra.tools import terraform
 
 # Every resource infra/ declared before it was built on the module (main at c032afc).
 OLD_ADDRESSES = [

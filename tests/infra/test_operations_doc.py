@@ -8,10 +8,10 @@ import re
 import pytest
 
 from tests.infra.cls_query import fields_named, numeric_fields
-from tests.infra.conftest import REPO
 from tests.infra.test_alarms import queries
 from tests.infra.test_log_index import index_fields
 from tests.infra.tf_schema_check import Config
+from tests.paths import REPO
 
 RUNBOOK = REPO / "docs" / "operations.md"
 NUMBERS = {"long", "double"}

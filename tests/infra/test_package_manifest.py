@@ -16,7 +16,7 @@ import pytest
 
 from autocallout import package
 from autocallout.runtimes import RUNTIMES
-from tests.infra.conftest import INFRA, MODULE
+from tests.infra.paths import INFRA, MODULE
 from tests.infra.test_variable_validation import _terraform
 from tests.package.test_command_line import IDNA_HASH, tiny_repo
 

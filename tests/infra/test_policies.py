@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import FIXTURES, MODULE, POLICIES, checkov_binary
+from tests.infra.paths import FIXTURES, MODULE, POLICIES
+from tests.infra.tools import checkov_binary
 
 POLICY_IDS = {f"CKV_CALLOUT_{n}" for n in range(1, 9)}
 # checkov drops a resource whose count it cannot evaluate, and it cannot compare with null: the

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import INFRA, terraform_binary
+from tests.infra.paths import INFRA
+from tests.infra.tools import terraform_binary
 
 CHECK = INFRA / "check_provider.py"
 VERSION = "1.83.25"

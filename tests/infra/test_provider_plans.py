@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import INFRA, PROVIDER, terraform
+from tests.infra.paths import INFRA
+from tests.infra.tools import PROVIDER, terraform
 
 
 @pytest.mark.parametrize(

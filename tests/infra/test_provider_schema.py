@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import FIXTURES, INFRA
+from tests.infra.paths import FIXTURES, INFRA
 from tests.infra.tf_schema_check import Config, check_schema, load_config, version_allows
 
 

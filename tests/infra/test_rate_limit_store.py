@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import MODULE, terraform_binary
+from tests.infra.paths import MODULE
 from tests.infra.test_variable_validation import _terraform
 from tests.infra.tf_schema_check import (
     Config,
@@ -21,6 +21,7 @@ from tests.infra.tf_schema_check import (
     literal,
     reference_problems,
 )
+from tests.infra.tools import terraform_binary
 
 EXISTING: dict[str, str] = {
     "rate_limit_store": "redis",

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from callout_task.config import ENVIRONMENT_VARIABLES, load_settings
 
-from tests.infra.conftest import INFRA, REPO
+from tests.infra.paths import INFRA
 from tests.infra.tf_schema_check import Config, Evaluator, literal, load_config
+from tests.paths import REPO
 
 RESERVED_PREFIXES = ("SCF_", "QCLOUD_", "TENCENTCLOUD_")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-from tests.infra.conftest import FIXTURES, INFRA, terraform_binary
+from tests.infra.paths import FIXTURES, INFRA
+from tests.infra.tools import terraform_binary
 
 
 def _fmt_check(directory: str) -> subprocess.CompletedProcess[str]:

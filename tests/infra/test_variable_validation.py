@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import MODULE, terraform_binary
+from tests.infra.paths import MODULE
+from tests.infra.tools import terraform_binary
 
 
 def _terraform(

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from callout_task.watch_config import watch_request
 
-from tests.cli.conftest import run
+from tests.cli.commands import run
 from tests.infra.cls_query import fields_named
-from tests.infra.conftest import MODULE
+from tests.infra.paths import MODULE
 from tests.infra.test_alarms import hcl_string
 from tests.infra.test_log_index import index_fields
 from tests.infra.test_rate_limit_store import EXISTING
@@ -51,7 +51,7 @@ def _arguments(values: dict[str, str]) -> list[str]:
 
 
 def _console(directory: Path, values: dict[str, str], expression: str) -> Any:
-    from tests.infra.conftest import terraform_binary
+    from tests.infra.tools import terraform_binary
 
     console = subprocess.run(
         [str(terraform_binary()), f"-chdir={directory}", "console", *_arguments(values)],

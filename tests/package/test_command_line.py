@@ -13,7 +13,7 @@ import pytest
 
 from autocallout import package
 from autocallout.runtimes import where_searched
-from tests.package.conftest import Built
+from tests.package.builds import Built
 
 
 @pytest.mark.parametrize(

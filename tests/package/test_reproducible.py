@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from autocallout import package
-from tests.conftest import REPO
-from tests.package.conftest import Built
+from tests.package.builds import Built
+from tests.paths import REPO
 
 
 def copy_of_the_function(destination: Path) -> Path:

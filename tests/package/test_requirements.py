@@ -7,7 +7,7 @@ import re
 import pytest
 
 from autocallout.runtimes import RUNTIMES
-from tests.conftest import REPO
+from tests.paths import REPO
 
 REQUIREMENTS = REPO / "functions" / "requirements.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)$")

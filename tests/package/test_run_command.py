@@ -12,9 +12,9 @@ import pytest
 import requests
 
 from autocallout.runtimes import RUNTIMES
-from tests.cli.conftest import run, serving
-from tests.conftest import REPO
-from tests.package.conftest import Built, runtime_interpreter
+from tests.cli.commands import run, serving
+from tests.package.builds import Built, runtime_interpreter
+from tests.paths import REPO
 
 EVENT = str(REPO / "events" / "function-url-get-task.json")
 

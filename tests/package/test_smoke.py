@@ -18,8 +18,8 @@ import pytest
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, FakeCccServer
 from autocallout.packaged_runtime import PackagedFunction, tree_listing
 from autocallout.runtimes import RUNTIMES
-from tests.conftest import REPO
-from tests.package.conftest import Built, runtime_interpreter
+from tests.package.builds import Built, runtime_interpreter
+from tests.paths import REPO
 
 EVENTS = REPO / "events"
 

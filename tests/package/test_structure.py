@@ -8,8 +8,8 @@ from pathlib import PurePosixPath
 
 from autocallout import package
 from autocallout.runtimes import RUNTIMES
-from tests.conftest import REPO
-from tests.package.conftest import Built, runtime_interpreter
+from tests.package.builds import Built, runtime_interpreter
+from tests.paths import REPO
 
 FUNCTION_DIR = REPO / "functions" / package.FUNCTION
 

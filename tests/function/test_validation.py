@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import http_body
 from tests.function.scenarios import Invoke, function_url_get
+from tests.paths import REPO
 
 MAX = 2**63 - 1
 # how a refused id string ends: the two forms a low-code user may send instead
@@ -454,3 +458,133 @@ def test_other_numbers_as_strings_in_json_are_refused_saying_to_send_a_number(
         {"field": "CalleeLimit", "message": "send CalleeLimit as a JSON number, not a string"}
     ]
     assert ccc.calls == []
+
+
+# --- every spelling the contract publishes, through every event that carries parameters -------
+#
+# The names come from the published document (docs/openapi.json: the query parameters, each
+# saying which other name it is "also read as", and the JSON body's properties), not from the
+# function's own table, so that a copy-paste slip in that table (CalleeLimit read as the offset,
+# a name misspelt) turns a test red instead of moving the document along with it.
+
+PUBLISHED = json.loads((REPO / "docs" / "openapi.json").read_text(encoding="utf-8"))
+_QUERY_PARAMETERS = PUBLISHED["components"]["parameters"]
+_ALSO_READ_AS = re.compile(r"Also read as `(\w+)`")
+# Each published name -> the concept it names, Tencent's spelling standing for the concept.
+PUBLISHED_SPELLINGS: dict[str, str] = {
+    **{name: name for name in _QUERY_PARAMETERS},
+    **{
+        match[1]: name
+        for name, parameter in _QUERY_PARAMETERS.items()
+        for match in [_ALSO_READ_AS.search(parameter["description"])]
+        if match
+    },
+    **{name: name for name in PUBLISHED["components"]["schemas"]["TaskRequestBody"]["properties"]},
+}
+# What one parameter, alone, is set to (a value none of the others would give), and how the
+# answer shows that it was read as that parameter and no other.
+PROBE: dict[str, tuple[Any, Callable[[dict[str, Any]], Any], Any]] = {
+    "SdkAppId": (
+        1400000001,
+        lambda task: (task["sdk_app_id"], task["name"]),
+        (1400000001, "other application"),
+    ),
+    "TaskId": (4, lambda task: task["task_id"], 4),
+    "IncludeCallees": (False, lambda task: task["callees"], []),
+    "CalleeOffset": (1, lambda task: task["callee_page"]["offset"], 1),
+    "CalleeLimit": (
+        2,
+        lambda task: (task["callee_page"]["limit"], task["callee_page"]["returned"]),
+        (2, 2),
+    ),
+}
+# The task the others are about: SdkAppId 1400000001 holds task 1 only.
+BASE = {"SdkAppId": 1400000000, "TaskId": 3}
+SNAKE = {"SdkAppId": "sdk_app_id", "TaskId": "task_id"}
+
+
+def test_the_published_spellings_are_the_ones_the_tests_probe() -> None:
+    assert PUBLISHED_SPELLINGS == {
+        "SdkAppId": "SdkAppId",
+        "sdk_app_id": "SdkAppId",
+        "TaskId": "TaskId",
+        "task_id": "TaskId",
+        "IncludeCallees": "IncludeCallees",
+        "include_callees": "IncludeCallees",
+        "CalleeOffset": "CalleeOffset",
+        "callee_offset": "CalleeOffset",
+        "CalleeLimit": "CalleeLimit",
+        "callee_limit": "CalleeLimit",
+    }
+
+
+def _parameters(name: str) -> dict[str, Any]:
+    """The task's ids in the spelling family of ``name``, and ``name`` set to its probe value."""
+    concept = PUBLISHED_SPELLINGS[name]
+    snake = name != concept
+    given = {SNAKE[key] if snake else key: value for key, value in BASE.items()}
+    if concept == "SdkAppId":
+        given[SNAKE["TaskId"] if snake else "TaskId"] = 1
+    given[name] = PROBE[concept][0]
+    return given
+
+
+def _as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _http(method: str, apigw: bool, **fields: Any) -> dict[str, Any]:
+    event: dict[str, Any] = {"httpMethod": method, "path": "/", "headers": {}, **fields}
+    if apigw:
+        event["requestContext"] = {"httpMethod": method, "requestId": "spelling-probe"}
+    return event
+
+
+# Every place an event carries parameters, as each trigger delivers it.
+CARRIERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "function_url query": lambda p: _http(
+        "GET", False, queryString={k: _as_text(v) for k, v in p.items()}
+    ),
+    "function_url query text": lambda p: _http(
+        "GET", False, queryString="&".join(f"{k}={_as_text(v)}" for k, v in p.items())
+    ),
+    "function_url json body": lambda p: _http("POST", False, body=json.dumps(p)),
+    "apigw query": lambda p: _http("GET", True, queryString={k: _as_text(v) for k, v in p.items()}),
+    "apigw queryStringParameters": lambda p: _http(
+        "GET", True, queryStringParameters={k: _as_text(v) for k, v in p.items()}
+    ),
+    "apigw path parameters": lambda p: _http(
+        "GET", True, pathParameters={k: _as_text(v) for k, v in p.items()}
+    ),
+    "apigw base64 body": lambda p: _http(
+        "POST",
+        True,
+        body=base64.b64encode(json.dumps(p).encode()).decode(),
+        isBase64Encoded=True,
+    ),
+    "timer message": lambda p: {"Type": "Timer", "Message": json.dumps(p)},
+    "timer message list": lambda p: {"Type": "Timer", "Message": json.dumps([p])},
+    "direct": dict,
+}
+
+
+def _task(response: dict[str, Any]) -> dict[str, Any]:
+    if "statusCode" in response:
+        assert response["statusCode"] == 200, response["body"]
+        task: dict[str, Any] = http_body(response)
+    elif "results" in response:
+        [task] = response["results"]
+    else:
+        task = response
+    assert "status" not in task, task
+    return task
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+@pytest.mark.parametrize("name", PUBLISHED_SPELLINGS)
+def test_every_published_spelling_is_read_as_its_parameter_from_every_event(
+    invoke: Invoke, name: str, carrier: str
+) -> None:
+    _, shown, expected = PROBE[PUBLISHED_SPELLINGS[name]]
+    task = _task(invoke(CARRIERS[carrier](_parameters(name))))
+    assert shown(task) == expected

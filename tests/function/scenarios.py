@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS
-from tests.paths import EVENTS
+from tests.paths import EVENTS, TEST_DATA
 
 # The ``invoke`` fixture: main_handler(event, context) against the fake CCC.
 Invoke = Callable[..., Any]
@@ -37,3 +37,24 @@ def load_event(name: str) -> Any:
 def function_url_get(**query: Any) -> dict[str, Any]:
     """A Function URL trigger's event: GET / with ``query`` as its query string."""
     return {"httpMethod": "GET", "path": "/", "headers": {"accept": "*/*"}, "queryString": query}
+
+
+def post_event(body: str, *, base64_encoded: bool = False) -> dict[str, Any]:
+    """A Function URL trigger's event: POST / with ``body`` (Base64 text if ``base64_encoded``)."""
+    event = function_url_get()
+    event.update(httpMethod="POST", body=body, isBase64Encoded=base64_encoded)
+    return event
+
+
+def official_event(name: str) -> dict[str, Any]:
+    """An event as Tencent's documentation shows it (tests/data/events: its README says where)."""
+    loaded: dict[str, Any] = json.loads((TEST_DATA / "events" / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def nested(levels: int) -> Any:
+    """A JSON value ``levels`` deep: 1 inside ``levels - 1`` lists."""
+    value: Any = 1
+    for _ in range(levels - 1):
+        value = [value]
+    return value

@@ -64,24 +64,6 @@ def test_callee_numbers_are_masked_in_the_log_line_of_a_timer_with_several_tasks
     assert logged.count("*******0001") >= 2  # each task's detail was logged, masked
 
 
-@pytest.mark.parametrize(("tasks", "results"), [(50, 50), (51, 1)])
-def test_a_timer_answers_up_to_50_tasks_each_and_refuses_more_at_once(
-    invoke: Invoke,
-    ccc: CccBackend,
-    monkeypatch: pytest.MonkeyPatch,
-    tasks: int,
-    results: int,
-) -> None:
-    # Tasks of an application the function may not read: answered one by one, without CCC.
-    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000001")
-    answer = invoke({"Type": "timer", "Message": json.dumps([TASK] * tasks)})
-
-    assert len(answer["results"]) == results
-    expected = 403 if tasks <= 50 else 400
-    assert {result["status"] for result in answer["results"]} == {expected}
-    assert ccc.calls == []
-
-
 def test_ccc_is_not_called_with_less_than_a_tenth_of_a_second_left(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

@@ -1,28 +1,26 @@
-"""Every trigger shape reaches the same normalised task, in the response shape of its trigger."""
+"""Every trigger shape reaches the same normalised task, in the response shape of its trigger; and
+where an HTTP trigger's event says what: the method and path a malformed event still yields,
+headers in any case, the query string's blank values and bare flags, the body's Base64 and
+byte order mark."""
 
 from __future__ import annotations
 
 import base64
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import http_body, log_lines
-from tests.function.scenarios import Invoke, function_url_get, load_event
-from tests.paths import REPO, TEST_DATA
-
-OFFICIAL = TEST_DATA / "events"
-FUNCTION_DIR = REPO / "functions" / "describe_auto_callout_task"
-SHIPPED_DOCUMENT = FUNCTION_DIR / "callout_task" / "openapi.json"
-
-
-def _official(name: str) -> dict[str, object]:
-    return json.loads((OFFICIAL / name).read_text(encoding="utf-8"))
+from tests.function.scenarios import (
+    Invoke,
+    function_url_get,
+    load_event,
+    official_event,
+    post_event,
+)
+from tests.seeded import TASK
 
 
 def test_legacy_api_gateway_get_answers_with_the_four_field_response(invoke: Invoke) -> None:
@@ -77,7 +75,7 @@ def test_headers_are_looked_up_whatever_their_case(
 def test_the_official_api_gateway_sample_is_refused_for_its_missing_parameters(
     invoke: Invoke,
 ) -> None:
-    response = invoke(_official("apigw-legacy-doc-sample.json"))
+    response = invoke(official_event("apigw-legacy-doc-sample.json"))
 
     assert response["statusCode"] == 400
     assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
@@ -88,7 +86,7 @@ def test_the_official_api_gateway_sample_is_refused_for_its_missing_parameters(
 def test_the_official_function_url_sample_is_refused_for_its_missing_parameters(
     invoke: Invoke,
 ) -> None:
-    response = invoke(_official("function-url-doc-sample.json"))
+    response = invoke(official_event("function-url-doc-sample.json"))
     assert response["statusCode"] == 400
     assert {error["field"] for error in http_body(response)["errors"]} == {"SdkAppId", "TaskId"}
 
@@ -105,49 +103,6 @@ def test_function_url_query_string_given_as_text_is_parsed(invoke: Invoke) -> No
     event = function_url_get()
     event["queryString"] = "SdkAppId=1400000000&TaskId=3"
     assert invoke(event)["statusCode"] == 200
-
-
-def test_a_timer_with_one_task_returns_one_result(invoke: Invoke) -> None:
-    response = invoke(load_event("timer-one-task.json"))
-    [result] = response["results"]
-    assert (result["task_id"], result["callees"]) == (3, [])
-    assert result["callee_summary"]["total"] == 6
-
-
-def test_a_timer_with_two_tasks_returns_two_results(invoke: Invoke) -> None:
-    results = invoke(load_event("timer-two-tasks.json"))["results"]
-    assert [(r["task_id"], r["state"], r["state_code"]) for r in results] == [
-        (3, "running", 1),
-        (6, "unknown", 9),
-    ]
-
-
-def test_one_bad_task_does_not_sink_the_others_in_a_timer(invoke: Invoke) -> None:
-    message = json.dumps(
-        [{"SdkAppId": 1400000000, "TaskId": 404}, "nonsense", {"SdkAppId": 1400000000, "TaskId": 1}]
-    )
-    results = invoke({"Type": "timer", "Message": message})["results"]
-    assert [r.get("status", 200) for r in results] == [404, 400, 200]
-    assert results[1]["detail"] == "Task 1 of the timer's Message must be a JSON object."
-
-
-@pytest.mark.parametrize("kind", ["Timer", "timer", "TIMER"])
-def test_the_timer_type_is_recognised_in_any_case(invoke: Invoke, kind: str) -> None:
-    event = {"Type": kind, "Message": json.dumps({"SdkAppId": 1400000000, "TaskId": 1})}
-    assert invoke(event)["results"][0]["name"] == "foobar"
-
-
-@pytest.mark.parametrize("name", ["timer-empty-message.json", "timer-doc-sample"])
-def test_a_timer_without_a_usable_message_gets_a_clear_logged_error(
-    invoke: Invoke, capsys: pytest.CaptureFixture[str], name: str
-) -> None:
-    event = _official("timer-doc-sample.json") if name == "timer-doc-sample" else load_event(name)
-    response = invoke(event)
-
-    [problem] = response["results"]
-    assert problem["status"] == 400
-    assert "Message" in problem["detail"]
-    assert any(line["level"] == "ERROR" for line in log_lines(capsys.readouterr().out))
 
 
 def test_direct_invocation_returns_the_task_itself(invoke: Invoke) -> None:
@@ -178,29 +133,6 @@ def test_the_same_task_is_the_same_whatever_the_trigger(invoke: Invoke) -> None:
     assert direct == http == timer
 
 
-def test_options_answers_a_cors_preflight(
-    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://ops.example.com")
-    response = invoke(load_event("function-url-options-preflight.json"))
-
-    assert response["statusCode"] == 204
-    assert response["body"] == ""
-    assert response["headers"]["Access-Control-Allow-Origin"] == "https://ops.example.com"
-    assert response["headers"]["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
-    assert response["headers"]["Access-Control-Allow-Headers"] == "content-type"
-    assert ccc.calls == []
-
-
-def test_no_cors_headers_for_an_origin_not_configured(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://ops.example.com")
-    event = function_url_get(SdkAppId="1400000000", TaskId="3")
-    event["headers"]["origin"] = "https://evil.example.net"
-    assert "Access-Control-Allow-Origin" not in invoke(event)["headers"]
-
-
 def test_a_base64_body_that_is_not_base64_is_refused(invoke: Invoke) -> None:
     event = load_event("apigw-post-base64-body.json")
     event["body"] = "not base64 at all!"
@@ -227,60 +159,6 @@ def test_a_malformed_platform_request_id_is_replaced_not_echoed(invoke: Invoke, 
     assert len(request_id) == 36
 
 
-def test_openapi_json_is_served_without_calling_ccc(invoke: Invoke, ccc: CccBackend) -> None:
-    event = function_url_get()
-    event["path"] = "/openapi.json"
-    response = invoke(event)
-    assert response["statusCode"] == 200
-    assert response["headers"]["Content-Type"] == "application/json; charset=utf-8"
-    assert response["body"] == SHIPPED_DOCUMENT.read_text(encoding="utf-8")
-    assert json.loads(response["body"])["openapi"].startswith("3.1.")
-    assert ccc.calls == []
-
-
-# A fresh interpreter runs the function from a copy of its folder, as SCF would run a package
-# built without the document; -I keeps the development install's own copy out of its path.
-_WITHOUT_DOCUMENT = """
-import json, sys
-sys.path.insert(0, {folder!r})
-import index
-event = {{"httpMethod": "GET", "path": "/openapi.json", "headers": {{}}, "queryString": {{}}}}
-print(json.dumps(index.main_handler(event, {{"time_limit_in_ms": 3000}})))
-"""
-
-
-def test_a_package_without_the_openapi_document_answers_404(tmp_path: Path) -> None:
-    folder = tmp_path / "describe_auto_callout_task"
-    shutil.copytree(FUNCTION_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "callout_task" / "openapi.json").unlink()
-
-    completed = subprocess.run(
-        [sys.executable, "-I", "-c", _WITHOUT_DOCUMENT.format(folder=str(folder))],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    response = json.loads(completed.stdout.splitlines()[-1])
-
-    assert response["statusCode"] == 404
-    assert response["headers"]["Content-Type"] == "application/problem+json; charset=utf-8"
-    assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"
-
-
-@pytest.mark.parametrize("path", ["/favicon.ico", "/tasks", "/openapi.json/x", "/release/"])
-def test_a_function_url_path_other_than_the_root_is_a_404_problem(
-    invoke: Invoke, ccc: CccBackend, path: str
-) -> None:
-    # A Function URL passes every path on: the function answers only at / and /openapi.json.
-    event = function_url_get()
-    event["path"] = path
-    response = invoke(event)
-    assert response["statusCode"] == 404
-    assert json.loads(response["body"])["type"] == "urn:autocallout:problem:not-found"
-    assert ccc.calls == []
-
-
 @pytest.mark.parametrize(
     ("route", "path"),
     [
@@ -297,8 +175,133 @@ def test_behind_the_gateway_the_lookup_answers_wherever_the_gateway_routes(
     # The legacy gateway has routed already, and its API path "/user" serves "/user",
     # "/usertest" and "/user/test/a" (Tencent, API Gateway document 628/39486): the function
     # cannot tell a deployment's path from an unknown one, so it never answers 404 for it.
-    event = _official("apigw-legacy-doc-sample.json")
+    event = official_event("apigw-legacy-doc-sample.json")
     event.update(path=path, httpMethod="GET", queryString={"SdkAppId": "1400000000", "TaskId": "3"})
     event["requestContext"].update(httpMethod="GET", path=route)
     event.pop("body", None)
     assert invoke(event)["statusCode"] == 200
+
+
+def test_the_method_missing_from_a_gateway_event_is_read_from_its_request_context(
+    invoke: Invoke,
+) -> None:
+    event = load_event("apigw-get-task.json")
+    event["httpMethod"] = None
+    event["requestContext"]["httpMethod"] = "GET"
+    assert invoke(event)["statusCode"] == 200
+
+
+def test_an_event_without_a_method_anywhere_is_told_no_method_came(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    event = function_url_get(**{k: str(v) for k, v in TASK.items()})
+    event["httpMethod"] = None
+    response = invoke(event)
+    assert response["statusCode"] == 405
+    assert http_body(response)["detail"].startswith("Method (none) is not allowed")
+    assert ccc.calls == []
+
+
+def test_a_function_url_event_without_a_path_is_at_the_root(invoke: Invoke) -> None:
+    event = function_url_get(**{k: str(v) for k, v in TASK.items()})
+    del event["path"]
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(("path", "status"), [("//", 200), ("/X", 404), ("/ ", 404)])
+def test_behind_a_function_url_only_slashes_are_the_root(
+    invoke: Invoke, path: str, status: int
+) -> None:
+    event = function_url_get(**{k: str(v) for k, v in TASK.items()})
+    event["path"] = path
+    assert invoke(event)["statusCode"] == status
+
+
+def test_a_blank_value_in_a_query_string_is_read_not_dropped(invoke: Invoke) -> None:
+    # "IncludeCallees=" says something, and nothing that is true or false: refused, not ignored.
+    event = function_url_get()
+    event["queryString"] = "SdkAppId=1400000000&TaskId=3&IncludeCallees="
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert [error["field"] for error in http_body(response)["errors"]] == ["IncludeCallees"]
+
+
+@pytest.mark.parametrize("junk", [["SdkAppId"], "SdkAppId=1", 7])
+def test_query_parameters_that_are_not_an_object_are_ignored(invoke: Invoke, junk: Any) -> None:
+    event = load_event("apigw-get-task.json")
+    event["queryStringParameters"] = junk
+    event["pathParameters"] = junk
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(("size", "status"), [(8192, 200), (8193, 400)])
+def test_a_bare_flag_counts_as_the_four_characters_of_true(
+    invoke: Invoke, size: int, status: int
+) -> None:
+    query: dict[str, Any] = {"SdkAppId": "1400000000", "TaskId": "3"}
+    used = sum(len(name) + len(value) for name, value in query.items())
+    query["f" * (size - used - 4)] = True  # a key without a value, as the gateway gives it
+    assert invoke(function_url_get(**query))["statusCode"] == status
+
+
+@pytest.mark.parametrize("junk", ["*", "\n", " ", "é"])
+def test_a_base64_body_with_characters_outside_base64_is_refused(
+    invoke: Invoke, ccc: CccBackend, junk: str
+) -> None:
+    encoded = base64.b64encode(json.dumps(TASK).encode()).decode()
+    response = invoke(post_event(encoded[:8] + junk + encoded[8:], base64_encoded=True))
+    assert response["statusCode"] == 400
+    assert "Base64" in http_body(response)["detail"]
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize("base64_encoded", [False, True])
+@pytest.mark.parametrize("body", ["", " \n"])
+def test_an_empty_body_is_no_parameters(invoke: Invoke, body: str, base64_encoded: bool) -> None:
+    event = post_event(body, base64_encoded=base64_encoded)
+    event["queryString"] = {k: str(v) for k, v in TASK.items()}
+    if base64_encoded:
+        event["body"] = base64.b64encode(body.encode()).decode()
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize("extra", [{"headers": {"accept": "*/*"}}, {"requestContext": {}}])
+def test_an_event_without_a_method_is_a_direct_invocation_whatever_else_it_has(
+    invoke: Invoke, extra: dict[str, Any]
+) -> None:
+    answer = invoke({**TASK, **extra})
+    assert "statusCode" not in answer
+    assert answer["task_id"] == 3
+
+
+@pytest.mark.parametrize("headers", [None, ["origin"], "origin: x"])
+def test_a_gateway_event_without_usable_headers_is_still_answered(
+    invoke: Invoke, headers: Any
+) -> None:
+    event = load_event("apigw-get-task.json")
+    event["headers"] = headers
+    assert invoke(event)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("event", "trigger"),
+    [("apigw-get-task.json", "apigw"), ("function-url-get-task.json", "function_url")],
+)
+def test_each_http_trigger_is_logged_as_itself(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], event: str, trigger: str
+) -> None:
+    assert invoke(load_event(event))["statusCode"] == 200
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["trigger"] == trigger
+
+
+@pytest.mark.parametrize("base64_encoded", [False, True])
+def test_a_body_starting_with_a_byte_order_mark_is_read_either_way(
+    invoke: Invoke, base64_encoded: bool
+) -> None:
+    # The plain body was refused as not JSON while the same bytes in Base64 were read.
+    text = "\ufeff" + json.dumps(TASK)
+    body = base64.b64encode(text.encode()).decode() if base64_encoded else text
+    response = invoke(post_event(body, base64_encoded=base64_encoded))
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3

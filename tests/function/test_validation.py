@@ -1,10 +1,13 @@
-"""Parameters are validated exactly as SPEC "Inputs" states; every refusal names its fields."""
+"""Parameters are validated exactly as SPEC "Inputs" states; every refusal names its fields and
+says what is wrong with each. The sizes a request may have (body, query string, nesting) are
+here too, each at its limit and one past it."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -12,8 +15,9 @@ import pytest
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import http_body
-from tests.function.scenarios import Invoke, function_url_get
+from tests.function.scenarios import Invoke, function_url_get, nested, post_event
 from tests.paths import REPO
+from tests.seeded import TASK
 
 MAX = 2**63 - 1
 # how a refused id string ends: the two forms a low-code user may send instead
@@ -21,6 +25,27 @@ AS_ID = (
     "; send TaskId as a JSON number (3) or a string of its digits alone, "
     'without leading zeros ("3")'
 )
+
+
+CONFLICT = "given more than once with different values"
+
+
+MAX_BASE64 = 87_384  # characters in the Base64 of 64 KiB, padded
+
+
+def _body_of(size: int, pad: str = "x") -> str:
+    """A JSON body for TASK of exactly ``size`` bytes in UTF-8, padded with ``pad``."""
+    head = json.dumps({**TASK, "pad": ""}, ensure_ascii=False)
+    room = size - len(head.encode())
+    body = head[:-2] + pad * (room // len(pad.encode())) + "x" * (room % len(pad.encode())) + '"}'
+    assert len(body.encode()) == size
+    return body
+
+
+def _body(text: str) -> dict[str, object]:
+    event = function_url_get()
+    event.update(httpMethod="POST", body=text)
+    return event
 
 
 def _direct(invoke: Invoke, **params: Any) -> dict[str, Any]:
@@ -185,16 +210,6 @@ def test_a_body_of_exactly_64_kib_is_read(invoke: Invoke) -> None:
     assert invoke(event)["statusCode"] == 200
 
 
-@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "HEAD", ""])
-def test_other_methods_are_405_with_allow(invoke: Invoke, ccc: CccBackend, method: str) -> None:
-    event = function_url_get(SdkAppId="1400000000", TaskId="3")
-    event["httpMethod"] = method
-    response = invoke(event)
-    assert response["statusCode"] == 405
-    assert response["headers"]["Allow"] == "GET, POST, OPTIONS"
-    assert ccc.calls == []
-
-
 def test_a_body_nesting_deeper_than_32_levels_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
     event = function_url_get()
     event.update(
@@ -235,13 +250,6 @@ def test_more_than_100_query_parameters_are_refused(invoke: Invoke) -> None:
     assert "more than 100 parameters" in http_body(response)["detail"]
 
 
-def test_a_timer_with_more_than_50_tasks_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
-    message = json.dumps([{"SdkAppId": 1400000000, "TaskId": 3}] * 51)
-    [problem] = invoke({"Type": "Timer", "Message": message})["results"]
-    assert "more than 50 tasks" in problem["detail"]
-    assert ccc.calls == []
-
-
 @pytest.mark.parametrize(
     "body",
     [
@@ -271,13 +279,6 @@ def test_a_name_repeated_with_the_same_value_in_one_body_is_accepted(invoke: Inv
     event = function_url_get()
     event.update(httpMethod="POST", body='{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 3}')
     assert invoke(event)["statusCode"] == 200
-
-
-def test_a_timer_task_repeating_a_name_is_refused(invoke: Invoke) -> None:
-    [problem] = invoke(
-        {"Type": "Timer", "Message": '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 5}'}
-    )["results"]
-    assert problem["status"] == 400
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -396,13 +397,6 @@ def test_a_refused_query_task_id_says_what_was_wrong(
 def test_a_refused_include_callees_says_what_to_send(invoke: Invoke) -> None:
     body = _direct(invoke, SdkAppId=1400000000, TaskId=3, include_callees="yes")
     assert body["errors"] == [{"field": "include_callees", "message": "must be true or false"}]
-
-
-def test_a_timer_message_that_is_not_text_gets_its_own_message(invoke: Invoke) -> None:
-    [problem] = invoke({"Type": "Timer", "Message": {"SdkAppId": 1400000000, "TaskId": 3}})[
-        "results"
-    ]
-    assert problem["detail"].startswith("The timer's Message must be JSON text")
 
 
 # Ids as JSON strings (issue 27): low-code tools template strings, infra's own timer_tasks
@@ -588,3 +582,229 @@ def test_every_published_spelling_is_read_as_its_parameter_from_every_event(
     _, shown, expected = PROBE[PUBLISHED_SPELLINGS[name]]
     task = _task(invoke(CARRIERS[carrier](_parameters(name))))
     assert shown(task) == expected
+
+
+@pytest.mark.parametrize("digits", [20, 21, 400])
+def test_zero_padded_query_numbers_are_read_whatever_their_length(
+    invoke: Invoke, digits: int
+) -> None:
+    # 21 digits were once left as text, and refused as "written without spaces".
+    task_id = "3".rjust(digits, "0")
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=task_id))
+    assert response["statusCode"] == 200
+    assert http_body(response)["task_id"] == 3
+
+
+@pytest.mark.parametrize("task_id", ["9223372036854775808", "1" * 21, "1" * 400])
+def test_query_numbers_past_the_range_say_so_whatever_their_length(
+    invoke: Invoke, task_id: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=task_id))
+    assert response["statusCode"] == 400
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": f"must be at most {2**63 - 1}"}
+    ]
+
+
+def test_a_refusal_says_for_each_field_what_is_wrong(invoke: Invoke) -> None:
+    body = invoke({"SdkAppId": 0, "include_callees": "maybe"})
+    assert sorted(body["errors"], key=lambda error: error["field"]) == [
+        {"field": "SdkAppId", "message": "must be at least 1"},
+        {"field": "TaskId", "message": "required; send it as TaskId or task_id"},
+        {"field": "include_callees", "message": "must be true or false"},
+    ]
+
+
+@pytest.mark.parametrize(("parameters", "status"), [(100, 200), (101, 400)])
+def test_a_query_string_may_carry_100_parameters(
+    invoke: Invoke, parameters: int, status: int
+) -> None:
+    query = {"SdkAppId": "1400000000", "TaskId": "3"}
+    query.update({f"p{n}": "x" for n in range(parameters - 2)})
+    assert invoke(function_url_get(**query))["statusCode"] == status
+
+
+@pytest.mark.parametrize(("repeats", "status"), [(100, 200), (101, 400)])
+def test_a_query_parameter_may_be_repeated_100_times(
+    invoke: Invoke, repeats: int, status: int
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=["3"] * repeats))
+    assert response["statusCode"] == status
+    if status == 400:
+        assert http_body(response)["detail"] == (
+            "A query parameter is repeated more than 100 times."
+        )
+
+
+@pytest.mark.parametrize(("size", "status"), [(8192, 200), (8193, 400)])
+def test_the_query_string_limit_counts_every_parameter(
+    invoke: Invoke, size: int, status: int
+) -> None:
+    # Nine parameters, none long alone: together exactly at or one over 8 KiB.
+    query = {"SdkAppId": "1400000000", "TaskId": "3"}
+    used = sum(len(name) + len(value) for name, value in query.items())
+    filler = size - used
+    for n in range(9):
+        name = f"f{n}"
+        share = filler // (9 - n)
+        query[name] = "x" * (share - len(name))
+        filler -= share
+    assert invoke(function_url_get(**query))["statusCode"] == status
+
+
+def test_a_name_repeated_in_a_body_is_named_in_the_refusal(invoke: Invoke) -> None:
+    event = function_url_get()
+    event["httpMethod"] = "POST"
+    event["body"] = '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 4}'
+    body = http_body(invoke(event))
+    assert body["detail"] == "The body gives a parameter several different values."
+    assert body["errors"] == [
+        {"field": "TaskId", "message": "given more than once with different values"}
+    ]
+
+
+@pytest.mark.parametrize(("levels", "status"), [(32, 200), (33, 400)])
+def test_a_body_may_nest_32_levels(invoke: Invoke, levels: int, status: int) -> None:
+    event = function_url_get()
+    body = {**TASK, "pad": nested(levels)}  # the body object itself is a level
+    event.update(httpMethod="POST", body=json.dumps(body))
+    assert invoke(event)["statusCode"] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("+3", "must be a whole number written without a sign"),
+        ("X3", "must be a whole number written with the digits 0-9"),
+        ("3E2", "must be a whole number written without a decimal point or an exponent"),
+    ],
+)
+def test_a_query_number_refusal_says_what_is_wrong_with_it(
+    invoke: Invoke, text: str, message: str
+) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=text))
+    assert http_body(response)["errors"] == [{"field": "TaskId", "message": message}]
+
+
+@pytest.mark.parametrize("given", ["SdkAppid", "sdkappid", "SDK_APP_ID"])
+def test_a_missing_id_names_the_near_spelling_that_was_not_taken(
+    invoke: Invoke, given: str
+) -> None:
+    # Names are matched exactly: one that differs only in case or underscores is not read, and
+    # the refusal says it was seen rather than only that SdkAppId is missing
+    response = invoke(function_url_get(**{given: "1400000000", "TaskId": "3"}))
+    assert http_body(response)["errors"] == [
+        {
+            "field": "SdkAppId",
+            "message": "required; send it as SdkAppId or sdk_app_id "
+            f"({given!r} was given: names are case-sensitive)",
+        }
+    ]
+
+
+@pytest.mark.parametrize(("first", "second"), [("yes", "no"), ("yes", "YES"), ("on", "")])
+def test_two_different_words_for_a_boolean_are_a_conflict_not_one_refusal(
+    invoke: Invoke, ccc: CccBackend, first: str, second: str
+) -> None:
+    # Text that is not true/false/1/0 is kept as sent, so two such texts are compared as sent.
+    query = {"SdkAppId": "1400000000", "TaskId": "3"}
+    response = invoke(function_url_get(**query, IncludeCallees=first, include_callees=second))
+    assert response["statusCode"] == 400
+    body = http_body(response)
+    assert body["errors"] == [{"field": "include_callees", "message": CONFLICT}]
+    assert isinstance(body["detail"], str)  # RFC 9457: text, not null
+    assert body["detail"]
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize("text", ["yes", "TRUE ", "2"])
+def test_a_word_that_is_not_a_boolean_is_refused_as_such(invoke: Invoke, text: str) -> None:
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3", IncludeCallees=text))
+    body = http_body(response)
+    assert body["errors"] == [{"field": "IncludeCallees", "message": "must be true or false"}]
+    assert isinstance(body["detail"], str)  # RFC 9457: text, not null
+    assert body["detail"]
+
+
+@pytest.mark.parametrize(
+    "task_id", ["9223372036854775808", "9.3e18", "1e25", "1e30", "1e999999999"]
+)
+def test_a_whole_json_number_past_the_largest_id_is_refused_as_too_large(
+    invoke: Invoke, ccc: CccBackend, task_id: str
+) -> None:
+    response = invoke(_body(f'{{"SdkAppId": 1400000000, "TaskId": {task_id}}}'))
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": "must be at most 9223372036854775807"}
+    ]
+    assert ccc.calls == []
+
+
+def test_two_numbers_of_up_to_25_digits_are_compared_exactly(invoke: Invoke) -> None:
+    response = invoke(_body('{"SdkAppId": 1400000000, "TaskId": 15e24, "task_id": 25e24}'))
+    assert http_body(response)["errors"] == [{"field": "task_id", "message": CONFLICT}]
+
+
+def test_past_25_digits_every_number_is_only_too_large(invoke: Invoke) -> None:
+    # Not expanded to its digits (1e999999999 would never end): read as out of range, so two
+    # such numbers for one name are refused once, as too large, not as two different values.
+    response = invoke(_body('{"SdkAppId": 1400000000, "TaskId": 2e26, "task_id": 3e26}'))
+    assert http_body(response)["errors"] == [
+        {"field": "TaskId", "message": "must be at most 9223372036854775807"}
+    ]
+
+
+def test_parameters_after_an_unknown_one_are_still_read(invoke: Invoke) -> None:
+    body = invoke(
+        {"Action": "DescribeAutoCalloutTask", 7: "x", "SdkAppId": 1400000000, "TaskId": 3}
+    )
+    assert body["task_id"] == 3
+
+
+def test_a_base64_body_of_exactly_64_kib_is_read(invoke: Invoke) -> None:
+    encoded = base64.b64encode(_body_of(65_536).encode()).decode()
+    assert len(encoded) == MAX_BASE64
+    assert invoke(post_event(encoded, base64_encoded=True))["statusCode"] == 200
+
+
+def test_a_base64_body_longer_than_64_kib_encoded_is_refused_before_decoding(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # Not Base64 at all, but too long to be 64 KiB of anything: refused for its size unread.
+    response = invoke(post_event("!" * (MAX_BASE64 + 1), base64_encoded=True))
+    assert response["statusCode"] == 413
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(("size", "status"), [(65_536, 200), (65_537, 413)])
+def test_a_text_body_is_measured_in_utf8_bytes_not_characters(
+    invoke: Invoke, ccc: CccBackend, size: int, status: int
+) -> None:
+    body = _body_of(size, pad="é")  # two bytes a character: about 33 000 characters
+    assert len(body) < 40_000
+    assert invoke(post_event(body))["statusCode"] == status
+
+
+def test_a_huge_query_string_is_refused_before_it_is_parsed(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # A 6 MB queryString was parsed before any size check: 291 MB at its peak, 1.5 s.
+    event = function_url_get()
+    event["queryString"] = "SdkAppId=1400000000&TaskId=3&" + "a=1&" * 1_500_000
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))  # warm: imports, client
+    tracemalloc.start()
+    try:
+        response = invoke(event)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response["statusCode"] == 400
+    assert "query string is longer than" in http_body(response)["detail"]
+    assert peak < 2 * 2**20  # the parsed query alone would be hundreds of MB
+    assert len(ccc.calls) == 1  # the warm-up's
+
+
+def test_a_query_string_of_8_kib_percent_encoded_is_still_read(invoke: Invoke) -> None:
+    # The limit as sent leaves room for 8 KiB of parameters written as %XX.
+    event = function_url_get()
+    event["queryString"] = "SdkAppId=1400000000&TaskId=3&note=" + "%41" * 8000
+    assert invoke(event)["statusCode"] == 200

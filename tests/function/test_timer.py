@@ -1,5 +1,6 @@
-"""A timer run answers every task of its Message on its own, whatever happens to the others, and
-waits for rate-limit tokens within its deadline instead of refusing its own tasks."""
+"""The timer trigger: a run answers every task of its Message on its own, whatever happens to the
+others, up to 50 tasks; waits for rate-limit tokens within its deadline instead of refusing its
+own tasks; and a Message it cannot use is refused and logged by the trigger's name."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from callout_task import answer_size
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import log_lines
-from tests.function.scenarios import Invoke
+from tests.function.scenarios import Invoke, load_event, nested, official_event
+from tests.seeded import TASK
 
 
 def _timer(*task_ids: int) -> dict[str, Any]:
@@ -169,3 +171,145 @@ def test_a_timer_run_s_results_stay_under_scf_s_answer_limit_and_say_how_to_page
     assert sum(page["returned"] for page in pages) > 0
     lines = _invocation_lines(capsys.readouterr().out)
     assert all("the next page starts at callee_offset=" in line["detail"] for line in lines)
+
+
+@pytest.mark.parametrize(("name", "shown"), [("every-minute", "'every-minute'"), (None, "''")])
+def test_a_misconfigured_timer_s_error_line_names_its_trigger_or_none(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], name: str | None, shown: str
+) -> None:
+    event: dict[str, Any] = {"Type": "Timer", "Message": "[]"}
+    if name is not None:
+        event["TriggerName"] = name
+
+    result = invoke(event)
+
+    assert result["results"][0]["status"] == 400
+    [error] = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+    assert error["message"].startswith(f"timer trigger {shown} misconfigured: ")
+
+
+@pytest.mark.parametrize(("levels", "status"), [(32, 200), (33, 400)])
+def test_a_timer_message_may_nest_32_levels(invoke: Invoke, levels: int, status: int) -> None:
+    task = {**TASK, "pad": nested(levels)}  # the task object itself is a level
+    [result] = invoke({"Type": "timer", "Message": json.dumps(task)})["results"]
+    assert result.get("status", 200) == status
+    if status == 400:
+        assert result["detail"] == "The timer's Message nests deeper than 32 levels."
+
+
+def test_a_timer_message_that_is_an_empty_list_is_refused_saying_so(invoke: Invoke) -> None:
+    [problem] = invoke({"Type": "timer", "Message": "[]"})["results"]
+    assert problem["detail"] == "The timer's Message is an empty list of tasks."
+
+
+def test_a_timer_without_a_message_is_told_what_to_send(invoke: Invoke) -> None:
+    [problem] = invoke({"Type": "timer"})["results"]
+    assert problem["detail"].startswith("The timer's Message must be JSON text: ")
+    assert '{"SdkAppId": 1400000000, "TaskId": 3}' in problem["detail"]
+
+
+def test_a_misconfigured_timer_is_logged_by_name(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke({"Type": "timer", "TriggerName": "every-minute", "Message": ""})
+    lines = log_lines(capsys.readouterr().out)
+    [misconfigured] = [line for line in lines if line["level"] == "ERROR"]
+    assert "'every-minute'" in misconfigured["message"]
+    assert misconfigured["request_id"] == lines[-1]["request_id"]
+
+
+@pytest.mark.parametrize(("tasks", "results"), [(50, 50), (51, 1)])
+def test_a_timer_answers_up_to_50_tasks_each_and_refuses_more_at_once(
+    invoke: Invoke,
+    ccc: CccBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    tasks: int,
+    results: int,
+) -> None:
+    # Tasks of an application the function may not read: answered one by one, without CCC.
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000001")
+    answer = invoke({"Type": "timer", "Message": json.dumps([TASK] * tasks)})
+
+    assert len(answer["results"]) == results
+    expected = 403 if tasks <= 50 else 400
+    assert {result["status"] for result in answer["results"]} == {expected}
+    assert ccc.calls == []
+
+
+def test_a_timer_may_list_50_tasks(invoke: Invoke, ccc: CccBackend) -> None:
+    # Fifty tasks each refused on its own (no CCC call, so no rate limit): all fifty answered.
+    results = invoke({"Type": "Timer", "Message": json.dumps([{"TaskId": 3}] * 50)})["results"]
+    assert [result["status"] for result in results] == [400] * 50
+    assert ccc.calls == []
+
+
+def test_a_timer_message_starting_with_a_byte_order_mark_is_read(invoke: Invoke) -> None:
+    message = "\ufeff" + json.dumps(TASK)
+    [result] = invoke({"Type": "Timer", "Message": message})["results"]
+    assert result["task_id"] == 3
+
+
+def test_a_timer_with_more_than_50_tasks_is_refused(invoke: Invoke, ccc: CccBackend) -> None:
+    message = json.dumps([{"SdkAppId": 1400000000, "TaskId": 3}] * 51)
+    [problem] = invoke({"Type": "Timer", "Message": message})["results"]
+    assert "more than 50 tasks" in problem["detail"]
+    assert ccc.calls == []
+
+
+def test_a_timer_task_repeating_a_name_is_refused(invoke: Invoke) -> None:
+    [problem] = invoke(
+        {"Type": "Timer", "Message": '{"SdkAppId": 1400000000, "TaskId": 3, "TaskId": 5}'}
+    )["results"]
+    assert problem["status"] == 400
+
+
+def test_a_timer_message_that_is_not_text_gets_its_own_message(invoke: Invoke) -> None:
+    [problem] = invoke({"Type": "Timer", "Message": {"SdkAppId": 1400000000, "TaskId": 3}})[
+        "results"
+    ]
+    assert problem["detail"].startswith("The timer's Message must be JSON text")
+
+
+def test_a_timer_with_one_task_returns_one_result(invoke: Invoke) -> None:
+    response = invoke(load_event("timer-one-task.json"))
+    [result] = response["results"]
+    assert (result["task_id"], result["callees"]) == (3, [])
+    assert result["callee_summary"]["total"] == 6
+
+
+def test_a_timer_with_two_tasks_returns_two_results(invoke: Invoke) -> None:
+    results = invoke(load_event("timer-two-tasks.json"))["results"]
+    assert [(r["task_id"], r["state"], r["state_code"]) for r in results] == [
+        (3, "running", 1),
+        (6, "unknown", 9),
+    ]
+
+
+def test_one_bad_task_does_not_sink_the_others_in_a_timer(invoke: Invoke) -> None:
+    message = json.dumps(
+        [{"SdkAppId": 1400000000, "TaskId": 404}, "nonsense", {"SdkAppId": 1400000000, "TaskId": 1}]
+    )
+    results = invoke({"Type": "timer", "Message": message})["results"]
+    assert [r.get("status", 200) for r in results] == [404, 400, 200]
+    assert results[1]["detail"] == "Task 1 of the timer's Message must be a JSON object."
+
+
+@pytest.mark.parametrize("kind", ["Timer", "timer", "TIMER"])
+def test_the_timer_type_is_recognised_in_any_case(invoke: Invoke, kind: str) -> None:
+    event = {"Type": kind, "Message": json.dumps({"SdkAppId": 1400000000, "TaskId": 1})}
+    assert invoke(event)["results"][0]["name"] == "foobar"
+
+
+@pytest.mark.parametrize("name", ["timer-empty-message.json", "timer-doc-sample"])
+def test_a_timer_without_a_usable_message_gets_a_clear_logged_error(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    event = (
+        official_event("timer-doc-sample.json") if name == "timer-doc-sample" else load_event(name)
+    )
+    response = invoke(event)
+
+    [problem] = response["results"]
+    assert problem["status"] == 400
+    assert "Message" in problem["detail"]
+    assert any(line["level"] == "ERROR" for line in log_lines(capsys.readouterr().out))

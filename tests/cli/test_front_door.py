@@ -115,6 +115,43 @@ def test_the_cam_door_refuses_a_timestamp_of_too_many_digits(timestamp: str) -> 
     assert "X-TC-Timestamp" in refusal
 
 
+def _near_misses(name: str) -> list[str]:
+    """Names that resemble ``name`` without being it: each would pass a prefix or suffix match,
+    a match ignoring case, or one of the name inside the other."""
+    variants = [name + "x", name[:-1], "x" + name, name[1:], name.upper(), name.lower(), name * 2]
+    return [variant for variant in variants if variant != name]
+
+
+@pytest.mark.parametrize("secret_id", _near_misses(LOCAL_CAM_KEY.key_id))
+def test_the_cam_door_refuses_a_secret_id_that_only_resembles_its_own(secret_id: str) -> None:
+    # signed with the door's own secret: only the SecretId's comparison can refuse it
+    refusal = CamDoor(clock=lambda: NOW).refusal(_signed(KeyPair(secret_id, LOCAL_CAM_KEY.secret)))
+    assert refusal is not None
+    assert "SecretId" in refusal
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        *((_signed_consistently(service=s), "credential scope") for s in ("scfx", "xscf", "sc")),
+        *(
+            (_signed_consistently(signed_headers=(name,)), "host")
+            for name in ("x-host", "hosts", "host-x", "ho")
+        ),
+        *(
+            (_signed_consistently(date=d), "credential scope")
+            for d in (signature.credential_date(int(NOW) + days * 86_400) for days in (-1, 1, 365))
+        ),
+    ],
+)
+def test_the_cam_door_refuses_a_scope_or_header_that_only_resembles_its_own(
+    request_: Request, reason: str
+) -> None:
+    refusal = CamDoor(clock=lambda: NOW).refusal(request_)
+    assert refusal is not None
+    assert reason in refusal
+
+
 def _gateway_headers(key: KeyPair = LOCAL_API_KEY, at: float = NOW) -> dict[str, str]:
     date = formatdate(at, usegmt=True)
     signed = hmac.new(
@@ -226,6 +263,33 @@ def test_the_api_key_door_refuses_what_the_key_did_not_sign(
     refusal = ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(headers))
     assert refusal is not None
     assert reason in refusal
+
+
+@pytest.mark.parametrize("key_id", _near_misses(LOCAL_API_KEY.key_id))
+def test_the_api_key_door_refuses_a_key_id_that_only_resembles_its_own(key_id: str) -> None:
+    # signed with the door's own secret: only the key id's comparison can refuse it
+    headers = _gateway_headers(KeyPair(key_id, LOCAL_API_KEY.secret))
+    refusal = ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(headers))
+    assert refusal is not None
+    assert "key id" in refusal
+
+
+@pytest.mark.parametrize("listed", ["x-dates source", "x-date-x source", "xx-date source", "date"])
+def test_the_api_key_door_refuses_a_signature_over_a_header_that_only_resembles_x_date(
+    listed: str,
+) -> None:
+    # signed consistently over the headers it lists: without x-date it would open the door forever
+    headers = {"X-Date": formatdate(NOW, usegmt=True), "Source": "tests"}
+    lowered = {name.lower(): value for name, value in headers.items()}
+    lines = "\n".join(f"{name}: {lowered.get(name, '')}" for name in listed.split())
+    signed = hmac.new(LOCAL_API_KEY.secret.encode(), lines.encode(), hashlib.sha1).digest()
+    headers["Authorization"] = (
+        f'hmac id="{LOCAL_API_KEY.key_id}", algorithm="hmac-sha1", headers="{listed}", '
+        f'signature="{base64.b64encode(signed).decode()}"'
+    )
+    refusal = ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(headers))
+    assert refusal is not None
+    assert "x-date" in refusal
 
 
 @pytest.fixture(scope="module")

@@ -159,6 +159,28 @@ def test_a_value_out_of_range_or_malformed_is_refused_naming_its_variable(
     assert str(raised.value).startswith(f"{variable} ")
 
 
+# Hosts that resemble this machine without being it: each would pass a prefix, suffix or
+# substring match on "localhost" or "127.", or a reading of the address that is too loose.
+NEAR_LOOPBACK_HOSTS = [
+    "localhost.evil.net",  # starts with localhost
+    "localhostx",
+    "evil-localhost",  # ends with it
+    "notlocalhost",
+    "my.localhost.evil.net",  # holds it
+    "127.0.0.1.evil.net",  # starts with a loopback address
+    "127.0.0.1x",
+    "127.evil.net",
+    "evil.net.127.0.0.1",
+    "1127.0.0.1",
+    "0.0.0.0",  # noqa: S104 - every address of this machine, reachable from others
+    "::",
+    "128.0.0.1",
+    "::2",
+    "2130706433",  # 127.0.0.1 as one decimal number: not an address ipaddress reads
+    "0x7f.0.0.1",
+]
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [
@@ -170,10 +192,24 @@ def test_a_value_out_of_range_or_malformed_is_refused_naming_its_variable(
         ("localhost.example.com", False),
         ("", False),
         (None, False),
+        *((host, False) for host in NEAR_LOOPBACK_HOSTS),
     ],
 )
 def test_only_this_machine_is_loopback(host: str | None, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", NEAR_LOOPBACK_HOSTS)
+def test_plain_http_to_a_host_that_only_resembles_loopback_is_refused(host: str) -> None:
+    # the session token would cross the network in cleartext
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CCC_ENDPOINT": f"http://{f'[{host}]' if ':' in host else host}:9000"})
+    assert "plain http only on loopback" in str(raised.value)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.255.0.9", "localhost", "LocalHost", "[::1]"])
+def test_plain_http_to_this_machine_is_accepted(host: str) -> None:
+    assert load_settings({"CCC_ENDPOINT": f"http://{host}:9000"}).ccc_endpoint.startswith("http://")
 
 
 # --- names the function does not read, with its prefixes (issue 27: typos pass silently) ---

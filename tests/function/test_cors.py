@@ -122,3 +122,52 @@ def test_no_cors_headers_for_an_origin_not_configured(
     event = function_url_get(SdkAppId="1400000000", TaskId="3")
     event["headers"]["origin"] = "https://evil.example.net"
     assert "Access-Control-Allow-Origin" not in invoke(event)["headers"]
+
+
+# Origins that resemble the configured one without being it: each would pass a prefix, suffix or
+# substring match, a match ignoring the scheme, port or case, or one against the configured
+# text as a whole. Browsers send an origin as scheme://host[:port], lower-cased, with no path.
+CONFIGURED_ORIGINS = "https://app.example.com, https://ops.example.com"
+NEAR_MISS_ORIGINS = [
+    "https://ops.example.com.evil.net",  # starts with the allowed one
+    "https://ops.example.comx",
+    "https://evil-ops.example.com",  # ends with it
+    "https://evil.ops.example.com",  # a subdomain of it
+    "https://ops.example.co",  # a prefix of it
+    "https://ops.example",
+    "ops.example.com",  # inside it
+    "example.com",
+    "http://ops.example.com",  # another scheme
+    "https://ops.example.com:8443",  # another port
+    "https://OPS.example.com",  # not how a browser writes it
+    "https://ops.example.com.",  # a trailing dot: another origin to a browser
+    "https://ops.example.com/",
+    "https://user@ops.example.com",
+    "https://app.example.com, https://ops.example.com",  # the configured text itself
+    "https://app.example.com,https://ops.example.com",
+    "null",
+    "*",
+]
+
+
+@pytest.mark.parametrize("method", ["GET", "OPTIONS"])
+@pytest.mark.parametrize("origin", NEAR_MISS_ORIGINS)
+def test_an_origin_that_only_resembles_a_configured_one_gets_no_cors_headers(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, origin: str, method: str
+) -> None:
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", CONFIGURED_ORIGINS)
+    event = _get(origin=origin, **{"access-control-request-method": "GET"})
+    event["httpMethod"] = method
+    response = invoke(event)
+    assert response["statusCode"] == (200 if method == "GET" else 204)
+    assert not [name for name in response["headers"] if name.lower().startswith("access-control")]
+
+
+@pytest.mark.parametrize("origin", ["https://app.example.com", "https://ops.example.com"])
+def test_each_configured_origin_is_allowed_by_name(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, origin: str
+) -> None:
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", CONFIGURED_ORIGINS)
+    response = invoke(_get(origin=origin))
+    assert response["headers"]["Access-Control-Allow-Origin"] == origin
+    assert response["headers"]["Vary"] == "Origin"

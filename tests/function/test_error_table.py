@@ -129,6 +129,47 @@ def test_an_sdk_app_id_in_the_allow_list_is_served(
     assert _http(invoke)["statusCode"] == 200
 
 
+# SdkAppIds that resemble an allowed one without being it: each would pass if the list were
+# matched as text (a prefix, a suffix, a substring of the variable) rather than as numbers.
+@pytest.mark.parametrize(
+    "sdk_app_id",
+    [
+        "140000000",  # a prefix of the allowed 1400000000
+        "14000000001",  # the allowed one and more digits
+        "14000000000",
+        "11400000000",  # ending with it
+        "400000000",  # a suffix of it
+        "0",
+        "1",
+        "1400000000,1400000002",  # the variable's text, as a caller might send it
+    ],
+)
+def test_an_sdk_app_id_resembling_an_allowed_one_is_403_before_ccc(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch, sdk_app_id: str
+) -> None:
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000000,1400000002")
+    response = _http(invoke, SdkAppId=sdk_app_id, TaskId="3")
+    assert response["statusCode"] in {400, 403}
+    if sdk_app_id.isdigit() and int(sdk_app_id) > 0:
+        assert response["statusCode"] == 403
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    ("allowed", "given"),
+    [
+        ("1400000000", "01400000000"),  # one number, however it is written
+        (" 01400000000 ,1400000002", "1400000000"),
+        ("1400000002, 1400000000", "1400000000"),
+    ],
+)
+def test_an_allowed_sdk_app_id_is_one_number_however_it_is_written(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, allowed: str, given: str
+) -> None:
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", allowed)
+    assert _http(invoke, SdkAppId=given, TaskId="3")["statusCode"] == 200
+
+
 def test_the_local_rate_limit_answers_429_without_calling_ccc(
     invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:

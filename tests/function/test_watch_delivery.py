@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from callout_task import watch_memory, watch_secrets, watch_tick
 from callout_task.redis_wire import RedisConnection, parse_redis_url
+from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
+from callout_task.watch_targets import TargetError, checked_target
 
 from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
@@ -562,3 +564,85 @@ def test_a_bad_watch_is_one_400_problem_naming_the_field_and_an_error_line(
         "timer trigger 'watch' misconfigured: The timer's watch is invalid: progress_step"
     )
     assert ccc.calls == []  # nothing looked up
+
+
+# --- which hosts a target's URL may point to: the platform's own, exactly --------------------
+
+WEBHOOK_SECRET = "whsec_" + "A" * 32
+
+
+def _spec(kind: str) -> TargetSpec:
+    """The target as a watch in a timer's Message declares it (a webhook names its host)."""
+    target = {"name": "t", "kind": kind, "secret": "t:v1"}
+    if kind == "webhook":
+        target["host"] = "Hooks.Example.com"
+    [spec] = parse_watch({"targets": [target]}).targets
+    return spec
+
+
+ALLOWED_HOSTS = [
+    *((kind, host) for kind, hosts in PLATFORM_HOSTS.items() for host in hosts),
+    ("webhook", "hooks.example.com"),
+]
+
+
+def _near_misses(host: str) -> list[str]:
+    """Hosts that resemble ``host`` without being it: each would pass a prefix, suffix or
+    substring match, or a match on the registrable domain."""
+    head, _, parent = host.partition(".")
+    return [
+        f"{host}.evil.net",
+        f"{host}x",
+        f"{host}.",
+        f"evil-{host}",
+        f"evil.{host}",
+        f"x{host}",
+        host[:-1],
+        parent,
+        head,
+        f"{head}.evil.net",
+        "127.0.0.1.evil.net",
+        "localhost.evil.net",
+    ]
+
+
+def _url(host: str) -> str:
+    return f"https://{host}/hook/path?key=k"
+
+
+@pytest.mark.parametrize(("kind", "host"), ALLOWED_HOSTS)
+def test_a_target_url_is_taken_for_its_platform_s_own_host_in_any_case(
+    kind: str, host: str
+) -> None:
+    for written in (host, host.upper()):
+        assert checked_target(_spec(kind), _url(written), WEBHOOK_SECRET).url == _url(written)
+
+
+@pytest.mark.parametrize(("kind", "host"), ALLOWED_HOSTS)
+def test_a_target_url_whose_host_only_resembles_the_platform_s_is_refused(
+    kind: str, host: str
+) -> None:
+    for near_miss in _near_misses(host):
+        with pytest.raises(TargetError, match="points to"):
+            checked_target(_spec(kind), _url(near_miss), WEBHOOK_SECRET)
+
+
+@pytest.mark.parametrize(("kind", "host"), ALLOWED_HOSTS)
+def test_a_target_url_hiding_another_host_behind_the_platform_s_name_is_refused(
+    kind: str, host: str
+) -> None:
+    tricks = [
+        f"https://{host}@evil.net/hook",  # the platform's name as a user name
+        f"https://{host}:443@evil.net/hook",
+        f"https://evil.net\\@{host}/hook",  # read as evil.net by some parsers
+        f"https://evil.net#@{host}/hook",
+        f"https://evil.net?@{host}/hook",
+        f"https://evil.net/{host}/hook",
+        f"https://evil.net/?{host}",
+        f"http://{host}/hook",  # cleartext
+        f"http://localhost.evil.net/{host}",  # cleartext to a host that resembles loopback
+        f"http://127.0.0.1.evil.net/{host}",
+    ]
+    for url in tricks:
+        with pytest.raises(TargetError):
+            checked_target(_spec(kind), url, WEBHOOK_SECRET)

@@ -50,7 +50,7 @@ TESTS = [
     "--ignore=tests/function/test_cold_path.py",  # a subprocess: sees no mutant
     # 17 of the suite's 59 s. The first runs the function in child interpreters, where no mutant
     # is switched on; the second paces calls for 4 s, and the limiter it exercises is reached by
-    # the faster tests of test_shared_rate_limit and test_rate_limit_per_attempt.
+    # the faster tests of test_shared_rate_limit and test_rate_limit.
     "--deselect=tests/function/test_shared_rate_limit.py::"
     "test_processes_hammering_together_stay_within_one_budget_and_use_it",
     "--deselect=tests/function/test_shared_rate_limit.py::"
@@ -380,8 +380,10 @@ the reason is given for each such function in `mutation/equivalent/`.
 
 mutmut changes code inside functions and methods only: module-level constants and tables (the
 state names, `MAX_TIMER_TASKS`, the refresh margin, the error-code table) are not mutated. The
-tests in `tests/*/test_pinned_behaviour.py` pin those by behaviour, each shown to fail when its
-constant is changed.
+tests pin those by behaviour, each in the file of the behaviour its constant governs (the timer's
+50 tasks in `test_timer.py`, the refresh margin in `test_assumed_role.py`, the state names in
+`test_task_answer.py` and `test_paging_and_summary.py`, the fake's tables in tests/fake), each
+shown to fail when its constant is changed.
 
 ## Why mutmut (and not cosmic-ray)
 

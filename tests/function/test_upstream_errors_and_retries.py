@@ -1,5 +1,8 @@
-"""How CCC's answers and error codes become problems (callout_task.upstream), called directly:
-the caller's detail tells the causes apart, the log keeps why, and only CCC's codes are shown."""
+"""Upstream errors and retries (callout_task.upstream): how CCC's answers and error codes become
+problems, called directly (the caller's detail tells the causes apart, the log keeps why, only
+CCC's codes are shown, never its words), which failures are retried, with what backoff, and what
+the answer is when every attempt fails. The end-to-end row of each code is test_error_table's;
+faults against the deadline are test_deadline's."""
 
 from __future__ import annotations
 
@@ -17,7 +20,11 @@ from callout_task.rate_limit import MIN_ATTEMPT_SECONDS, TokenBucket
 from callout_task.sdk_transport import AttemptFailed
 from callout_task.tencent_call import problem_from_upstream, response_of, with_retries
 
+from autocallout.fake_ccc import CccBackend
 from tests.function import rude_upstream
+from tests.function.answers import log_lines
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
 
 # One code per cause in SPEC "Errors" (and the function's own failures); each is its own story.
 ONE_CODE_PER_CAUSE = {
@@ -363,3 +370,38 @@ def test_an_upstream_s_long_error_code_message_and_request_id_are_cut_where_they
     assert len(result["upstream_request_id"]) == tencent_call.MAX_CODE_CHARS
     assert len(json.dumps(result)) < 4 * tencent_call.MAX_MESSAGE_CHARS
     assert all(len(line) < 8 * tencent_call.MAX_MESSAGE_CHARS for line in out.splitlines())
+
+
+def test_the_upstream_wording_of_throttling_is_not_passed_on(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    wording = "Your request frequency has reached the limit of uin 100000000001."
+    ccc.faults.error("RequestLimitExceeded", message=wording, times=None)
+
+    body = invoke(dict(TASK))
+
+    assert (body["status"], body["upstream_code"]) == (429, "RequestLimitExceeded")
+    assert "frequency" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("UnauthorizedOperation", 403),
+        ("AuthFailure.UnauthorizedOperation", 403),
+        ("ResourceNotFound", 404),
+    ],
+)
+def test_403_and_404_answers_carry_no_upstream_text_which_goes_to_the_log(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str], code: str, status: int
+) -> None:
+    cam_words = "uin 100012345678 role ccc-reader may not read qcs::ccc::uin/100012345678:x"
+    ccc.faults.error(code, message=cam_words)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    [line] = log_lines(capsys.readouterr().out)
+
+    assert response["statusCode"] == status
+    assert "100012345678" not in response["body"]
+    assert "ccc-reader" not in response["body"]
+    assert cam_words in line["detail"]

@@ -1,7 +1,8 @@
-"""Every environment variable load_settings reads (issue 18, callout_task.config): its default,
-the ends of its range, the spaces around it, and the ConfigurationError naming it when it is
-wrong. Called directly: the function turns that error into a 500 and a log line
-(test_operator_faults), the same for every variable."""
+"""Configuration: every environment variable load_settings reads (callout_task.config), its
+default, the ends of its range, the spaces around it, and the ConfigurationError naming it when
+it is wrong; CCC_ENDPOINT's refusals (cleartext off this machine, a user and password in it).
+Called directly, mostly: the function turns that error into a 500 and a log line
+(test_error_table), the same for every variable."""
 
 from __future__ import annotations
 
@@ -18,11 +19,16 @@ from callout_task.config import (
 )
 from callout_task.redis_wire import parse_redis_url
 
-from tests.function.answers import log_lines
-from tests.function.scenarios import Invoke
+from autocallout.fake_ccc import CccBackend
+from tests.function.answers import http_body, log_lines
+from tests.function.scenarios import Invoke, function_url_get
 
 MAX_ID = 2**63 - 1
 REDIS = "redis://10.0.0.5:6380"
+
+
+def _error_lines(out: str) -> list[str]:
+    return [line["message"] for line in log_lines(out) if line["level"] == "ERROR"]
 
 
 @pytest.mark.parametrize("blank", ["", "  "])
@@ -244,3 +250,70 @@ def test_an_instance_warns_once_of_variables_it_does_not_read(
         "ignored, not variables the function reads: "
         "ALLOWED_SDK_APPIDS (did you mean ALLOWED_SDK_APP_IDS?)"
     ]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://ccc.tencentcloudapi.com",
+        "http://10.0.0.8:8080",
+        "http://[fd00::1]:80",
+        "ftp://127.0.0.1",
+        "https://ccc.tencentcloudapi.com/some/path",
+        "https://:443",
+    ],
+)
+def test_a_ccc_endpoint_in_cleartext_off_loopback_is_refused_as_misconfiguration(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    endpoint: str,
+) -> None:
+    monkeypatch.setenv("CCC_ENDPOINT", endpoint)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    lines = log_lines(capsys.readouterr().out)
+
+    assert response["statusCode"] == 500
+    assert http_body(response)["type"] == "urn:autocallout:problem:misconfigured"
+    assert any("CCC_ENDPOINT" in line["message"] for line in lines if line["level"] == "ERROR")
+    assert ccc.calls == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kept"),
+    [
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://localhost:8765/", "http://localhost:8765"),
+        ("http://[::1]:8765", "http://[::1]:8765"),
+        (
+            "https://ccc.ap-shanghai.tencentcloudapi.com",
+            "https://ccc.ap-shanghai.tencentcloudapi.com",
+        ),
+        ("ccc.internal.example", "https://ccc.internal.example"),
+    ],
+)
+def test_https_anywhere_and_http_on_loopback_are_accepted(endpoint: str, kept: str) -> None:
+    from callout_task.config import load_settings
+
+    assert load_settings({"CCC_ENDPOINT": endpoint}).ccc_endpoint == kept
+
+
+def test_a_ccc_endpoint_with_a_user_and_password_is_refused_without_quoting_them(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole URL, password included, was once quoted in the configuration error's line.
+    monkeypatch.setenv("CCC_ENDPOINT", "https://reader:Zq9-hunter2@ccc.internal.example:8443")
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    out = capsys.readouterr().out
+
+    assert response["statusCode"] == 500
+    assert "user:password@" in " ".join(_error_lines(out))
+    for part in ("reader", "Zq9-hunter2", "ccc.internal.example"):
+        assert part not in out
+    assert ccc.calls == []

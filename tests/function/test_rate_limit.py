@@ -1,11 +1,14 @@
-"""The instance's own bucket and the per-attempt token, on a clock the test moves itself.
+"""The instance's own rate limit (RATE_LIMIT_QPS, RATE_LIMIT_BURST): the bucket and the token
+every attempt to CCC and every STS call takes, retries included; waiting for a token or a 429.
 
-``rate_limit`` and ``deadline`` read ``time`` through their module globals, so each test here
-gives them a clock of its own (monotonic and sleep): the waits are exact, and no test sleeps.
+``rate_limit`` and ``deadline`` read ``time`` through their module globals, so the tests given a
+``clock`` give them one of their own (monotonic and sleep): the waits are exact, and no test
+sleeps. The shared limit on Redis is test_shared_rate_limit.py's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,6 +16,24 @@ from callout_task import deadline, rate_limit
 from callout_task.deadline import Deadline
 from callout_task.problems import RateLimited
 from callout_task.rate_limit import TokenBucket, acquire
+
+from autocallout.fake_ccc import CccBackend
+from tests.function.answers import http_body
+from tests.function.scenarios import Invoke, function_url_get
+from tests.seeded import TASK
+
+# RATE_LIMIT_QPS is set so low by ``burst_of`` (0.001) that no token comes back within a test:
+# the burst is all there is.
+Burst = Callable[[int], None]
+
+
+@pytest.fixture
+def burst_of(monkeypatch: pytest.MonkeyPatch) -> Burst:
+    def set_burst(tokens: int) -> None:
+        monkeypatch.setenv("RATE_LIMIT_QPS", "0.001")
+        monkeypatch.setenv("RATE_LIMIT_BURST", str(tokens))
+
+    return set_burst
 
 
 @dataclass
@@ -110,3 +131,55 @@ def test_retry_after_is_the_wait_rounded_up_to_whole_seconds_never_zero(
     wait: float, expected: int
 ) -> None:
     assert rate_limit.retry_after_seconds(wait) == expected
+
+
+def test_a_retry_takes_a_token_and_without_one_is_not_made(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst
+) -> None:
+    burst_of(2)
+    ccc.faults.throttle(times=None)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+
+    assert len(ccc.calls) == 2  # RETRY_MAX_ATTEMPTS is 3: the third attempt had no token
+    assert response["statusCode"] == 429
+    assert response["headers"]["Retry-After"].isdigit()
+    assert http_body(response)["type"] == "urn:autocallout:problem:rate-limited"
+
+
+def test_throttled_callers_cannot_multiply_calls_by_the_retry_count(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst
+) -> None:
+    burst_of(5)
+    ccc.faults.throttle(times=None)
+
+    statuses = [invoke(dict(TASK))["status"] for _ in range(5)]
+
+    assert len(ccc.calls) == 5  # one per token, not 5 requests x 3 attempts
+    assert statuses == [429] * 5
+
+
+def test_an_sts_call_takes_a_token_too(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = "qcs::cam::uin/100000000001:roleName/ccc-reader"
+    monkeypatch.setenv("CCC_ROLE_ARN", role)
+    ccc.roles.add(role)
+    burst_of(1)
+
+    body = invoke(dict(TASK))
+
+    assert body["status"] == 429
+    assert len(ccc.calls_to("AssumeRole")) == 1
+    assert ccc.calls_to("DescribeAutoCalloutTask") == []
+
+
+def test_the_local_rate_limit_asks_for_one_second_when_the_wait_is_shorter(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_QPS", "10")
+    monkeypatch.setenv("RATE_LIMIT_BURST", "1")
+    assert invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))["statusCode"] == 200
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    assert response["statusCode"] == 429
+    assert response["headers"]["Retry-After"] == "1"

@@ -1,21 +1,44 @@
-"""Every log line has one schema, whatever the trigger or the outcome: the fields of LOG_FIELDS,
-flat, null where they do not apply. What an operator needs to read stays readable; what must
-not leak is masked."""
+"""Logs: every line has one schema, whatever the trigger or the outcome (the fields of LOG_FIELDS,
+flat, null where they do not apply), one line per invocation; one line as ``logs.emit`` writes
+it. What an operator needs to read stays readable (ids, sizes, limits); what must not leak is
+masked or cut (phone numbers, secrets, tokens, CCC's own words)."""
 
 from __future__ import annotations
 
 import json
+import time
+import uuid
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
+from callout_task import logs
 from callout_task.logs import LOG_FIELDS, mask
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import log_lines
-from tests.function.scenarios import Invoke, function_url_get
-from tests.seeded import TASK
+from tests.function.scenarios import SCF_CREDENTIALS, Invoke, function_url_get
+from tests.seeded import ROLE, TASK
 
 CONTEXT = {"time_limit_in_ms": 3000, "request_id": "scf-ctx-0001"}
+
+
+PHONE = "13800138000"
+
+
+MASKED = "*******8000"
+
+
+def _explode(*args: object) -> object:
+    raise RuntimeError("a bug")
+
+
+def _emitted(capsys: pytest.CaptureFixture[str], **fields: Any) -> tuple[str, dict[str, Any]]:
+    logs.emit("INFO", "test line", **fields)
+    [raw] = capsys.readouterr().out.splitlines()
+    line = json.loads(raw)
+    assert list(line) == list(logs.LOG_FIELDS)
+    return raw, line
 
 
 def _every_kind_of_invocation(invoke: Invoke, ccc: CccBackend) -> None:
@@ -172,7 +195,6 @@ def test_a_refused_request_s_line_says_which_field_and_why(
 
 
 def test_a_request_without_an_id_gets_a_random_version_4_uuid() -> None:
-    import uuid
 
     from callout_task.handler import _new_request_id
 
@@ -225,3 +247,169 @@ def test_an_scf_request_id_with_line_breakers_stays_one_log_line(
 
     [line] = [json.loads(text) for text in out.splitlines()]
     assert line["scf_request_id"] == "scf\u2028\x85x"
+
+
+@pytest.mark.parametrize(("detail", "before"), [("what happened", "what happened "), (None, " ")])
+def test_a_field_outside_the_schema_is_kept_out_and_named_in_the_detail(
+    capsys: pytest.CaptureFixture[str], detail: str | None, before: str
+) -> None:
+    _, line = _emitted(capsys, status=200, detail=detail, bogus=1, other="x")
+
+    assert line["status"] == 200
+    assert line["detail"].startswith(f"{before}(")
+    assert "['bogus', 'other']" in line["detail"]
+
+
+def test_the_time_is_unix_seconds_to_the_millisecond(capsys: pytest.CaptureFixture[str]) -> None:
+    for _ in range(5):
+        before = time.time()
+        _, line = _emitted(capsys)
+        after = time.time()
+        assert before - 0.0005 <= line["time"] <= after + 0.0005
+        assert line["time"] * 1000 == pytest.approx(round(line["time"] * 1000), abs=1e-3)
+
+
+def test_ids_stay_as_given_where_the_same_digits_elsewhere_are_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, line = _emitted(
+        capsys,
+        request_id=PHONE,
+        scf_request_id=f"scf-{PHONE}",
+        upstream_request_id=PHONE,
+        detail=f"callee {PHONE}",
+    )
+
+    assert (line["request_id"], line["scf_request_id"]) == (PHONE, f"scf-{PHONE}")
+    assert line["upstream_request_id"] == PHONE
+    assert line["detail"] == f"callee {MASKED}"
+
+
+def test_structured_values_are_masked_all_the_way_down_and_ids_in_them_kept(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    detail = {"request_id": PHONE, "callee": PHONE, "callees": [PHONE, {"phone": PHONE}]}
+
+    _, line = _emitted(capsys, detail=detail)
+
+    assert line["detail"] == {
+        "request_id": PHONE,
+        "callee": MASKED,
+        "callees": [MASKED, {"phone": MASKED}],
+    }
+
+
+@pytest.mark.parametrize("text", ["plain", "lone \ud800 surrogate"])
+def test_a_value_json_has_no_type_for_is_written_as_its_text_on_a_compact_line(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    raw, line = _emitted(capsys, detail=text, traceback=PurePosixPath("/var/user/index.py"))
+
+    assert line["traceback"] == "/var/user/index.py"
+    assert line["detail"] == text
+    if text == "plain":  # pydantic-core's encoder: no spaces between tokens
+        assert raw.startswith('{"level":"INFO","message":"test line","time":')
+
+
+def test_one_structured_line_per_invocation(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.throttle(times=1)
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    [line] = [
+        line for line in log_lines(capsys.readouterr().out) if line["message"] == "invocation"
+    ]
+
+    assert line["trigger"] == "function_url"
+    assert (line["sdk_app_id"], line["task_id"], line["status"]) == (1400000000, 3, 200)
+    assert line["attempts"] == 2
+    assert line["upstream_request_id"] == ccc.calls[-1].request_id
+    assert isinstance(line["latency_ms"], float)
+    assert line["request_id"]
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_no_secret_or_token_in_any_log_line_or_answer_and_no_callee_number_in_any_log_line(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    level: str,
+) -> None:
+    monkeypatch.setenv("LOG_LEVEL", level)
+    ccc.faults.error("InvalidParameterValue", message="callee 13800130001 is malformed")
+    answers = [
+        invoke(function_url_get(SdkAppId="1400000000", TaskId="3")),
+        invoke({"SdkAppId": 1400000000, "TaskId": 7}),
+        invoke({"Type": "timer", "Message": json.dumps([TASK, {"TaskId": "x"}])}),
+        invoke({"SdkAppId": 1400000000, "TaskId": 404}),
+    ]
+    logged = capsys.readouterr().out
+    answered = json.dumps(answers, ensure_ascii=False)
+
+    for secret in SCF_CREDENTIALS.values():
+        assert secret not in logged
+        assert secret not in answered
+    assert "13800130001" not in logged
+    assert "*******0001" in logged
+
+
+def test_a_decimal_in_a_log_line_is_not_masked_as_a_phone_number() -> None:
+    from callout_task.logs import mask
+
+    assert mask("read timeout=2.8512349973") == "read timeout=2.8512349973"
+    assert mask("callee 13800138000 and +8613800138000") == "callee *******8000 and **********8000"
+
+
+def test_long_tokens_are_cut_from_log_lines_but_digests_stay(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    token = "AbCdEf0123456789AbCdEf0123456789AbCdEf0123"
+    ccc.faults.error("InvalidParameterValue", message=f"digest {digest} token {token}")
+    invoke(dict(TASK))
+    logged = capsys.readouterr().out
+    assert digest in logged
+    assert token not in logged
+    assert "token [masked]" in logged
+
+
+def test_callee_numbers_are_masked_in_the_log_line_of_a_timer_with_several_tasks(
+    invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ccc.faults.error("InvalidParameterValue", message="callee 13800130001 is malformed", times=None)
+
+    results = invoke({"Type": "timer", "Message": json.dumps([TASK, TASK])})["results"]
+    logged = capsys.readouterr().out
+
+    assert [result["status"] for result in results] == [400, 400]
+    assert "13800130001" not in logged
+    assert logged.count("*******0001") >= 2  # each task's detail was logged, masked
+
+
+@pytest.mark.parametrize("fault", ["role refused", "credentials rejected", "no credentials", "bug"])
+def test_every_error_line_of_a_lookup_names_its_invocation(
+    invoke: Invoke,
+    ccc: CccBackend,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    # The operator finds an ERROR line from the caller's X-Request-Id or SCF's request id.
+    if fault == "role refused":
+        monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+        ccc.roles.add(ROLE)
+        ccc.faults.error("InvalidParameter", action="AssumeRole")
+    elif fault == "credentials rejected":
+        ccc.faults.error("AuthFailure.SecretIdNotFound")
+    elif fault == "no credentials":
+        for name in SCF_CREDENTIALS:
+            monkeypatch.delenv(name)
+    else:
+        monkeypatch.setattr("callout_task.upstream.normalise_digested", _explode)
+
+    invoke(function_url_get(SdkAppId="1400000000", TaskId="3"), {"request_id": "scf-ctx-0009"})
+
+    [error] = [line for line in log_lines(capsys.readouterr().out) if line["level"] == "ERROR"]
+    assert (error["scf_request_id"], error["trigger"]) == ("scf-ctx-0009", "function_url")
+    assert error["request_id"] == "scf-ctx-0009"  # no X-Request-Id came: SCF's id answers

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import fnmatch
 import json
 import os
 import shutil
@@ -67,6 +68,7 @@ xfail_strict = true
 
 [tool.mutmut]
 source_paths = {source_paths}
+only_mutate = {only_mutate}
 do_not_mutate = ["src/callout_task/request_schema.py"]
 also_copy = ["events", "functions", "infra", "docs", "src/autocallout"]
 pytest_add_cli_args_test_selection = {tests}
@@ -118,8 +120,50 @@ class Mutant:
         return "callout_task" if self.name.startswith("callout_task.") else "fake"
 
 
-def stage() -> None:
-    """A copy of the project where both packages are under src/, as mutmut expects."""
+def source_modules() -> dict[str, str]:
+    """Every module in scope, by name, with its path in the stage (src/...)."""
+    modules = {
+        f"callout_task.{path.stem}": f"src/callout_task/{path.name}"
+        for path in sorted(FUNCTION_PACKAGE.glob("*.py"))
+        if path.stem not in ("__init__", "request_schema")
+    }
+    modules.update(
+        (f"autocallout.fake_ccc.{m}", f"src/autocallout/fake_ccc/{m}.py") for m in FAKE_MODULES
+    )
+    return modules
+
+
+def scope(only: list[str]) -> tuple[list[str], list[str]]:
+    """The modules to mutate and the mutant patterns to run for --only's arguments.
+
+    An argument naming modules (``callout_task.answer_stream``, ``callout_task.watch_*``) runs
+    every mutant of those modules; one naming mutants (``callout_task.events.x__depth*``,
+    ``callout_task.events.*``) runs those. Either way only the modules they fall in are mutated
+    and type-checked, which is most of the fixed cost of a run."""
+    modules = source_modules()
+    chosen: set[str] = set()
+    patterns: list[str] = []
+    for argument in only:
+        named = [m for m in modules if fnmatch.fnmatchcase(m, argument)]
+        if named:
+            chosen.update(named)
+            patterns.append(f"{argument}.*")
+            continue
+        holding = [
+            m
+            for m in modules
+            if argument.startswith(f"{m}.x") or fnmatch.fnmatchcase(f"{m}.x", argument)
+        ]
+        if not holding:
+            raise SystemExit(f"--only {argument}: no module or mutant of the scope matches it")
+        chosen.update(holding)
+        patterns.append(argument)
+    return sorted(chosen), patterns
+
+
+def stage(modules: list[str]) -> None:
+    """A copy of the project where both packages are under src/, as mutmut expects; only
+    ``modules`` (all when empty) are mutated."""
     shutil.rmtree(STAGE, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(FUNCTION_PACKAGE, STAGE / "src" / "callout_task", ignore=ignore)
@@ -127,8 +171,14 @@ def stage() -> None:
     for folder in ("tests", "events", "functions", "infra", "docs"):  # what the tests read
         shutil.copytree(REPO / folder, STAGE / folder, ignore=ignore)
     sources = ["src/callout_task"] + [f"src/autocallout/fake_ccc/{m}.py" for m in FAKE_MODULES]
+    every = source_modules()
+    only_mutate = [every[m] for m in modules]  # empty: mutmut mutates every source
     (STAGE / "pyproject.toml").write_text(
-        STAGE_PYPROJECT.format(source_paths=json.dumps(sources), tests=json.dumps(TESTS)),
+        STAGE_PYPROJECT.format(
+            source_paths=json.dumps(sources),
+            only_mutate=json.dumps(only_mutate),
+            tests=json.dumps(TESTS),
+        ),
         encoding="utf-8",
     )
 
@@ -156,6 +206,27 @@ mutators.mutation_operators[:] = [
     (kind, operator_string_except_prose if operator is original else operator)
     for kind, operator in mutators.mutation_operators
 ]
+
+# A Protocol class (an interface: watch_memory.Memory, rate_limit.Limiter) is not mutated: its
+# methods are stubs that never run, and mutmut's trampoline around a stub's default argument
+# makes mypy find the real class no longer matches the protocol, which stops the whole run.
+from mutmut.mutation import file_mutation
+
+skip_node = file_mutation.MutationVisitor._skip_node_and_children
+
+def is_protocol(node):
+    return isinstance(node, libcst.ClassDef) and any(
+        libcst.ensure_type(base, libcst.Arg).value.deep_equals(libcst.Name("Protocol"))
+        or (
+            isinstance(base.value, libcst.Attribute) and base.value.attr.value == "Protocol"
+        )
+        for base in node.bases
+    )
+
+def skip_node_or_protocol(self, node):
+    return is_protocol(node) or skip_node(self, node)
+
+file_mutation.MutationVisitor._skip_node_and_children = skip_node_or_protocol
 
 # Each package is judged by its own tests: the fake's mutants by tests/fake, the function's by
 # tests/function. (Without this, a surviving mutant of the fake's wire ran the 300 function tests
@@ -220,35 +291,93 @@ def collect() -> list[Mutant]:
         for name, code in codes.items():
             outcome = NOT_RUN if code is None else _OUTCOME.get(code, OTHER)
             function = name.rsplit(".", 1)[1]
-            change = _change(lines, spans, function) if outcome == SURVIVED else []
+            # Every mutant's change, not only a survivor's: an argument that now matches a
+            # killed mutant is stale too.
+            change = _change(lines, spans, function) if function in spans else []
             mutants.append(Mutant(name, outcome, change))
     return mutants
 
 
-def equivalence_arguments() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """(mutant name, its added line) -> why it is equivalent, the line keeping an argument from
-    standing for a different mutant after the code moved; and function -> why its mutants are
-    never live (it runs only while its module is imported, before mutmut switches one on)."""
-    equivalent: dict[tuple[str, str], str] = {}
-    import_time: dict[str, str] = {}
+@dataclass
+class Argument:
+    """One entry of mutation/equivalent/<module>.toml."""
+
+    file: str  # the .toml it is in
+    kind: str  # "equivalent" (one mutant) or "import time" (every mutant of a function)
+    function: str  # e.g. callout_task.events.x__depth
+    change: str  # the line the mutant adds ("" for an import-time entry)
+    why: str
+    name: str = ""  # the mutant's name when it was argued (its number moves with the code)
+
+    @property
+    def module(self) -> str:
+        return self.function.split(".x", 1)[0]
+
+
+def equivalence_arguments() -> list[Argument]:
+    """The ledger: every argument of mutation/equivalent/*.toml.
+
+    A ``[[mutant]]`` entry stands for the surviving mutant of its function whose added line is
+    its ``change``, whatever number mutmut gives it today: an edit elsewhere in the function
+    renumbers the mutants without touching the argument. When the line itself changes (or goes),
+    the entry matches nothing and the report lists it as stale, as it does an entry whose mutant
+    a test now kills: an argument is never applied to code it was not written for, and never
+    dropped without a word. An ``[[import_time]]`` entry stands for every surviving mutant of a
+    function that runs only while its module is imported."""
+    ledger: list[Argument] = []
     for path in sorted(EQUIVALENT.glob("*.toml")):
         loaded = tomllib.loads(path.read_text(encoding="utf-8"))
         for entry in loaded.get("mutant", []):
-            equivalent[entry["name"], entry["change"].strip()] = entry["why"]
+            function = entry["name"].rsplit("__mutmut_", 1)[0]
+            change = entry["change"].strip()
+            why = entry["why"]
+            ledger.append(Argument(path.name, "equivalent", function, change, why, entry["name"]))
         for entry in loaded.get("import_time", []):
-            import_time[entry["function"]] = entry["why"]
-    return equivalent, import_time
+            ledger.append(Argument(path.name, "import time", entry["function"], "", entry["why"]))
+    return ledger
 
 
-def _argument(
-    mutant: Mutant, equivalent: dict[tuple[str, str], str], import_time: dict[str, str]
-) -> tuple[str, str] | None:
-    """("equivalent" or "import time", why) for a survivor with an argument, else None."""
-    why = equivalent.get((mutant.name, _added(mutant)))
-    if why:
-        return "equivalent", why
-    function = mutant.name.rsplit("__mutmut_", 1)[0]
-    return ("import time", import_time[function]) if function in import_time else None
+def _function(mutant: Mutant) -> str:
+    return mutant.name.rsplit("__mutmut_", 1)[0]
+
+
+def _matches(argument: Argument, mutant: Mutant) -> bool:
+    if _function(mutant) != argument.function:
+        return False
+    return argument.kind == "import time" or _added(mutant) == argument.change
+
+
+def _argument(mutant: Mutant, ledger: list[Argument]) -> Argument | None:
+    """The argument standing for a survivor, if any (one for its line before one for its
+    whole function)."""
+    found = [a for a in ledger if _matches(a, mutant)]
+    return min(found, key=lambda a: a.kind != "equivalent") if found else None
+
+
+def stale_arguments(mutants: list[Mutant], ledger: list[Argument]) -> list[tuple[Argument, str]]:
+    """The arguments of the modules this run covered that stand for no surviving mutant, each
+    with what became of it. An argument whose mutants were not run yet is not judged."""
+    covered = {m.module for m in mutants}
+    stale: list[tuple[Argument, str]] = []
+    for argument in ledger:
+        if argument.module not in covered:
+            continue
+        matching = [m for m in mutants if _matches(argument, m)]
+        if any(m.outcome in (SURVIVED, NOT_RUN) for m in matching):
+            continue
+        if matching:
+            stale.append((argument, "a test kills it now: the argument can go"))
+        elif argument.kind == "import time":
+            stale.append((argument, "the function has no mutants now (renamed or gone)"))
+        elif any(_function(m) == argument.function for m in mutants):
+            stale.append((argument, "its function has no mutant adding this line now"))
+        else:
+            stale.append((argument, "its function has no mutants now (renamed or gone)"))
+    modules = {path.stem for path in EQUIVALENT.glob("*.toml")}
+    for module in sorted(modules - set(source_modules())):
+        gone = Argument(f"{module}.toml", "file", module, "", "")
+        stale.append((gone, "the module is not in scope now (renamed or gone)"))
+    return stale
 
 
 def _added(mutant: Mutant) -> str:
@@ -271,17 +400,16 @@ def commit() -> str:
 
 
 def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str:
-    equivalent, import_time = equivalence_arguments()
-    argued = {
-        m.name: _argument(m, equivalent, import_time) for m in mutants if m.outcome == SURVIVED
-    }
+    ledger = equivalence_arguments()
+    argued = {m.name: _argument(m, ledger) for m in mutants if m.outcome == SURVIVED}
+    stale = stale_arguments(mutants, ledger)
     by_module: dict[str, Counter[str]] = {}
     for mutant in mutants:
         counts = by_module.setdefault(mutant.module, Counter())
         counts[mutant.outcome] += 1
         argument = argued.get(mutant.name)
         if argument:
-            counts[argument[0]] += 1
+            counts[argument.kind] += 1
 
     def score(counts: Counter[str]) -> tuple[int, int, float]:
         caught = counts[KILLED] + counts[CAUGHT_BY_TYPES] + counts[TIMEOUT]
@@ -318,12 +446,20 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         "why mutmut: the end of this file.",
         "",
         f"- Code: commit `{run['commit']}`, run started {run['started']}",
+        *(
+            [f"- Scope: ONLY {', '.join(run['scope'])} (`--only`): not a whole run"]
+            if run.get("scope")
+            else []
+        ),
         f"- Tool: mutmut {metadata.version('mutmut')}, {max_children} workers, "
         f"{wall} (load average before the run: {run['load']})",
         f"- Tests: `{' '.join(TESTS)}`",
         f"- Re-run after tests were added (`--again`): {rerun}",
         f"- Prose strings left unmutated (messages, log text): {prose}",
         f"- Completeness: {completeness}",
+        f"- Ledger (`mutation/equivalent/`): {sum(1 for a in argued.values() if a)} survivors "
+        f"argued; stale arguments: {len(stale) or 'none'}"
+        + (" (**listed at the end: refresh the ledger**)" if stale else ""),
         *([f"- Note: {run['note']}"] if run.get("note") else []),
         "",
         f"**callout_task: {caught} of {considered} non-equivalent mutants killed, "
@@ -352,13 +488,28 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
     for mutant in survivors:
         argument = argued.get(mutant.name)
         verdict = (
-            f"{argument[0]}: {argument[1]}"
+            f"{argument.kind}: {argument.why}"
             if argument
             else f"**{mutant.outcome}, not argued equivalent**"
         )
         out.append(f"- `{mutant.name}` — {verdict}")
         if mutant.change:
             out += ["  ```diff", *(f"  {line}" for line in mutant.change), "  ```"]
+    if stale:
+        out += [
+            "",
+            "## Stale arguments",
+            "",
+            "Arguments in `mutation/equivalent/` that stand for no surviving mutant of this run: "
+            "re-argue the survivor they were written for (it is listed above, not argued) or "
+            "delete them.",
+            "",
+        ]
+        for argument, what in stale:
+            shown = f" — `{argument.change}`" if argument.change else ""
+            out.append(
+                f"- `{argument.file}`: `{argument.name or argument.function}`{shown} — {what}"
+            )
     out += ["", ABOUT]
     return "\n".join(out) + "\n"
 
@@ -404,6 +555,10 @@ first test under a load of 10 (1.75 s without those two). It also drops the muta
   around mutmut's string operator, in `mutation/run.py`); "XX" around a message or the message in
   capitals would only ask for tests that pin words. Keys, codes, header and variable names are
   mutated.
+- Protocol classes (`rate_limit.Limiter`, `watch_memory.Memory`...): interfaces whose method
+  stubs never run; and mutmut's wrapper around a stub's mutated default argument makes mypy
+  reject the module as a whole (the real class no longer matches the protocol), which stopped
+  the run.
 - `request_schema.py`, generated data; among the tests, the property-based fuzzing (tens of
   seconds per run), the cold-path probe (a subprocess, which no mutant reaches) and the two
   multi-process rate-limit tests (17 of the 59 s the selected tests took; the first runs the
@@ -419,8 +574,37 @@ run of the tests) is 3 to 5 minutes. What pytest reports as a test's time leaves
 out: profiling a forked run of 100 tests showed 70 % of it in the `ccc` fixture decoding the
 fake's 860 kB seed file for every test; the fake now decodes a file once per process (8.7 s ->
 3.5 s for those 100 tests). Killing survivors is the other lever: each one killed saves its 20 to
-30 s. To look at one module: `python mutation/run.py --only 'callout_task.events.*'` (it still
-stages and type-checks everything, then runs only those mutants).
+30 s.
+
+## Running part of it
+
+`python mutation/run.py --only callout_task.events` (or `'callout_task.watch_*'`, or a mutant's
+name or a glob of names) mutates and type-checks only the modules named, runs their mutants
+only, and writes its report to `build/mutation/report.md`, headed "Scope: ONLY ...", leaving
+this file alone. After adding a test, `python mutation/run.py --again --only NAME...` runs those
+mutants again against the tests as they are now, in the same stage; `--report-only` rewrites
+the report from the stage. Each run's commit, start and wall time are in its report's header.
+
+## Refreshing the ledger after a refactor
+
+An argument in `mutation/equivalent/<module>.toml` stands for the surviving mutant of its
+function (`name` up to `__mutmut_`) that adds the line `change`, whatever its number is today:
+an edit elsewhere in the function renumbers mutants without losing their arguments. When the
+line itself changes, moves to another function, or a test now kills the mutant, the argument
+stands for nothing: the report lists it under "Stale arguments" (and its header counts them)
+instead of applying it to other code or dropping it silently. After moving code:
+
+1. `python mutation/run.py --only MODULE...` for the modules that changed (or `make mutation`).
+2. In the report: each "survived, not argued" mutant gets a test in the file of the behaviour it
+   changes (then `--again --only` its name) or, if it really behaves like the original, an entry
+   `[[mutant]]` with its current `name`, its added line as `change` (copied from the report's
+   diff, after the `+`) and `why`, one line. Each stale argument is deleted, or rewritten for the
+   survivor it was written for if the argument still holds for the moved code.
+3. `python mutation/run.py --report-only` until the header says "stale arguments: none" and
+   no survivor is left unargued; commit the tests and the ledger together.
+
+An argument is also checked only as far as its line: one that leans on code elsewhere ("the
+caller never passes None") is re-read by whoever changes that code, which the `why` names.
 
 ## A trap: state built once per process
 
@@ -438,7 +622,12 @@ def main(argv: list[str] | None = None) -> int:
     # tests mostly wait (on a deadline, a socket); with one worker a core the end of a run kept
     # 2 cores at a load of 0.6.
     parser.add_argument("--max-children", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"the report; default {REPORT.relative_to(REPO)} for a whole run, "
+        f"{STAGE.relative_to(REPO)}/report.md for a run of some modules (--only)",
+    )
     parser.add_argument(
         "--only", nargs="*", default=[], help="mutant names or globs (callout_task.normalise.*)"
     )
@@ -465,19 +654,33 @@ def main(argv: list[str] | None = None) -> int:
         with (STAGE / "again.txt").open("a", encoding="utf-8") as again:
             again.writelines(f"{name}\n" for name in args.only)
     elif not args.report_only:
-        stage()
+        modules, patterns = scope(args.only)
+        stage(modules)
         started = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
         # Recorded before the run, so that a report of a run still going (--report-only) can
         # say what it ran on; the wall time is added at the end.
-        run = {"seconds": None, "load": load, "commit": commit(), "started": started}
+        run = {
+            "seconds": None,
+            "load": load,
+            "commit": commit(),
+            "started": started,
+            "workers": args.max_children,
+            "scope": modules,
+        }
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
-        run["seconds"] = run_mutmut(args.max_children, args.only)
+        run["seconds"] = run_mutmut(args.max_children, patterns)
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
     run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
     mutants = collect()
-    args.out.write_text(report(mutants, run, args.max_children), encoding="utf-8")
-    unargued = [m.name for m in mutants if m.outcome == SURVIVED]
-    print(f"{len(mutants)} mutants; {len(unargued)} survived; report: {args.out}")
+    out = args.out or (STAGE / "report.md" if run.get("scope") else REPORT)
+    out.write_text(report(mutants, run, run.get("workers", args.max_children)), encoding="utf-8")
+    ledger = equivalence_arguments()
+    unargued = [m for m in mutants if m.outcome == SURVIVED and not _argument(m, ledger)]
+    stale = stale_arguments(mutants, ledger)
+    print(
+        f"{len(mutants)} mutants; {len(unargued)} survived, not argued; "
+        f"{len(stale)} stale arguments; report: {out}"
+    )
     return 0
 
 

@@ -15,7 +15,7 @@ from callout_task import watch_memory, watch_secrets, watch_tick
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
-from callout_task.watch_targets import TargetError, checked_target
+from callout_task.watch_targets import Target, TargetError, checked_target, scrub
 
 from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
@@ -466,6 +466,43 @@ def test_a_robot_error_quoting_its_url_is_logged_without_any_piece_of_the_key(
     assert "errcode 93000" in output
     assert "[masked]" in output
     assert wecom.token[:12] not in output
+
+
+def _target(url: str, signing_secret: str | None = None) -> Target:
+    spec = TargetSpec("room", "dingtalk", ("watch-dingtalk", "v1"), ())
+    return Target(spec, url, signing_secret)
+
+
+def test_a_reason_loses_every_path_piece_query_value_and_signing_secret_of_its_target() -> None:
+    # Given a target whose path has a 6-character piece (a key) and shorter ones (route words),
+    # whose query values carry Base64 padding, and which signs with a secret
+    target = _target(
+        "https://hooks.example.com/robot/send/k3y456?access_token=QUJDRA==&lang=zh123",
+        signing_secret="SECabcdef0123",
+    )
+    reason = "refused robot/send/k3y456 token QUJDRA== lang zh123 signed SECabcdef0123"
+
+    # Then each of them, and only they, is masked, whole
+    assert scrub(reason, target) == (
+        "refused robot/send/[masked] token [masked] lang [masked] signed [masked]"
+    )
+
+
+def test_a_secret_inside_a_longer_one_never_leaves_a_piece_of_the_longer_unmasked() -> None:
+    # Given a query value that holds the path's key, and sorts after it by its characters
+    target = _target("https://hooks.example.com/zkey99?token=azkey99b")
+
+    # Then the longer is masked first, as one
+    assert scrub("token azkey99b", target) == "token [masked]"
+
+
+def test_a_reason_is_cut_to_160_characters_only_after_masking() -> None:
+    target = _target("https://hooks.example.com/hook/abcdefghijklmnopqrst")
+    exactly = "e" * 160
+    assert scrub(exactly, target) == exactly
+    longer = "abcdefghijklmnopqrst " + "e" * 150  # 171 characters, 159 once the key is masked
+    assert scrub(longer, target) == "[masked] " + "e" * 150
+    assert scrub("e" * 161, target) == "e" * 159 + "…"
 
 
 def test_a_robot_refusing_the_signature_keeps_the_change_pending(

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import callout_task
 import pytest
 from callout_task import handler, watch_tick
 from callout_task.watch_config import TargetSpec
@@ -71,7 +72,7 @@ def test_a_watching_timer_answer_and_its_deliveries_match_the_published_schema(
         return target_from_text(spec, spec_text)
 
     watch_tick.wire_locally(watch_tick.Wiring(ProcessMemory(), resolve))
-    handler._instance = None
+    callout_task.reset_instance()
     message = {
         "tasks": [{"SdkAppId": 1400000000, "TaskId": task} for task in (3, 6, 99)],
         "watch": {
@@ -87,7 +88,7 @@ def test_a_watching_timer_answer_and_its_deliveries_match_the_published_schema(
             )
     finally:
         watch_tick.wire_locally(None)
-        handler._instance = None
+        callout_task.reset_instance()
     WatchRun.model_validate(answer)
     validator("WatchRun").validate(answer)
     assert answer["watch"]["delivered"] == 2  # task 99 does not exist: failing only once yet

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import callout_task
 import pytest
-from callout_task import assume_role, handler, sdk_transport, upstream
+from callout_task import handler, sdk_transport
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from autocallout.fake_ccc import CccBackend, mock_ccc
@@ -22,15 +23,13 @@ def cold_instance(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     for name, value in SCF_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    handler._instance = None
-    upstream.forget_clients()
-    assume_role._cache.clear()
+    callout_task.reset_instance()
     # Built once per instance; a test that kept the last one's would never run the mutation
     # run's changes to it (they were all "survivors" while the run's first test built it).
+    # (reset_instance takes it over once the SDK transport's rewrite has landed.)
     sdk_transport._adapter_class = None
     yield
-    handler._instance = None
-    upstream.forget_clients()
+    callout_task.reset_instance()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def _error_lines(out: str) -> list[str]:
 def role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
     ccc.roles.add(ROLE)
-    assume_role._cache.clear()
+    assume_role.forget_all()
 
 
 def _signers(ccc: CccBackend, action: str) -> list[str | None]:

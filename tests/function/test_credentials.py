@@ -225,7 +225,7 @@ def test_a_credential_with_a_character_no_credential_has_is_malformed(value: str
 def with_role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
     ccc.roles.add(ROLE)
-    assume_role._cache.clear()
+    assume_role.forget_all()
 
 
 @pytest.mark.parametrize("action", ["DescribeAutoCalloutTask", "AssumeRole"])

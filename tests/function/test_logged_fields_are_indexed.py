@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import callout_task
 import pytest
-from callout_task import handler, logs
+from callout_task import logs
 
 from autocallout.fake_ccc import CccBackend
 from infra.policies.function_log_fields import logged_fields
@@ -67,7 +68,7 @@ def test_every_path_writes_only_the_fields_the_policy_reads(
         with monkeypatch.context() as patch:
             scenario(lambda event: invoke(event, CONTEXT), ccc, patch)
         ccc.faults.clear()
-        handler._instance = None  # each path starts as a new instance, as in its own test
+        callout_task.reset_instance()  # each path starts as a new instance, as in its own test
         written |= {field for line in log_lines(capsys.readouterr().out) for field in line}
     # Then the list CKV_CALLOUT_8 reads from the source holds every field that was written
     assert len(written) >= 14, written

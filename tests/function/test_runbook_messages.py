@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 
+import callout_task
 import pytest
-from callout_task import handler
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import log_lines
@@ -92,6 +92,6 @@ def test_the_misconfigured_paths_write_error_lines(
     ):
         with monkeypatch.context() as patch:
             ERROR_SCENARIOS[name](lambda event: invoke(event, CONTEXT), ccc, patch)
-        handler._instance = None  # each path starts as a new instance, with its own settings
+        callout_task.reset_instance()  # each path starts as a new instance, with its own settings
         lines = log_lines(capsys.readouterr().out)
         assert any(line["level"] == "ERROR" for line in lines), name

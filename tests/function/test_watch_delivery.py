@@ -10,8 +10,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import callout_task
 import pytest
-from callout_task import watch_memory, watch_secrets, watch_tick
+from callout_task import watch_memory
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
@@ -25,16 +26,6 @@ from tests.function.watch_receivers import FEISHU_BODY_LIMIT, Receiver
 
 SDK_APP_ID = 1400000000
 KINDS = ("webhook", "wecom", "feishu", "dingtalk")
-
-
-@pytest.fixture(autouse=True)
-def fresh_watch_instance() -> Iterator[None]:
-    """Each test is a new instance: no Redis connection, no SSM values kept from another."""
-    watch_tick._redis = None
-    watch_secrets.forget()
-    yield
-    watch_tick._redis = None
-    watch_secrets.forget()
 
 
 ANSWERS: list[dict[str, Any]] = []  # every answer of the running test, for the secret check
@@ -278,7 +269,7 @@ def test_two_overlapping_ticks_of_one_watch_tell_each_change_once(
         time.sleep(0.01)
     watched.advance_task(SDK_APP_ID, 4)  # initial -> running
     # The other instance: its own connection and token
-    watch_tick._redis = None
+    callout_task.reset_instance()
     monkeypatch.setattr(watch_memory, "INSTANCE_TOKEN", "another-instance")
     second = tick(invoke, event)
     first.join()

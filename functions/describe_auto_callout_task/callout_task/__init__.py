@@ -28,4 +28,31 @@
   watch_events detects changes (one event schema), watch_memory keeps what was told in Redis,
   watch_targets formats, signs and posts to each kind of target, watch_secrets reads their
   URLs and secrets from SSM
+
+An instance keeps a little between invocations (the settings, clients, credentials...), each
+module its own; ``reset_instance()`` forgets all of it at once, as a new SCF instance would start.
 """
+
+from __future__ import annotations
+
+import sys
+
+# What each module keeps for the instance's life, and the function of that module forgetting it.
+_INSTANCE_STATE = (
+    ("handler", "forget_configuration"),  # the settings, the rate limiter and its Redis store
+    ("logs", "reset_level"),  # the level the settings chose
+    ("upstream", "forget_clients"),  # CCC's clients and their kept-alive connections
+    ("assume_role", "forget_all"),  # role credentials from STS
+    ("watch_tick", "forget_memory"),  # the watch's Redis connection
+    ("watch_secrets", "forget"),  # targets' URLs and secrets read from SSM
+)
+
+
+def reset_instance() -> None:
+    """Forget everything this process keeps between invocations: the next one starts as on a new
+    SCF instance. Only modules already imported are reset; none is imported for it (that would
+    put it on the cold path)."""
+    for name, forget in _INSTANCE_STATE:
+        module = sys.modules.get(f"{__name__}.{name}")
+        if module is not None:
+            getattr(module, forget)()

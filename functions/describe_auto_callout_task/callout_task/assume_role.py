@@ -55,6 +55,13 @@ _cache: OrderedDict[tuple[str, str], tuple[Credentials, float, float]] = Ordered
 _flights: dict[str, threading.Lock] = {}
 
 
+def forget_all() -> None:
+    """Forget every role's credentials (and the callers waiting for them): a new instance."""
+    with _lock:
+        _cache.clear()
+        _flights.clear()
+
+
 def session_name() -> str:
     function = os.environ.get("SCF_FUNCTIONNAME", "") or "local"
     return _SESSION_NAME_CHARS.sub("-", f"autocallout-{function}")[:64]

@@ -42,6 +42,12 @@ def _new_request_id() -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+def forget_configuration() -> None:
+    """Forget the settings and the rate limiter: the next invocation reads them afresh."""
+    global _instance  # noqa: PLW0603 - per-instance state is the point
+    _instance = None
+
+
 def _configured() -> tuple[Settings, Limiter]:
     """Settings and the rate limiter, built once per instance (a failure is retried next time)."""
     global _instance  # noqa: PLW0603 - per-instance state is the point

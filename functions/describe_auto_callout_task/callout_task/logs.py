@@ -91,6 +91,11 @@ def set_level(name: str) -> None:
     _threshold = LEVELS.get(name, LEVELS["INFO"])
 
 
+def reset_level() -> None:
+    """Back to INFO, the level of an instance whose settings were not read yet."""
+    set_level("INFO")
+
+
 def _mask_number(match: re.Match[str]) -> str:
     before = match.string[max(0, match.start() - 24) : match.start()]
     if (

@@ -112,14 +112,14 @@ def answer_watch(
     try:
         wiring = _wiring(invocation)
     except StoreError as error:  # the Redis password could not be read
-        _forget_memory()
+        forget_memory()
         logs.emit("WARNING", f"watch memory unavailable: {error}", **_ids(invocation))
         wiring = Wiring(None, resolve_from_ssm(invocation.settings.ccc_region))
         return run_tick(invocation, request, lookup, log, entry, wiring, memory_failed=True)
     return run_tick(invocation, request, lookup, log, entry, wiring)
 
 
-def _forget_memory() -> None:
+def forget_memory() -> None:
     global _redis  # noqa: PLW0603
     _redis = None
 
@@ -212,7 +212,7 @@ def run_tick(
         report["memory"] = "unavailable"
         return answer
     except StoreError as error:
-        _forget_memory()
+        forget_memory()
         logs.emit(
             "WARNING",
             "watch memory unavailable: nothing delivered this tick; changes are told once it "

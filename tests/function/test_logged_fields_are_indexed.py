@@ -15,7 +15,7 @@ from infra.policies.function_log_fields import logged_fields
 from tests.function.answers import log_lines
 from tests.function.logging_paths import CONTEXT, SCENARIOS
 from tests.function.scenarios import Invoke
-from tests.infra.test_log_index import index_fields
+from tests.infra.log_setup import index_fields
 from tests.infra.tf_schema_check import load_config
 from tests.paths import REPO
 

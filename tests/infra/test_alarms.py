@@ -3,13 +3,12 @@ querying indexed fields only and testing only what its query returns."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from tests.infra.cls_query import condition_variables, fields_named, split, sql_aliases
-from tests.infra.test_log_index import index_fields
+from tests.infra.log_setup import hcl_string, index_fields, queries
 from tests.infra.tf_schema_check import Config, instance_counts, literal, reference_problems
 
 METRIC_ALARMS = (
@@ -24,16 +23,6 @@ LOG_ALARM_NAMES = ["server_errors", "throttled", "misconfigured"]
 NOTICE = {
     "alarm_notice": {"monitor_user_uids": ["1000001"], "cls_receiver_uins": ["100000000001"]},
 }
-
-
-def hcl_string(value: str) -> str:
-    """A quoted HCL string literal as text (its escapes are JSON's)."""
-    text: str = json.loads(value)
-    return text
-
-
-def queries(infra: Config) -> dict[str, str]:
-    return {name: hcl_string(q) for name, q in infra.locals["log_alarm_queries"].items()}
 
 
 def test_defaults_plan_every_alarm_and_its_notices(infra: Config) -> None:

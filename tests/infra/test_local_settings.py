@@ -15,7 +15,7 @@ from callout_task.config import ENVIRONMENT_VARIABLES
 
 from tests.cli.commands import run
 from tests.infra.paths import MODULE
-from tests.infra.test_variable_validation import _terraform
+from tests.infra.tools import terraform_without_provider
 
 AUTOCALLOUT = str(Path(sys.executable).with_name("autocallout"))
 
@@ -29,7 +29,7 @@ def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (directory / "terraform.tfvars").write_text(
         'allowed_sdk_app_ids = ["1400000000"]\n', encoding="utf-8"
     )
-    result = _terraform(directory, "init")
+    result = terraform_without_provider(directory, "init")
     assert result.returncode == 0, result.stderr
     return directory
 
@@ -39,9 +39,9 @@ def _vars(values: dict[str, str]) -> list[str]:
 
 
 def _local_env(directory: Path, values: dict[str, str]) -> str:
-    applied = _terraform(directory, "apply", "-auto-approve", *_vars(values))
+    applied = terraform_without_provider(directory, "apply", "-auto-approve", *_vars(values))
     assert applied.returncode == 0, applied.stderr
-    output = _terraform(directory, "output", "-raw", "local_env")
+    output = terraform_without_provider(directory, "output", "-raw", "local_env")
     assert output.returncode == 0, output.stderr
     return output.stdout
 

@@ -5,20 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from infra.policies.function_log_fields import logged_fields
+from tests.infra.log_setup import index_fields
 from tests.infra.tf_schema_check import Config, instance_counts, literal
 
 INDEX = "tencentcloud_cls_index.this"
 CLS_TYPES = {"long", "double", "text"}
-
-
-def index_fields(infra: Config) -> dict[str, str]:
-    """Field -> CLS type, as the index's dynamic block generates them."""
-    function = literal(infra.locals["function_log_fields"])
-    platform = literal(infra.locals["platform_log_fields"])
-    assert infra.locals["log_index_fields"] == (
-        "${merge(local.platform_log_fields, local.function_log_fields)}"
-    )
-    return {**platform, **function}
 
 
 def key_values_generator(infra: Config) -> dict[str, Any]:

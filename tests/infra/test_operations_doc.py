@@ -8,8 +8,7 @@ import re
 import pytest
 
 from tests.infra.cls_query import fields_named, numeric_fields
-from tests.infra.test_alarms import queries
-from tests.infra.test_log_index import index_fields
+from tests.infra.log_setup import index_fields, queries
 from tests.infra.tf_schema_check import Config
 from tests.paths import REPO
 

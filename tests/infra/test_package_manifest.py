@@ -17,8 +17,8 @@ import pytest
 from autocallout import package
 from autocallout.runtimes import RUNTIMES
 from tests.infra.paths import INFRA, MODULE
-from tests.infra.test_variable_validation import _terraform
-from tests.package.test_command_line import IDNA_HASH, tiny_repo
+from tests.infra.tools import terraform_without_provider
+from tests.package.builds import IDNA_HASH, tiny_repo
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +26,14 @@ def package_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("package-only")
     for name in ("variables.tf", "package.tf"):
         shutil.copy(INFRA / name, directory / name)
-    result = _terraform(directory, "init", "-backend=false")
+    result = terraform_without_provider(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
 
 
 def deployed_path(directory: Path, manifest: Path, runtime: str = "Python3.12") -> str:
     """What Terraform would give zip_file for this manifest."""
-    result = _terraform(
+    result = terraform_without_provider(
         directory,
         "console",
         "-var",
@@ -72,7 +72,9 @@ def test_a_missing_manifest_stops_the_plan_with_what_to_run(
     package_only: Path, tmp_path: Path
 ) -> None:
     # Given no build / When planning
-    result = _terraform(package_only, "plan", "-var", f"package_manifest={tmp_path}/none.json")
+    result = terraform_without_provider(
+        package_only, "plan", "-var", f"package_manifest={tmp_path}/none.json"
+    )
     # Then the plan stops and says to build first
     assert result.returncode != 0
     assert "run `make package`" in " ".join(result.stderr.split())
@@ -94,13 +96,13 @@ def test_destroy_needs_no_build(tiny: Path, tmp_path: Path) -> None:
         shutil.copy(INFRA / name, directory / name)
     (directory / "probe.tf").write_text(DEPLOYED_PROBE, encoding="utf-8")
     built = package.build("Python3.12", tmp_path / "dist", repo=tiny)
-    assert _terraform(directory, "init", "-backend=false").returncode == 0
-    applied = _terraform(
+    assert terraform_without_provider(directory, "init", "-backend=false").returncode == 0
+    applied = terraform_without_provider(
         directory, "apply", "-auto-approve", "-var", f"package_manifest={built.manifest_path}"
     )
     assert applied.returncode == 0, applied.stderr
     # When it is destroyed from a checkout with no build (a fresh clone, or dist/ cleaned)
-    result = _terraform(
+    result = terraform_without_provider(
         directory, "destroy", "-auto-approve", "-var", f"package_manifest={tmp_path}/none.json"
     )
     # Then nothing stops it: tearing down does not depend on building first
@@ -114,7 +116,7 @@ def test_without_a_runtime_the_package_s_own_is_deployed(
     # Given a package built for Python3.10 and no runtime set
     built = package.build("Python3.10", tmp_path, repo=tiny)
     # When Terraform works out the function's runtime
-    result = _terraform(
+    result = terraform_without_provider(
         package_only,
         "console",
         "-var",
@@ -132,7 +134,7 @@ def test_a_package_for_another_runtime_stops_the_plan(
     # Given a package built for Python3.12
     built = package.build("Python3.12", tmp_path, repo=tiny)
     # When planning a Python3.10 function with it
-    result = _terraform(
+    result = terraform_without_provider(
         package_only,
         "plan",
         "-var",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.infra.paths import MODULE
-from tests.infra.test_variable_validation import _terraform
+from tests.infra.redis_inputs import EXISTING
 from tests.infra.tf_schema_check import (
     Config,
     Evaluator,
@@ -21,15 +21,8 @@ from tests.infra.tf_schema_check import (
     literal,
     reference_problems,
 )
-from tests.infra.tools import terraform_binary
+from tests.infra.tools import terraform_binary, terraform_without_provider
 
-EXISTING: dict[str, str] = {
-    "rate_limit_store": "redis",
-    "redis_host": "10.0.1.12",
-    "redis_password_secret": "callout-redis:v1",
-    "vpc_id": "vpc-abc12345",
-    "subnet_id": "subnet-abc12345",
-}
 NEW: dict[str, str] = {
     "rate_limit_store": "redis",
     "redis_availability_zone": "ap-guangzhou-3",
@@ -69,14 +62,14 @@ def store_variables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (directory / "terraform.tfvars").write_text(
         'allowed_sdk_app_ids = ["1400000000"]\n', encoding="utf-8"
     )
-    result = _terraform(directory, "init", "-backend=false")
+    result = terraform_without_provider(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
 
 
 def _plan(directory: Path, values: dict[str, str]) -> tuple[int, str]:
     arguments = [part for name, value in values.items() for part in ("-var", f"{name}={value}")]
-    result = _terraform(directory, "plan", *arguments)
+    result = terraform_without_provider(directory, "plan", *arguments)
     return result.returncode, " ".join(result.stderr.split())
 
 

@@ -3,38 +3,13 @@ real `terraform plan` of it shows which values are refused."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.infra.paths import MODULE
-from tests.infra.tools import terraform_binary
-
-
-def _terraform(
-    directory: Path, *arguments: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": os.devnull,
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        # The module's one input without a default (its root passes the provider's region).
-        "TF_VAR_region": "ap-guangzhou",
-    }
-    return subprocess.run(
-        [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=env,
-        check=False,
-        timeout=300,
-    )
-
+from tests.infra.tools import terraform_without_provider
 
 # The inputs without a usable default: which CCC applications, and who hears of alarms.
 REQUIRED_INPUTS = """
@@ -53,13 +28,13 @@ def variables_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(MODULE / name, directory / name)
     # What every deployment must say (the -var of each test overrides it)
     (directory / "terraform.tfvars").write_text(REQUIRED_INPUTS, encoding="utf-8")
-    result = _terraform(directory, "init", "-backend=false")
+    result = terraform_without_provider(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
 
 
 def test_the_required_inputs_alone_are_accepted(variables_only: Path) -> None:
-    result = _terraform(variables_only, "plan")
+    result = terraform_without_provider(variables_only, "plan")
     assert result.returncode == 0, result.stderr
 
 
@@ -83,7 +58,7 @@ def test_what_a_deployment_must_decide_has_no_default(
     # Given a configuration that leaves a decision to a default
     arguments = [part for assignment in assignments for part in ("-var", assignment)]
     # When Terraform plans it
-    result = _terraform(variables_only, "plan", *arguments)
+    result = terraform_without_provider(variables_only, "plan", *arguments)
     # Then the plan stops and names what to decide
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
@@ -100,7 +75,7 @@ def test_what_a_deployment_must_decide_has_no_default(
 )
 def test_each_decision_can_be_made_explicitly(variables_only: Path, assignments: list[str]) -> None:
     arguments = [part for assignment in assignments for part in ("-var", assignment)]
-    result = _terraform(variables_only, "plan", *arguments)
+    result = terraform_without_provider(variables_only, "plan", *arguments)
     assert result.returncode == 0, result.stderr
 
 
@@ -114,7 +89,7 @@ def test_each_decision_can_be_made_explicitly(variables_only: Path, assignments:
     ],
 )
 def test_values_inside_the_rules_are_accepted(variables_only: Path, assignment: str) -> None:
-    result = _terraform(variables_only, "plan", "-var", assignment)
+    result = terraform_without_provider(variables_only, "plan", "-var", assignment)
     assert result.returncode == 0, result.stderr
 
 
@@ -168,7 +143,7 @@ def test_value_outside_the_rules_is_refused(
 ) -> None:
     # Given a value that breaks one rule
     # When Terraform plans with it
-    result = _terraform(variables_only, "plan", "-var", assignment)
+    result = terraform_without_provider(variables_only, "plan", "-var", assignment)
     # Then the plan stops with that rule's message
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
@@ -226,14 +201,16 @@ def test_a_timer_task_outside_the_rules_is_refused(
     variables_only: Path, assignments: list[str], message: str
 ) -> None:
     arguments = [part for assignment in assignments for part in ("-var", assignment)]
-    result = _terraform(variables_only, "plan", *TIMER, *arguments)
+    result = terraform_without_provider(variables_only, "plan", *TIMER, *arguments)
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
 
 
 def test_fifty_tasks_with_short_ids_fit_the_timer_argument(variables_only: Path) -> None:
     tasks = ", ".join(f'{{sdk_app_id="1400000000", task_id={n}}}' for n in range(1, 51))
-    result = _terraform(variables_only, "plan", *TIMER, "-var", f"timer_tasks=[{tasks}]")
+    result = terraform_without_provider(
+        variables_only, "plan", *TIMER, "-var", f"timer_tasks=[{tasks}]"
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -248,7 +225,7 @@ def test_fifty_tasks_with_short_ids_fit_the_timer_argument(variables_only: Path)
 def test_a_timer_task_of_an_allowed_application_is_accepted(
     variables_only: Path, tasks: str
 ) -> None:
-    result = _terraform(
+    result = terraform_without_provider(
         variables_only,
         "plan",
         *TIMER,

@@ -15,12 +15,11 @@ from callout_task.watch_config import watch_request
 
 from tests.cli.commands import run
 from tests.infra.cls_query import fields_named
+from tests.infra.log_setup import hcl_string, index_fields
 from tests.infra.paths import MODULE
-from tests.infra.test_alarms import hcl_string
-from tests.infra.test_log_index import index_fields
-from tests.infra.test_rate_limit_store import EXISTING
-from tests.infra.test_variable_validation import _terraform
+from tests.infra.redis_inputs import EXISTING
 from tests.infra.tf_schema_check import Config, instance_counts
+from tests.infra.tools import terraform_without_provider
 
 TIMER = {"timer_cron": "0 */5 * * * * *", "timer_tasks": '[{sdk_app_id="1400000000", task_id=3}]'}
 WATCH = (
@@ -41,7 +40,7 @@ def settings_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (directory / "terraform.tfvars").write_text(  # the allowlist has no default
         'allowed_sdk_app_ids = ["1400000000"]\n', encoding="utf-8"
     )
-    result = _terraform(directory, "init", "-backend=false")
+    result = terraform_without_provider(directory, "init", "-backend=false")
     assert result.returncode == 0, result.stderr
     return directory
 
@@ -67,7 +66,7 @@ def _console(directory: Path, values: dict[str, str], expression: str) -> Any:
 
 
 def test_a_complete_watch_is_accepted(settings_only: Path) -> None:
-    result = _terraform(settings_only, "plan", *_arguments(WATCHED))
+    result = terraform_without_provider(settings_only, "plan", *_arguments(WATCHED))
     assert result.returncode == 0, result.stderr
 
 
@@ -115,7 +114,7 @@ def test_a_complete_watch_is_accepted(settings_only: Path) -> None:
 def test_an_incomplete_or_invalid_watch_is_refused_at_plan_time(
     settings_only: Path, values: dict[str, str], message: str
 ) -> None:
-    result = _terraform(settings_only, "plan", *_arguments(values))
+    result = terraform_without_provider(settings_only, "plan", *_arguments(values))
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split())
 

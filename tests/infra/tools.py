@@ -57,3 +57,27 @@ def terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[s
         check=False,
         timeout=900,
     )
+
+
+def terraform_without_provider(
+    directory: Path, *arguments: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real terraform in ``directory`` with no CLI configuration of this machine's (none of
+    its provider mirrors): for the checks that need no provider, the module's region set."""
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": os.devnull,
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        # The module's one input without a default (its root passes the provider's region).
+        "TF_VAR_region": "ap-guangzhou",
+    }
+    return subprocess.run(
+        [str(terraform_binary()), f"-chdir={directory}", *arguments, "-no-color"],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        check=False,
+        timeout=300,
+    )

@@ -1,5 +1,5 @@
 """A package built for one runtime, what it holds, and the interpreter of each runtime (a loud
-skip where it is missing, a failure where CI requires it)."""
+skip where it is missing, a failure where CI requires it); a tiny repository to build."""
 
 from __future__ import annotations
 
@@ -49,3 +49,18 @@ def runtime_interpreter(runtime: str) -> Interpreter:
 def build_into(factory: pytest.TempPathFactory, runtime: str) -> Built:
     built = package.build(runtime, factory.mktemp(f"dist-{runtime}"))
     return Built(runtime, built.zip_path, built.bytecode)
+
+
+# A tiny repository to build: its function needs only idna 3.20, whose wheel has this hash.
+IDNA_HASH = "ab7ae7122974553370f0bdb919e1a960b2cd1bc1ef0276416d896db81c14582c"
+
+
+def tiny_repo(root: Path, requirements: str, *extra_modules: str) -> Path:
+    """A repository whose function is one handler (plus ``extra_modules``) needing only idna."""
+    function = root / "functions" / package.FUNCTION
+    function.mkdir(parents=True)
+    (function / "index.py").write_text("def main_handler(event, context):\n    return event\n")
+    for module in extra_modules:
+        (function / module).write_text("")
+    (function.parent / "requirements.txt").write_text(requirements)
+    return root

@@ -13,7 +13,7 @@ import pytest
 
 from autocallout import package
 from autocallout.runtimes import where_searched
-from tests.package.builds import Built
+from tests.package.builds import IDNA_HASH, Built, tiny_repo
 
 
 @pytest.mark.parametrize(
@@ -42,20 +42,6 @@ def test_a_bad_argument_is_refused_in_one_line(
     assert complaint in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
-
-
-IDNA_HASH = "ab7ae7122974553370f0bdb919e1a960b2cd1bc1ef0276416d896db81c14582c"
-
-
-def tiny_repo(root: Path, requirements: str, *extra_modules: str) -> Path:
-    """A repository whose function is one handler (plus ``extra_modules``) needing only idna."""
-    function = root / "functions" / package.FUNCTION
-    function.mkdir(parents=True)
-    (function / "index.py").write_text("def main_handler(event, context):\n    return event\n")
-    for module in extra_modules:
-        (function / module).write_text("")
-    (function.parent / "requirements.txt").write_text(requirements)
-    return root
 
 
 def test_a_requirement_pip_cannot_satisfy_fails_the_build(tmp_path: Path) -> None:

@@ -492,8 +492,7 @@ PROBE: dict[str, tuple[Any, Callable[[dict[str, Any]], Any], Any]] = {
         (2, 2),
     ),
 }
-# The task the others are about: SdkAppId 1400000001 holds task 1 only.
-BASE = {"SdkAppId": 1400000000, "TaskId": 3}
+# The others are about TASK (SdkAppId 1400000001 holds task 1 only); their snake_case names.
 SNAKE = {"SdkAppId": "sdk_app_id", "TaskId": "task_id"}
 
 
@@ -516,7 +515,7 @@ def _parameters(name: str) -> dict[str, Any]:
     """The task's ids in the spelling family of ``name``, and ``name`` set to its probe value."""
     concept = PUBLISHED_SPELLINGS[name]
     snake = name != concept
-    given = {SNAKE[key] if snake else key: value for key, value in BASE.items()}
+    given = {SNAKE[key] if snake else key: value for key, value in TASK.items()}
     if concept == "SdkAppId":
         given[SNAKE["TaskId"] if snake else "TaskId"] = 1
     given[name] = PROBE[concept][0]

@@ -4,6 +4,7 @@ that accepts only what its platform would (tests/function/watch_receivers.py).""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -16,7 +17,15 @@ from callout_task import watch_memory
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
-from callout_task.watch_targets import Target, TargetError, checked_target, scrub
+from callout_task.watch_targets import (
+    Message,
+    Target,
+    TargetError,
+    checked_target,
+    request_for,
+    scrub,
+)
+from standardwebhooks.webhooks import Webhook
 
 from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
@@ -125,6 +134,10 @@ def test_a_task_advanced_through_every_state_is_told_at_every_kind_of_target(
         assert receivers[kind].refused == [], kind
     assert "**completed**" in receivers["wecom"].texts()[4]
     assert "unknown (code 9)" in receivers["dingtalk"].texts()[-1]
+    # and each robot's message is titled with the watch's name where the platform shows a title
+    feishu, dingtalk = receivers["feishu"].accepted[0], receivers["dingtalk"].accepted[0]
+    assert feishu["content"]["post"]["zh_cn"]["title"] == "autocallout watch campaign"
+    assert dingtalk["markdown"]["title"] == "autocallout watch campaign"
 
 
 def test_several_tasks_changes_go_out_as_one_robot_message_and_one_webhook_each(
@@ -485,6 +498,24 @@ def test_a_secret_inside_a_longer_one_never_leaves_a_piece_of_the_longer_unmaske
 
     # Then the longer is masked first, as one
     assert scrub("token azkey99b", target) == "token [masked]"
+
+
+WEBHOOK = TargetSpec("hooks", "webhook", ("watch-webhook", "v1"), ("hooks.example.com",))
+EVENT = {"id": "evt_" + "0" * 32, "type": "task.progress", "timestamp": "", "data": {}}
+
+
+@pytest.mark.parametrize("prefix", ["whsec_", ""])
+def test_a_webhook_secret_signs_alike_with_or_without_its_whsec_prefix(prefix: str) -> None:
+    key = base64.b64encode(b"sixteen byte key and more").decode()
+    target = checked_target(WEBHOOK, "https://hooks.example.com/in", prefix + key)
+    _, body, headers = request_for(target, Message([EVENT], ""), "campaign", time.time())
+    Webhook(f"whsec_{key}").verify(body, headers)  # raises unless signed with that key
+
+
+def test_a_webhook_secret_with_a_character_outside_base64_is_refused_naming_the_target() -> None:
+    # Lenient decoding would drop the "!" and sign with a key the receiver does not hold
+    with pytest.raises(TargetError, match=r"^target hooks: its signing secret is not whsec_"):
+        checked_target(WEBHOOK, "https://hooks.example.com/in", "whsec_QUJD!RA==")
 
 
 def test_a_reason_is_cut_to_160_characters_only_after_masking() -> None:

@@ -18,6 +18,7 @@ from callout_task.watch_events import (
     detect,
     progress_percent,
 )
+from callout_task.watch_targets import describe
 
 STATES = {0: "initial", 1: "running", 2: "completed", 3: "ending", 4: "terminated", 5: "paused"}
 
@@ -159,6 +160,44 @@ def test_the_event_follows_the_standard_webhooks_payload_shape() -> None:
     assert event["timestamp"] == "2027-01-15T08:00:00Z"
     assert event["data"]["summary"]["answered"] == 2
     assert event["data"]["name"] == "任务1"
+
+
+def lines(watcher: Watcher) -> list[str]:
+    """What a robot message says of each event told, its id taken off the end."""
+    said = [describe(event) for event in watcher.told]
+    assert all(line.endswith(f" `{e['id']}`") for line, e in zip(said, watcher.told, strict=True))
+    return [line.rsplit(" `", 1)[0] for line in said]
+
+
+def test_a_robot_reads_each_change_as_its_task_states_before_and_after_and_callees() -> None:
+    watcher = Watcher(Rules(failing_after=1))
+    watcher.tick(read(0))
+    watcher.tick(read(1, done=2))
+    watcher.tick(read(7, done=2))
+    watcher.tick(failed(503))
+    watcher.tick(read(2, done=8))
+    watcher.tick(Observation(1400000000, 3, 200, state="running", state_code=1, summary=None))
+    task = "- Task 3 任务1 (SdkAppId 1400000000)"
+    done = "callees 8 answered, 0 not answered, 8 in all"
+    assert lines(watcher) == [
+        f"{task} is **initial**; callees 0 answered, 0 not answered, 8 in all",
+        f"{task} **initial** → **running**; callees 2 answered, 0 not answered, 8 in all",
+        f"{task} **running** → **unknown (code 7)**; callees 2 answered, 0 not answered, 8 in all",
+        f"{task} **cannot be read** (503: The task does not exist.)",
+        f"{task} can be read again; {done}",
+        f"{task} **unknown (code 7)** → **completed**; {done}",
+        "- Task 3 (SdkAppId 1400000000) **completed** → **running**",  # no name, no summary
+    ]
+
+
+def test_a_task_first_seen_unreadable_reads_as_unread_until_it_is_read() -> None:
+    watcher = Watcher(Rules(failing_after=1))
+    watcher.tick(failed(503))
+    watcher.tick(read(1))
+    assert lines(watcher)[2] == (
+        "- Task 3 任务1 (SdkAppId 1400000000) **unread** → **running**; "
+        "callees 0 answered, 0 not answered, 8 in all"
+    )
 
 
 # --- the watch in a timer's Message ------------------------------------------------------------

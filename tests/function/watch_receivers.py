@@ -6,7 +6,8 @@ documented format and signature, verified here independently of the function's o
 - webhook: the ``standardwebhooks`` package (PyPI) verifies ``webhook-id``/``-timestamp``/
   ``-signature``, as a receiver written with it would;
 - WeCom group robot: the ``key`` in the query, ``msgtype`` markdown, content at most 4096 bytes;
-- Feishu custom bot: the token in the path, ``timestamp`` within an hour and
+- Feishu custom bot: the token in the path, a ``post`` whose elements each carry a known ``tag``
+  (a ``text`` one its ``text``), ``timestamp`` within an hour and
   ``sign = Base64(HMAC-SHA256(key = timestamp + "\\n" + secret, message = ""))`` in the body;
 - DingTalk custom robot: ``access_token`` in the query, ``timestamp`` (ms) within an hour and
   ``sign = Base64(HMAC-SHA256(key = secret, message = timestamp + "\\n" + secret))`` (URL-encoded).
@@ -34,6 +35,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 WECOM_CONTENT_LIMIT = 4096
 FEISHU_BODY_LIMIT = 20 * 1024
+# The kinds of element a Feishu post's rows may hold ("tag" of each, Feishu's message content doc).
+FEISHU_TAGS = frozenset({"text", "a", "at", "img", "media", "emotion", "hr", "code_block", "md"})
 HOUR = 3600
 
 
@@ -167,6 +170,11 @@ class Receiver:
             return "body exceeds 20 KB"
         if body.get("msg_type") != "post":
             return "msg_type"
+        rows = body["content"]["post"]["zh_cn"]["content"]
+        if any(item.get("tag") not in FEISHU_TAGS for row in rows for item in row):
+            return "invalid post element tag"  # every element of a post names its kind
+        if any("text" not in item for row in rows for item in row if item["tag"] == "text"):
+            return "text element without text"
         if self.secret is None:
             return None
         stamp = str(body.get("timestamp", ""))

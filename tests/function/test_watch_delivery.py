@@ -527,6 +527,32 @@ def test_a_reason_is_cut_to_160_characters_only_after_masking() -> None:
     assert scrub("e" * 161, target) == "e" * 159 + "…"
 
 
+@pytest.mark.parametrize("kind", ["wecom", "feishu", "dingtalk"])
+def test_every_robot_s_error_quoting_its_url_is_logged_without_its_key_or_secret(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    # Given a robot whose refusal quotes the request's path and query: the key is in WeCom's
+    # and DingTalk's query, in Feishu's path, and DingTalk's signature follows in the query
+    robot = receivers[kind]
+    robot.fail_next("echo")
+    answer = tick(invoke, watch_event([3], kinds=(kind,)))
+
+    # Then no field of any line holds a piece of the key or the signing secret
+    assert answer["watch"]["pending"] == 1
+    lines = log_lines(capsys.readouterr().out)
+    [delivery] = [line for line in lines if line["message"] == "watch delivery"]
+    assert "hint: [/" in delivery["detail"]
+    assert "[masked]" in delivery["detail"]
+    for line in lines:
+        for value in line.values():
+            assert robot.token[:8] not in str(value)
+            assert not robot.secret or robot.secret[-12:] not in str(value)
+
+
 def test_a_robot_refusing_the_signature_keeps_the_change_pending(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -6,11 +6,12 @@ one ``invocation`` line per task it looked up (an HTTP or direct call: one; a ti
 task of its Message, all with the run's ids), or one without task ids when it never got to a
 task (preflight, 405, bad configuration). Faults an operator must fix write an ERROR line too.
 
-Free text is masked before it is written: phone numbers keep their last four digits and
-credential-shaped strings are cut out; numbers labelled as identifiers (``SdkAppId 1400000000``,
-``uin/100012345678``, ``TaskId``) or as quantities (``Content-Length 10000072 > 8388608``,
-``at most 9223372036854775807``, ``33554432 bytes``) stay readable. Credentials are never
-handed to this module.
+Free text is masked before it is written: phone numbers keep their last four digits,
+credential-shaped strings are cut out, and so are credentials by where they stand (a URL's
+password, a robot's key in its URL, a webhook's ``whsec_`` secret); numbers labelled as
+identifiers (``SdkAppId 1400000000``, ``uin/100012345678``, ``TaskId``) or as quantities
+(``Content-Length 10000072 > 8388608``, ``at most 9223372036854775807``, ``33554432 bytes``)
+stay readable. Credentials are never handed to this module.
 """
 
 from __future__ import annotations
@@ -77,6 +78,16 @@ _QUANTITY_UNIT = re.compile(r"\s?(?:bytes?|µs|ms|seconds?|KiB|MiB|characters)\b
 # token characters, so UUID request ids are left alone.
 _SECRET_ID = re.compile(r"AKID[0-9A-Za-z]{8,}")
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_]{40,}")
+# Credentials by where they stand, whatever their shape: a URL's password, the value of a
+# query parameter that carries a key or a signature (WeCom's key, DingTalk's access_token and
+# sign), the id in a robot's hook path (Feishu's), a Standard Webhooks secret. A robot's key is
+# lower-case hex or a UUID, which the token shape above leaves alone.
+_URL_PASSWORD = re.compile(r"(://[^/?#@\s:]*:)[^/?#@\s]+@")
+_PLACED_SECRET = re.compile(
+    r"(?i)([?&](?:access_token|key|token|sign|signature|secret|password|sig)=|/hook/)"
+    r"[\w%+=~-]+(?:\.[\w%+=~-]+)*"
+)
+_WEBHOOK_SECRET = re.compile(r"whsec_[A-Za-z0-9+/]+=*")
 
 # Written raw by the JSON encoder, these end a line for JavaScript (U+2028, U+2029) or for
 # readers that split as str.splitlines does (NEL, U+0085), and C1 controls (U+0080-U+009F) are
@@ -115,6 +126,9 @@ def _mask_token(match: re.Match[str]) -> str:
 
 def mask(text: str) -> str:
     """``callee 13800138000`` -> ``callee *******8000``; ``SdkAppId 1400000000`` unchanged."""
+    text = _URL_PASSWORD.sub(r"\1[masked]@", text)
+    text = _PLACED_SECRET.sub(r"\1[masked]", text)
+    text = _WEBHOOK_SECRET.sub("whsec_[masked]", text)
     text = _SECRET_ID.sub("AKID[masked]", text)
     text = _TOKEN.sub(_mask_token, text)
     return _LONG_NUMBER.sub(_mask_number, text)

@@ -190,6 +190,20 @@ def test_a_robot_reads_each_change_as_its_task_states_before_and_after_and_calle
     ]
 
 
+def test_a_robot_reads_progress_from_the_step_before_and_a_failure_without_detail() -> None:
+    watcher = Watcher(Rules(failing_after=1))
+    watcher.tick(read(1, done=0))
+    watcher.tick(read(1, done=2))
+    watcher.tick(read(1, done=4))
+    watcher.tick(Observation(1400000000, 3, 502))
+    task = "- Task 3 任务1 (SdkAppId 1400000000)"
+    assert lines(watcher)[1:] == [
+        f"{task} progress 0% → **25%**; callees 2 answered, 0 not answered, 8 in all",
+        f"{task} progress 25% → **50%**; callees 4 answered, 0 not answered, 8 in all",
+        f"{task} **cannot be read** (502: )",
+    ]
+
+
 def test_a_task_first_seen_unreadable_reads_as_unread_until_it_is_read() -> None:
     watcher = Watcher(Rules(failing_after=1))
     watcher.tick(failed(503))

@@ -38,6 +38,7 @@ def _signed(door_key: KeyPair = LOCAL_CAM_KEY, at: float = NOW, body: bytes = b"
     return Request("POST", "/", "x=1", dict(prepared.headers), body)
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_a_request_signed_with_the_local_cam_key_passes() -> None:
     assert CamDoor(clock=lambda: NOW).refusal(_signed()) is None
 
@@ -187,22 +188,12 @@ def _gateway_headers_listing(listed: str, algorithm: str = "hmac-sha1") -> dict[
     return headers
 
 
-@pytest.fixture
-def shanghai_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The machine's local time zone is UTC+8, as on many of Tencent Cloud's users' machines."""
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.mark.parametrize(
     "x_date",
     [formatdate(NOW), time.asctime(time.gmtime(NOW))],
     ids=["minus-0000", "asctime"],
 )
-@pytest.mark.usefixtures("shanghai_time")
+@pytest.mark.usefixtures("machine_time_zone")
 def test_an_x_date_without_a_zone_is_gmt_whatever_the_machine_s_zone(x_date: str) -> None:
     # HTTP dates are GMT (RFC 9110): "-0000" and asctime's zone-less form mean GMT, not local time
     headers = {"X-Date": x_date, "Source": "tests"}
@@ -219,6 +210,7 @@ def _gateway_request(headers: dict[str, str]) -> Request:
     return Request("GET", "/", "SdkAppId=1400000000&TaskId=3", headers, b"")
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_a_request_with_the_local_api_key_passes() -> None:
     assert ApiKeyDoor(clock=lambda: NOW).refusal(_gateway_request(_gateway_headers())) is None
 

@@ -113,6 +113,7 @@ def test_sts_throttled_throughout_is_a_429_not_a_misconfiguration(
     assert "misconfiguration" not in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_short_lived_role_credentials_serve_many_lookups(invoke: Invoke, ccc: CccBackend) -> None:
     # An STS that gives 250 s credentials: with a fixed 300 s margin they were stale as issued,
     # and every lookup asked STS again (11 AssumeRole calls for 30 lookups, most of them 429).

@@ -299,6 +299,7 @@ def test_a_field_outside_the_schema_is_kept_out_and_named_in_the_detail(
     assert "['bogus', 'other']" in line["detail"]
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_the_time_is_unix_seconds_to_the_millisecond(capsys: pytest.CaptureFixture[str]) -> None:
     for _ in range(5):
         before = time.time()

@@ -20,6 +20,7 @@ def _task(
     return body
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_the_documented_example_is_normalised_field_by_field(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

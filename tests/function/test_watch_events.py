@@ -152,6 +152,7 @@ def test_ids_are_stable_for_one_change_and_differ_between_changes() -> None:
     assert other_watch.told[0]["id"] != ids[0]
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_the_event_follows_the_standard_webhooks_payload_shape() -> None:
     watcher = Watcher()
     watcher.tick(read(1, done=2), now=1_800_000_000.0)

@@ -39,7 +39,7 @@ def _error_lines(out: str) -> list[str]:
     return [line["message"] for line in log_lines(out) if line["level"] == "ERROR"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
     ccc.roles.add(ROLE)
@@ -50,6 +50,7 @@ def _signers(ccc: CccBackend, action: str) -> list[str | None]:
     return [call.secret_id for call in ccc.calls_to(action)]
 
 
+@pytest.mark.usefixtures("role")
 def test_ccc_is_called_with_the_assumed_roles_credentials(invoke: Invoke, ccc: CccBackend) -> None:
     assert invoke(dict(TASK))["task_id"] == 3
 
@@ -61,6 +62,7 @@ def test_ccc_is_called_with_the_assumed_roles_credentials(invoke: Invoke, ccc: C
     assert ccc.calls_to("AssumeRole")[0].params["RoleArn"] == ROLE
 
 
+@pytest.mark.usefixtures("role")
 def test_the_role_credentials_are_reused_while_valid(invoke: Invoke, ccc: CccBackend) -> None:
     for _ in range(3):
         assert invoke(dict(TASK))["task_id"] == 3
@@ -68,6 +70,7 @@ def test_the_role_credentials_are_reused_while_valid(invoke: Invoke, ccc: CccBac
     assert len(set(_signers(ccc, "DescribeAutoCalloutTask"))) == 1
 
 
+@pytest.mark.usefixtures("role")
 def test_refused_role_credentials_are_assumed_afresh_once(invoke: Invoke, ccc: CccBackend) -> None:
     invoke(dict(TASK))
     [first] = set(_signers(ccc, "DescribeAutoCalloutTask"))
@@ -79,6 +82,7 @@ def test_refused_role_credentials_are_assumed_afresh_once(invoke: Invoke, ccc: C
     assert _signers(ccc, "DescribeAutoCalloutTask")[-1] != first
 
 
+@pytest.mark.usefixtures("role")
 def test_a_token_refused_again_after_renewal_is_a_502(invoke: Invoke, ccc: CccBackend) -> None:
     ccc.faults.error("AuthFailure.TokenFailure", times=None, action="DescribeAutoCalloutTask")
     body = invoke(dict(TASK))
@@ -86,6 +90,7 @@ def test_a_token_refused_again_after_renewal_is_a_502(invoke: Invoke, ccc: CccBa
     assert len(ccc.calls_to("AssumeRole")) == 2
 
 
+@pytest.mark.usefixtures("role")
 def test_a_role_sts_does_not_know_is_a_502_logged_as_misconfiguration(
     invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,12 +102,14 @@ def test_a_role_sts_does_not_know_is_a_502_logged_as_misconfiguration(
     assert "misconfiguration" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("role")
 def test_sts_throttled_once_is_retried(invoke: Invoke, ccc: CccBackend) -> None:
     ccc.faults.throttle(times=1, action="AssumeRole")
     assert invoke(dict(TASK))["task_id"] == 3
     assert len(ccc.calls_to("AssumeRole")) == 2
 
 
+@pytest.mark.usefixtures("role")
 def test_sts_throttled_throughout_is_a_429_not_a_misconfiguration(
     invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -113,7 +120,7 @@ def test_sts_throttled_throughout_is_a_429_not_a_misconfiguration(
     assert "misconfiguration" not in capsys.readouterr().out
 
 
-@pytest.mark.usefixtures("machine_time_zone")
+@pytest.mark.usefixtures("role", "machine_time_zone")
 def test_short_lived_role_credentials_serve_many_lookups(invoke: Invoke, ccc: CccBackend) -> None:
     # An STS that gives 250 s credentials: with a fixed 300 s margin they were stale as issued,
     # and every lookup asked STS again (11 AssumeRole calls for 30 lookups, most of them 429).
@@ -124,6 +131,7 @@ def test_short_lived_role_credentials_serve_many_lookups(invoke: Invoke, ccc: Cc
     assert len(ccc.calls_to("AssumeRole")) == 1
 
 
+@pytest.mark.usefixtures("role")
 @pytest.mark.parametrize(
     ("lifetime", "kept"),
     [(7200, 6900), (3600, 3300), (1500, 1200), (250, 200), (10, 8), (0, 0)],
@@ -135,6 +143,7 @@ def test_role_credentials_are_renewed_300_s_or_a_fifth_of_their_life_before_expi
     assert assume_role.renew_at(issued_at, issued_at + lifetime) == issued_at + kept
 
 
+@pytest.mark.usefixtures("role")
 @pytest.mark.parametrize(
     "code", ["InvalidParameter.ResouceError", "InvalidParameter", "ResourceNotFound.RoleNotExist"]
 )
@@ -159,6 +168,7 @@ def test_sts_refusing_the_role_is_a_502_with_its_words_only_in_the_log(
     assert ccc.calls_to("DescribeAutoCalloutTask") == []
 
 
+@pytest.mark.usefixtures("role")
 def test_a_roles_refused_token_points_at_the_role_not_at_binding_an_execution_role(
     invoke: Invoke, ccc: CccBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:

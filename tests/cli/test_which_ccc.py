@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from autocallout.local_target import choose
 from tests.cli.commands import AUTOCALLOUT, clean_environment, run, serving
 from tests.paths import REPO
 
@@ -130,6 +131,37 @@ def test_an_endpoint_off_this_machine_needs_live() -> None:
         "autocallout invoke: error: the CCC endpoint https://ccc.example.com is not on this "
         "machine: add --live to call it with your credentials, or --fake to use the fake"
     )
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost.evil.net",  # starts with localhost
+        "localhostx",
+        "evil-localhost",  # ends with it
+        "my.localhost.evil.net",
+        "127.0.0.1.evil.net",  # starts with a loopback address
+        "127.evil.net",
+        "1127.0.0.1",
+        "0.0.0.0",  # noqa: S104 - every address of this machine, reachable from others
+        "[::]",
+        "[::2]",
+        "2130706433",  # 127.0.0.1 as one number: not an address ipaddress reads
+    ],
+)
+def test_an_endpoint_that_only_resembles_this_machine_needs_live(host: str) -> None:
+    for endpoint in (f"http://{host}:9000", f"{host}:9000"):
+        with pytest.raises(ValueError, match="is not on this machine: add --live"):
+            choose(live=False, fake=False, endpoint=endpoint, env_file={}, environ={})
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://127.0.0.1:9000", "http://127.9.9.9:9000", "LOCALHOST:9000", "http://[::1]:9000"],
+)
+def test_an_endpoint_on_this_machine_is_called_without_live(endpoint: str) -> None:
+    target = choose(live=False, fake=False, endpoint=endpoint, env_file={}, environ={})
+    assert (target.endpoint, target.live) == (endpoint, False)
 
 
 def test_serve_with_the_endpoint_of_a_running_fake_answers_out_of_the_box() -> None:

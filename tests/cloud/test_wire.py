@@ -52,6 +52,28 @@ def test_refusals_are_errors_in_the_envelope_never_other_statuses(
     assert _error(post(cloud.url, "scf", "ListFunctions", **change))["Code"] == code
 
 
+_ID = LOCAL_CREDENTIALS.secret_id
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        # signed with the right key: only the SecretId's lookup can refuse them
+        *(
+            ({"secret_id": near}, "AuthFailure.SecretIdNotFound")
+            for near in (_ID + "x", _ID[:-1], "x" + _ID, _ID.upper(), _ID.lower())
+            if near != _ID
+        ),
+        # a scope that resembles the host's service
+        *(({"scope": near}, "AuthFailure.SignatureFailure") for near in ("scfx", "sc", "xscf")),
+    ],
+)
+def test_a_secret_id_or_scope_that_only_resembles_a_known_one_is_refused(
+    cloud: LocalCloud, change: dict[str, Any], code: str
+) -> None:
+    assert _error(post(cloud.url, "scf", "ListFunctions", **change))["Code"] == code
+
+
 def test_an_unknown_action_and_a_bad_body_are_named(cloud: LocalCloud) -> None:
     assert _error(post(cloud.url, "scf", "CreateCluster"))["Code"] == "InvalidAction"
     assert _error(post(cloud.url, "scf", "ListFunctions", b"[1, 2]"))["Message"] == (

@@ -583,6 +583,27 @@ def test_every_published_spelling_is_read_as_its_parameter_from_every_event(
     assert shown(task) == expected
 
 
+@pytest.mark.parametrize("name", PUBLISHED_SPELLINGS)
+def test_every_published_spelling_is_read_in_a_watch_s_tasks(invoke: Invoke, name: str) -> None:
+    # A watch asks for the summary alone unless a task says otherwise (in either spelling): so
+    # each task here asks for its callees, and the IncludeCallees probe is true, not false.
+    concept = PUBLISHED_SPELLINGS[name]
+    given = _parameters(name)
+    if concept == "IncludeCallees":
+        given[name] = True
+    else:
+        given["IncludeCallees" if name == concept else "include_callees"] = True
+    message = {"tasks": [given], "watch": {"name": "spellings", "targets": []}}
+
+    task = _task(invoke({"Type": "Timer", "Message": json.dumps(message)}))
+
+    if concept == "IncludeCallees":
+        assert task["callees"]
+    else:
+        _, shown, expected = PROBE[concept]
+        assert shown(task) == expected
+
+
 @pytest.mark.parametrize("digits", [20, 21, 400])
 def test_zero_padded_query_numbers_are_read_whatever_their_length(
     invoke: Invoke, digits: int

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from callout_task import events
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import http_body
@@ -828,3 +829,18 @@ def test_a_query_string_of_8_kib_percent_encoded_is_still_read(invoke: Invoke) -
     event = function_url_get()
     event["queryString"] = "SdkAppId=1400000000&TaskId=3&note=" + "%41" * 8000
     assert invoke(event)["statusCode"] == 200
+
+
+def test_a_query_string_exactly_at_its_limit_as_sent_is_read_and_one_more_is_refused(
+    invoke: Invoke,
+) -> None:
+    # Empty pieces between "&" count as sent and vanish once parsed: only the raw limit applies
+    lookup = "SdkAppId=1400000000&TaskId=3"
+    limit = events.MAX_RAW_QUERY_CHARACTERS
+    event = function_url_get()
+    event["queryString"] = lookup + "&" * (limit - len(lookup))
+    assert invoke(event)["statusCode"] == 200
+    event["queryString"] += "&"
+    response = invoke(event)
+    assert response["statusCode"] == 400
+    assert f"longer than {limit} characters as sent" in http_body(response)["detail"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -153,6 +154,40 @@ def test_an_sdk_app_id_resembling_an_allowed_one_is_403_before_ccc(
     if sdk_app_id.isdigit() and int(sdk_app_id) > 0:
         assert response["statusCode"] == 403
     assert ccc.calls == []
+
+
+# Every way a task reaches the function, each with an SdkAppId one digit longer than the one
+# allowed: the allow-list holds on every path, not only the HTTP one.
+_NEAR = {"SdkAppId": 14000000001, "TaskId": 3}
+_WATCH = {"tasks": [_NEAR], "watch": {"name": "allow-list", "targets": []}}
+CARRIERS: dict[str, dict[str, Any]] = {
+    "function_url query": function_url_get(SdkAppId="14000000001", TaskId="3"),
+    "function_url body": {**function_url_get(), "httpMethod": "POST", "body": json.dumps(_NEAR)},
+    "apigw query": {
+        **function_url_get(SdkAppId="14000000001", TaskId="3"),
+        "requestContext": {"httpMethod": "GET", "requestId": "allow-list"},
+    },
+    "timer": {"Type": "Timer", "Message": json.dumps(_NEAR)},
+    "timer list": {"Type": "Timer", "Message": json.dumps([TASK, _NEAR])},
+    "watch": {"Type": "Timer", "Message": json.dumps(_WATCH)},
+    "direct": dict(_NEAR),
+}
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_an_sdk_app_id_resembling_an_allowed_one_is_403_whatever_the_trigger(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch, carrier: str
+) -> None:
+    monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000000")
+    answer = invoke(CARRIERS[carrier])
+    if "statusCode" in answer:
+        statuses = [answer["statusCode"]]
+    elif "results" in answer:
+        statuses = [entry.get("status", 200) for entry in answer["results"]]
+    else:
+        statuses = [answer["status"]]
+    assert statuses[-1] == 403
+    assert len(ccc.calls) == len(statuses) - 1  # only the allowed task of a list was looked up
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import subprocess
 import time
 from collections.abc import Iterator
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -310,6 +312,20 @@ def test_serve_behind_the_cam_door_refuses_an_unsigned_one_with_a_401_problem(
 
 def test_serve_behind_the_cam_door_answers_preflights_unsigned(cam_served: str) -> None:
     assert requests.options(f"{cam_served}/", timeout=10).status_code == 204
+
+
+@pytest.mark.parametrize("method", ["options", "Options", "OPTIONSX", "OPTION", "XOPTIONS"])
+def test_serve_behind_the_cam_door_passes_only_options_itself_unsigned(
+    cam_served: str, method: str
+) -> None:
+    # only a preflight passes unsigned: a method that resembles OPTIONS is checked like any other
+    # http.client sends the method as written (requests would upper-case it)
+    connection = http.client.HTTPConnection(urlsplit(cam_served).netloc, timeout=10)
+    try:
+        connection.request(method, "/?SdkAppId=1400000000&TaskId=3")
+        assert connection.getresponse().status == 401
+    finally:
+        connection.close()
 
 
 def test_serve_behind_the_cam_door_serves_a_document_requiring_cam(cam_served: str) -> None:

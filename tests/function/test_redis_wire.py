@@ -62,6 +62,34 @@ def test_a_redis_address_shows_whether_it_is_tls_where_and_which_database_never_
     assert repr(parse_redis_url(url)) == shown
 
 
+@pytest.mark.parametrize(
+    ("url", "tls"),
+    [
+        ("rediss://cache.internal", True),
+        ("REDISS://cache.internal", True),  # a scheme is read in any case: TLS all the same
+        ("Rediss://:pw@cache.internal:6380/1", True),
+        ("redis://cache.internal", False),
+        ("redis://rediss.internal", False),  # "rediss" elsewhere in the URL asks for nothing
+        ("redis://:rediss@cache.internal", False),
+        ("redis://cache.internal/0?rediss", None),  # refused: a query
+    ],
+)
+def test_tls_is_asked_by_the_rediss_scheme_alone_in_any_case(url: str, tls: bool | None) -> None:
+    if tls is None:
+        with pytest.raises(ValueError, match="query"):
+            parse_redis_url(url)
+    else:
+        assert parse_redis_url(url).tls is tls
+
+
+@pytest.mark.parametrize(
+    "url", ["rediss+x://cache.internal", "xredis://cache.internal", "redi://h"]
+)
+def test_a_scheme_that_only_resembles_redis_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="must start with redis:// or rediss://"):
+        parse_redis_url(url)
+
+
 def test_a_database_path_is_digits_only() -> None:
     # "/X" is no database number (and no "X" is ever taken for a slash)
     with pytest.raises(ValueError, match="database that is not a number"):

@@ -504,20 +504,23 @@ def _line_with(field: str, value: Any, capsys: pytest.CaptureFixture[str]) -> tu
     return raw, json.loads(raw)[field]
 
 
+# A lone surrogate (text from upstream that is not valid Unicode) sends the line through the
+# fallback encoder: the same masking and escaping there.
+@pytest.mark.parametrize("tail", ["", " \ud800"], ids=["encoder", "fallback-encoder"])
 @pytest.mark.parametrize("field", [name for name in logs.LOG_FIELDS if name not in SET_BY_EMIT])
 def test_every_text_field_of_a_line_is_masked_and_escaped(
-    capsys: pytest.CaptureFixture[str], field: str
+    capsys: pytest.CaptureFixture[str], field: str, tail: str
 ) -> None:
-    raw, written = _line_with(field, HOSTILE, capsys)
+    raw, written = _line_with(field, HOSTILE + tail, capsys)
 
     assert not set(raw) & set(LINE_BREAKERS), raw
     if field in AS_GIVEN:
-        assert written == HOSTILE
+        assert written == HOSTILE + tail
     else:
         assert not [piece for piece in NEVER_WRITTEN if piece in raw], raw
         assert written == (
             f"callee {MASKED}; SecretId AKID[masked]; token [masked]; url {ROBOT}[masked]; "
-            f"{LINE_BREAKERS} end"
+            f"{LINE_BREAKERS} end{tail}"
         )
 
 

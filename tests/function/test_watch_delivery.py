@@ -18,10 +18,13 @@ from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
 from callout_task.watch_targets import (
+    TEXT_LIMITS,
     Message,
     Target,
     TargetError,
     checked_target,
+    describe,
+    messages,
     request_for,
     scrub,
 )
@@ -587,6 +590,34 @@ def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     for kind in ("wecom", "feishu", "dingtalk"):
         assert len(receivers[kind].event_ids()) == 50, kind
         assert len(receivers[kind].accepted) <= 5, kind  # batched within the size limits
+
+
+def changed(name: str) -> dict[str, Any]:
+    """A state change of a task with this name, as watch_events tells it."""
+    data = {"task_id": 3, "sdk_app_id": SDK_APP_ID, "name": name, "before": None}
+    data |= {"after": {"state": "running"}, "summary": None}
+    return {"id": "evt_" + "1" * 32, "type": "task.state.changed", "data": data}
+
+
+def test_a_robot_line_exactly_its_room_is_kept_whole_and_a_longer_one_is_cut_to_it() -> None:
+    room = TEXT_LIMITS["wecom"] - len("**autocallout watch campaign**") - 1  # beside the heading
+    unnamed = len(describe(changed("x"))) - 1
+    fits = changed("x" * (room - unnamed))
+    assert messages("wecom", "campaign", [fits])[0].text.split("\n")[1] == describe(fits)
+    over = changed("x" * (room - unnamed + 1))
+    line = messages("wecom", "campaign", [over])[0].text.split("\n")[1]
+    assert line == describe(over)[: room - 3] + "…"  # "…" is 3 bytes: the line is `room` bytes
+
+
+@pytest.mark.parametrize("pad", ["", "a", "aa"])
+def test_a_robot_line_cut_inside_a_character_drops_the_character_not_the_message(pad: str) -> None:
+    event = changed(pad + "任" * 2000)  # 3 bytes a character: one pad or another cuts one
+    text = messages("wecom", "campaign", [event])[0].text
+    line = text.split("\n")[1]
+    assert line.endswith("…")
+    assert describe(event).startswith(line[:-1])
+    room = TEXT_LIMITS["wecom"] - len("**autocallout watch campaign**") - 1
+    assert room - 2 <= len(line.encode()) <= room  # at most a character's first 2 bytes dropped
 
 
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(

@@ -196,11 +196,14 @@ def test_a_robot_reads_progress_from_the_step_before_and_a_failure_without_detai
     watcher.tick(read(1, done=0))
     watcher.tick(read(1, done=2))
     watcher.tick(read(1, done=4))
+    two_missed = summary(4, 2, 8)
+    watcher.tick(Observation(1400000000, 3, 200, "任务1", "running", 1, summary=two_missed))
     watcher.tick(Observation(1400000000, 3, 502))
     task = "- Task 3 任务1 (SdkAppId 1400000000)"
     assert lines(watcher)[1:] == [
         f"{task} progress 0% → **25%**; callees 2 answered, 0 not answered, 8 in all",
         f"{task} progress 25% → **50%**; callees 4 answered, 0 not answered, 8 in all",
+        f"{task} progress 50% → **75%**; callees 4 answered, 2 not answered, 8 in all",
         f"{task} **cannot be read** (502: )",
     ]
 

@@ -24,6 +24,7 @@ from callout_task.watch_targets import (
     TargetError,
     checked_target,
     describe,
+    interpret,
     messages,
     request_for,
     scrub,
@@ -618,6 +619,33 @@ def test_a_robot_line_cut_inside_a_character_drops_the_character_not_the_message
     assert describe(event).startswith(line[:-1])
     room = TEXT_LIMITS["wecom"] - len("**autocallout watch campaign**") - 1
     assert room - 2 <= len(line.encode()) <= room  # at most a character's first 2 bytes dropped
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "acknowledged", "retry", "wait"),
+    [
+        (200, None, True, False, 0.0),
+        (299, None, True, False, 0.0),
+        (300, None, False, False, 0.0),  # a redirect is answered, never followed
+        (399, None, False, False, 0.0),
+        (400, None, False, False, 0.0),
+        (408, None, False, True, 0.0),  # the target timed out reading: worth another attempt
+        (429, "7", False, False, 7.0),  # no more this tick; Retry-After kept
+        (429, None, False, False, 0.0),
+        (429, "soon", False, False, 0.0),
+        (430, "7", False, False, 0.0),
+        (499, None, False, False, 0.0),
+        (500, None, False, True, 0.0),
+        (503, "7", False, True, 0.0),
+    ],
+)
+def test_a_webhooks_answer_is_read_by_its_status(
+    status: int, retry_after: str | None, acknowledged: bool, retry: bool, wait: float
+) -> None:
+    result = interpret("webhook", status, b"", retry_after)
+    assert (result.acknowledged, result.retry, result.wait) == (acknowledged, retry, wait)
+    assert result.reason.startswith(f"answered {status}")
+    assert ("redirect (not followed)" in result.reason) == (300 <= status < 400)
 
 
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(

@@ -648,6 +648,29 @@ def test_a_webhooks_answer_is_read_by_its_status(
     assert ("redirect (not followed)" in result.reason) == (300 <= status < 400)
 
 
+@pytest.mark.parametrize("rows", [26, 28])
+def test_a_feishu_post_is_split_only_when_its_body_would_pass_20_kb(rows: int) -> None:
+    # Given rows of Chinese task names, and one more whose name grows until it needs a second post
+    events = [changed("任务" * 100) for _ in range(rows)]
+
+    def posts(extra: int) -> list[Message]:
+        return messages("feishu", "campaign", [*events, changed("x" * extra)])
+
+    fits, over = 0, 2000
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        fits, over = (middle, over) if len(posts(middle)) == 1 else (fits, middle)
+
+    # Then the fullest single post, signed at a 12-digit time, is within 2 bytes of Feishu's
+    # limit (its first row is counted with a ", " before it), sent as UTF-8, not \u escapes
+    spec = TargetSpec("room", "feishu", ("watch-feishu", "v1"), ("open.feishu.cn",))
+    target = Target(spec, "https://open.feishu.cn/open-apis/bot/v2/hook/t0ken", "SECret")
+    _, body, _ = request_for(target, posts(fits)[0], "campaign", 10.0**11)
+    assert FEISHU_BODY_LIMIT - 2 <= len(body) <= FEISHU_BODY_LIMIT
+    assert len(posts(over)) == 2
+    assert "任务" in body.decode()
+
+
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

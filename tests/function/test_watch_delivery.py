@@ -671,6 +671,15 @@ def test_a_feishu_post_is_split_only_when_its_body_would_pass_20_kb(rows: int) -
     assert "任务" in body.decode()
 
 
+def test_a_local_watchs_memory_gives_back_what_it_kept_and_nothing_once_expired() -> None:
+    # autocallout watch keeps its memory in its own process (callout_task.watch_memory)
+    memory = watch_memory.ProcessMemory()
+    memory.save({"a": {"told": ["evt_1"]}, "b": {"state": "运行"}}, ttl=60, timeout=1.0)
+    memory.save({"gone": {"told": []}}, ttl=-1, timeout=1.0)
+    found = memory.load(["a", "b", "gone", "never"], timeout=1.0)
+    assert found == [{"told": ["evt_1"]}, {"state": "运行"}, None, None]
+
+
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

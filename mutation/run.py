@@ -23,7 +23,9 @@ import datetime
 import difflib
 import fnmatch
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -37,7 +39,8 @@ from typing import Any
 import tomllib
 
 REPO = Path(__file__).resolve().parent.parent
-STAGE = REPO / "build" / "mutation"
+# Where the run happens (MUTATION_STAGE: another place, to look at the ledger during a run).
+STAGE = Path(os.environ.get("MUTATION_STAGE") or REPO / "build" / "mutation")
 EQUIVALENT = REPO / "mutation" / "equivalent"  # <module>.toml each
 REPORT = REPO / "docs" / "mutation.md"
 GOAL = 0.95  # of the non-equivalent mutants of callout_task, killed
@@ -243,29 +246,54 @@ def collect_stats_own_tests_only(*args, **kwargs):
         tests.intersection_update([test for test in tests if test.startswith(own)])
 
 mutmut_main.collect_or_load_stats = collect_stats_own_tests_only
+
+if sys.argv[1:2] == ["generate"]:
+    # Only make the mutants (a --sample is drawn from their names), as `mutmut run` first does.
+    import os
+    from mutmut.utils import file_utils
+    from mutmut.mutation.trampoline import set_mutant_under_test
+
+    set_mutant_under_test("mutant_generation")
+    os.makedirs("mutants", exist_ok=True)
+    file_utils.copy_src_dir()
+    file_utils.copy_also_copy_files()
+    file_utils.setup_source_paths()
+    mutmut_main.store_lines_covered_by_tests()
+    mutmut_main.create_mutants(int(sys.argv[2]))
+    sys.exit(0)
+
 from mutmut.__main__ import cli
 sys.argv = ["mutmut", *sys.argv[1:]]
 cli()
 """
 
 
-def run_mutmut(max_children: int, only: list[str]) -> float:
-    """Runs mutmut in the stage; returns the wall time taken."""
+def _mutmut(*args: str) -> None:
     bin_dir = Path(sys.executable).parent
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
     }
-    command = [sys.executable, "-c", _MUTMUT_WITHOUT_PROSE, "run"]
-    started = time.monotonic()
     subprocess.run(  # noqa: S603 - our own interpreter and a fixed command line
-        [*command, "--max-children", str(max_children), *only],
-        cwd=STAGE,
-        env=env,
-        check=True,
+        [sys.executable, "-c", _MUTMUT_WITHOUT_PROSE, *args], cwd=STAGE, env=env, check=True
     )
+
+
+def run_mutmut(max_children: int, only: list[str]) -> float:
+    """Runs mutmut in the stage; returns the wall time taken."""
+    started = time.monotonic()
+    _mutmut("run", "--max-children", str(max_children), *only)
     return time.monotonic() - started
+
+
+def sample(size: int, seed: int, max_children: int) -> tuple[list[str], int]:
+    """``size`` mutant names drawn at random from every mutant the stage makes, and how many
+    there are: the mutants are made (and only made) first, to draw from their names."""
+    _mutmut("generate", str(max_children))
+    names = sorted(m.name for m in collect())
+    drawn = random.Random(seed).sample(names, min(size, len(names)))  # noqa: S311 - no secret
+    return sorted(drawn), len(names)
 
 
 def _change(mutated_file: list[str], spans: dict[str, list[int]], function: str) -> list[str]:
@@ -451,6 +479,15 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
             if run.get("scope")
             else []
         ),
+        *(
+            [
+                f"- SAMPLE (`--sample`): {run['sample']['size']} of {run['sample']['of']} "
+                f"mutants drawn at random (seed {run['sample']['seed']}); the others were not "
+                "run, so every score below is an estimate"
+            ]
+            if run.get("sample")
+            else []
+        ),
         f"- Tool: mutmut {metadata.version('mutmut')}, {max_children} workers, "
         f"{wall} (load average before the run: {run['load']})",
         f"- Tests: `{' '.join(TESTS)}`",
@@ -463,7 +500,13 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         *([f"- Note: {run['note']}"] if run.get("note") else []),
         "",
         f"**callout_task: {caught} of {considered} non-equivalent mutants killed, "
-        f"{function_score:.1%}** (goal {GOAL:.0%}: {verdict})",
+        f"{function_score:.1%}** (goal {GOAL:.0%}: {verdict})"
+        + (
+            " — of a random sample: the whole's score lies in {:.1%} to {:.1%} "
+            "(95 % Wilson interval)".format(*wilson(caught, considered))
+            if run.get("sample")
+            else ""
+        ),
         "",
         "| module | mutants | killed by tests | rejected by mypy | timeout | equivalent "
         "| never live | survived, not argued | no test reaches | score |",
@@ -512,6 +555,17 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
             )
     out += ["", ABOUT]
     return "\n".join(out) + "\n"
+
+
+def wilson(hits: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion seen as hits of trials."""
+    if not trials:
+        return 0.0, 1.0
+    share = hits / trials
+    centre = share + z * z / (2 * trials)
+    spread = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    scale = 1 + z * z / trials
+    return (centre - spread) / scale, (centre + spread) / scale
 
 
 _OUTCOMES = (KILLED, CAUGHT_BY_TYPES, TIMEOUT, SURVIVED, NO_TESTS, OTHER, NOT_RUN)
@@ -585,6 +639,12 @@ this file alone. After adding a test, `python mutation/run.py --again --only NAM
 mutants again against the tests as they are now, in the same stage; `--report-only` rewrites
 the report from the stage. Each run's commit, start and wall time are in its report's header.
 
+When there is no time for every mutant (a whole run took 20 minutes with 4 workers on an idle
+2-core machine, and over an hour with 2 on one shared by other work), `--sample N` runs N
+mutants drawn at random (`--seed`) from all those of the scope: its report says it is a sample
+and gives the interval the whole's score lies in. And `--ledger` only makes the mutants (about a
+minute) and lists the arguments whose line is gone, without running anything.
+
 ## Refreshing the ledger after a refactor
 
 An argument in `mutation/equivalent/<module>.toml` stands for the surviving mutant of its
@@ -594,7 +654,8 @@ line itself changes, moves to another function, or a test now kills the mutant, 
 stands for nothing: the report lists it under "Stale arguments" (and its header counts them)
 instead of applying it to other code or dropping it silently. After moving code:
 
-1. `python mutation/run.py --only MODULE...` for the modules that changed (or `make mutation`).
+1. `python mutation/run.py --ledger` (a minute): the arguments whose line moved or went. Then
+   `python mutation/run.py --only MODULE...` for the modules that changed (or `make mutation`).
 2. In the report: each "survived, not argued" mutant gets a test in the file of the behaviour it
    changes (then `--again --only` its name) or, if it really behaves like the original, an entry
    `[[mutant]]` with its current `name`, its added line as `change` (copied from the report's
@@ -625,11 +686,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out",
         type=Path,
-        help=f"the report; default {REPORT.relative_to(REPO)} for a whole run, "
-        f"{STAGE.relative_to(REPO)}/report.md for a run of some modules (--only)",
+        help="the report; default docs/mutation.md for a whole run, build/mutation/report.md "
+        "(in the stage) for a run of some modules (--only)",
     )
     parser.add_argument(
         "--only", nargs="*", default=[], help="mutant names or globs (callout_task.normalise.*)"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        help="run only this many mutants, drawn at random from all (of --only's modules): "
+        "an estimate of the scores when there is no time for every mutant",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the draw of --sample")
+    parser.add_argument(
+        "--ledger",
+        action="store_true",
+        help="only make the mutants (a minute) and list the arguments of mutation/equivalent/ "
+        "whose line is gone; exit 1 if there is one",
     )
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the report from the last run"
@@ -641,6 +715,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    if args.ledger:
+        stage(scope(args.only)[0])
+        _mutmut("generate", str(args.max_children))
+        stale = stale_arguments(collect(), equivalence_arguments())
+        for argument, what in stale:
+            print(f"stale: {argument.file}: {argument.name or argument.function}: {what}")
+        print(f"{len(stale)} stale arguments (a run also finds those whose mutant is killed now)")
+        return 1 if stale else 0
     if args.again:
         shutil.rmtree(STAGE / "tests")
         shutil.copytree(
@@ -667,6 +749,9 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.max_children,
             "scope": modules,
         }
+        if args.sample:
+            patterns, population = sample(args.sample, args.seed, args.max_children)
+            run["sample"] = {"size": len(patterns), "of": population, "seed": args.seed}
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
         run["seconds"] = run_mutmut(args.max_children, patterns)
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")

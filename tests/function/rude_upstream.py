@@ -6,7 +6,8 @@ and a Content-Length body) and answers as its step says - whole, late, a byte at
 end, or cut off. It checks no signature: the faults are in the transport, not in CCC.
 
     with RudeUpstream(cut_mid_body(), answer(task_body())) as server:
-        ...  # CCC_ENDPOINT=server.url; server.requests counts what reached it
+        ...  # CCC_ENDPOINT=server.url; server.requests counts what reached it, server.heads
+             # holds their headers
 
 ``unanswered_connect()`` is a port whose connects hang: its listen queue is full, so the kernel
 drops the SYNs, as a firewall that drops packets would.
@@ -50,11 +51,13 @@ def _wait(stop: threading.Event, seconds: float) -> bool:
     return not stop.wait(seconds)
 
 
-def answer(body: bytes, status: int = 200, delay: float = 0.0) -> Step:
+def answer(
+    body: bytes, status: int = 200, delay: float = 0.0, content_type: str = "application/json"
+) -> Step:
     def step(conn: socket.socket, stop: threading.Event) -> bool:
         if delay and not _wait(stop, delay):
             return False
-        headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
         conn.sendall(_head(status, headers) + body)
         return True
 
@@ -164,20 +167,22 @@ def cut_mid_body(reset: bool = False) -> Step:
     return step
 
 
-def _read_request(reader: Any) -> bool:
-    """One request off the connection; False when the client closed it."""
-    length = 0
+def _read_request(reader: Any) -> dict[str, str] | None:
+    """One request off the connection, its headers (names in lower case); None when the client
+    closed it."""
+    headers: dict[str, str] = {}
     line = reader.readline()
     if not line:
-        return False
+        return None
+    line = reader.readline()
     while line not in (b"\r\n", b"\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value.strip())
+        headers[name.strip().lower()] = value.strip()
         line = reader.readline()
+    length = int(headers.get("content-length", "0"))
     if length:
         reader.read(length)
-    return True
+    return headers
 
 
 class RudeUpstream:
@@ -191,6 +196,7 @@ class RudeUpstream:
         self._connections: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
         self.requests = 0
+        self.heads: list[dict[str, str]] = []  # each request's headers, as they came
 
     @property
     def connections(self) -> int:
@@ -223,7 +229,12 @@ class RudeUpstream:
 
     def _serve(self, conn: socket.socket) -> None:
         with conn, contextlib.suppress(OSError), conn.makefile("rb") as reader:
-            while not self._stop.is_set() and _read_request(reader):
+            while not self._stop.is_set():
+                head = _read_request(reader)
+                if head is None:
+                    return
+                with self._lock:
+                    self.heads.append(head)
                 if not self._next_step()(conn, self._stop):
                     return
 

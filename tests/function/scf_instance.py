@@ -9,7 +9,7 @@ from typing import Any
 
 import callout_task
 import pytest
-from callout_task import handler, sdk_transport
+from callout_task import handler
 from callout_task.config import ENVIRONMENT_VARIABLES
 
 from autocallout.fake_ccc import CccBackend, mock_ccc
@@ -24,10 +24,6 @@ def cold_instance(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in SCF_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     callout_task.reset_instance()
-    # Built once per instance; a test that kept the last one's would never run the mutation
-    # run's changes to it (they were all "survivors" while the run's first test built it).
-    # (reset_instance takes it over once the SDK transport's rewrite has landed.)
-    sdk_transport._adapter_class = None
     yield
     callout_task.reset_instance()
 

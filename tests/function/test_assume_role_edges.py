@@ -2,45 +2,38 @@
 answer without credentials, no time left to call STS, forgetting credentials already gone, STS
 on the local fake's loopback endpoint, and cold concurrent callers sharing one AssumeRole.
 
-STS is played by ``responses`` on its public host (those lookups never get to CCC), or by the
-fake CCC's server, which answers STS too."""
+STS is played by a loopback server that answers what a test scripts (``RudeUpstream``, at a
+loopback CCC_ENDPOINT, which STS calls go to as well; those lookups never get to CCC), or by
+the fake CCC's server, which answers STS too."""
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import responses
 from callout_task import assume_role, handler
 from callout_task.credentials import Credentials
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
 from tests.function.conftest import log_lines
+from tests.function.rude_upstream import RudeUpstream, answer
 
 ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
 TASK = {"SdkAppId": 1400000000, "TaskId": 3}
-STS_URL = re.compile(r"^https://sts\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
 
 
 @pytest.fixture
-def sts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """STS answering AssumeRole without credentials; the requests it got, as they come."""
+def sts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, str]]]:
+    """STS answering AssumeRole without credentials; the headers of the requests it got."""
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
-    seen: list[Any] = []
-
-    def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
-        seen.append(request)
-        body = {"Response": {"ExpiredTime": 2_000_000_000, "RequestId": "sts-1"}}
-        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_callback("POST", STS_URL, callback=answer)
-        yield seen
+    body = {"Response": {"ExpiredTime": 2_000_000_000, "RequestId": "sts-1"}}
+    with RudeUpstream(answer(json.dumps(body).encode())) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        yield server.heads
 
 
 @pytest.mark.parametrize(
@@ -55,8 +48,8 @@ def test_sts_is_asked_in_ccc_s_region_else_the_default_one(
     handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
 
     [request] = sts
-    assert request.headers["X-TC-Region"] == asked
-    assert request.headers["X-TC-Action"] == "AssumeRole"
+    assert request["x-tc-region"] == asked
+    assert request["x-tc-action"] == "AssumeRole"
 
 
 def test_an_sts_answer_without_credentials_is_a_502_that_says_so(
@@ -189,19 +182,19 @@ def test_sts_credentials_with_a_line_break_are_refused_showing_none_of_them(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], field: str
 ) -> None:
     # Given an STS answering credentials one of which holds a line break (once sent as a header,
-    # refused by requests with the value quoted: into the log, retried as a network error)
+    # refused by the HTTP stack with the value quoted: into the log, retried as a network error)
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
     issued = {"Token": "tok-1", "TmpSecretId": "AKIDtmp1", "TmpSecretKey": "key-1"}
     issued[field] = "leaked-1\nX-Injected: 1"
     body = {"Response": {"Credentials": issued, "ExpiredTime": 2_000_000_000, "RequestId": "s"}}
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add("POST", STS_URL, json=body)
+    with RudeUpstream(answer(json.dumps(body).encode())) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
         # When a lookup needs the role
-        answer = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+        answered = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
     # Then it is the role that cannot be had, said once, and nothing of the value shows
-    assert answer["status"] == 502
-    assert answer["type"] == "urn:autocallout:problem:upstream-auth-failure"
+    assert answered["status"] == 502
+    assert answered["type"] == "urn:autocallout:problem:upstream-auth-failure"
     out = capsys.readouterr().out
-    assert "leaked-1" not in out + json.dumps(answer)
+    assert "leaked-1" not in out + json.dumps(answered)
     [line] = [x for x in log_lines(out) if x["message"] == "invocation"]
     assert line["attempts"] == 1

@@ -3,9 +3,10 @@
 Not a timing (``make bench`` measures those, docs/benchmarks.md): a fresh interpreter imports
 ``index`` from the function folder, as SCF does, and lists the modules that import added. Only
 the standard library, pydantic-core and typing_extensions, and the function's package may appear;
-the SDK and its HTTP stack (``tencentcloud``, ``requests``, ``urllib3``, ...) are imported on the
-first CCC call, never before, so answers that do not reach CCC do not pay for them; and a few
-heavy standard-library modules that nothing on the cold path needs stay out too.
+the SDK's signer (``tencentcloud``) and the HTTP stack (``http.client``, ``ssl``) are imported on
+the first CCC call, never before, so answers that do not reach CCC do not pay for them; and a few
+heavy standard-library modules that nothing on the cold path needs stay out too. requests and
+its helpers are not shipped at all (tests/package).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ LAZY_SDK = frozenset(
     {"tencentcloud", "requests", "urllib3", "charset_normalizer", "idna", "certifi", "chardet"}
 )
 # Standard-library modules the cold path has no use for, and which cost milliseconds each
-# (``ssl`` and ``http.client`` come with the SDK's HTTP stack, later).
+# (``ssl`` and ``http.client`` come with the first call, later).
 HEAVY_STDLIB = frozenset(
     {
         "asyncio",

@@ -4,41 +4,25 @@ counts as a password (anything else is a StoreError, and the limit falls back)."
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import responses
 from callout_task.redis_password import read_redis_password
 from callout_task.redis_wire import StoreError
 
+from autocallout.fake_ccc.mock import tencent_hosts_at
 from tests.function.conftest import CREDENTIAL_VARIABLES
-from tests.function.rude_upstream import RudeUpstream, silent, trickle_headers
+from tests.function.rude_upstream import RudeUpstream, answer, silent, trickle_headers
 
 SECRET = ("callout-redis", "v1")
-SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
 
 
-@pytest.fixture
-def ssm() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-def _answering(ssm: responses.RequestsMock, body: Any, content_type: str) -> list[Any]:
-    """SSM answering ``body`` to every request; the requests, as they come."""
-    seen: list[Any] = []
-
-    def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
-        seen.append(request)
-        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return 200, {"Content-Type": content_type}, raw
-
-    ssm.add_callback("POST", SSM_URL, callback=answer)
-    return seen
+def _ssm(body: Any, content_type: str = "application/json") -> RudeUpstream:
+    """A loopback server answering ``body`` to every request (``heads``: their headers)."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return RudeUpstream(answer(raw, content_type=content_type))
 
 
 @pytest.mark.parametrize(
@@ -50,7 +34,6 @@ def _answering(ssm: responses.RequestsMock, body: Any, content_type: str) -> lis
     ],
 )
 def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
-    ssm: responses.RequestsMock,
     monkeypatch: pytest.MonkeyPatch,
     function_region: str | None,
     ccc_region: str,
@@ -60,13 +43,15 @@ def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
         monkeypatch.delenv("TENCENTCLOUD_REGION", raising=False)
     else:
         monkeypatch.setenv("TENCENTCLOUD_REGION", function_region)
-    seen = _answering(
-        ssm, {"Response": {"SecretString": "pw", "RequestId": "r-1"}}, "application/json"
+    ssm = _ssm({"Response": {"SecretString": "pw", "RequestId": "r-1"}})
+    with ssm, tencent_hosts_at(ssm.url):
+        assert read_redis_password(SECRET, ccc_region, timeout=2.0) == "pw"
+    [request] = ssm.heads
+    assert request["x-tc-region"] == asked
+    assert (request["host"], request["x-tc-action"]) == (
+        "ssm.tencentcloudapi.com",
+        "GetSecretValue",
     )
-    assert read_redis_password(SECRET, ccc_region, timeout=2.0) == "pw"
-    [request] = seen
-    assert request.headers["X-TC-Region"] == asked
-    assert json.loads(request.body) == {"SecretName": "callout-redis", "VersionId": "v1"}
 
 
 @pytest.mark.parametrize(
@@ -79,22 +64,23 @@ def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
     ],
 )
 def test_an_answer_without_a_password_in_it_is_a_store_error_naming_the_secret(
-    ssm: responses.RequestsMock, content_type: str, body: Any
+    content_type: str, body: Any
 ) -> None:
-    _answering(ssm, body, content_type)
-    with pytest.raises(StoreError, match="callout-redis:v1"):
+    ssm = _ssm(body, content_type)
+    with ssm, tencent_hosts_at(ssm.url), pytest.raises(StoreError, match="callout-redis:v1"):
         read_redis_password(SECRET, "ap-guangzhou", timeout=2.0)
+    assert ssm.requests == 1
 
 
 def test_without_credentials_the_password_is_not_asked_for_and_the_error_says_why(
-    ssm: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    seen = _answering(ssm, {"Response": {"SecretString": "pw"}}, "application/json")
-    with pytest.raises(StoreError, match="credentials"):
+    ssm = _ssm({"Response": {"SecretString": "pw"}})
+    with ssm, tencent_hosts_at(ssm.url), pytest.raises(StoreError, match="credentials"):
         read_redis_password(SECRET, "ap-guangzhou", timeout=2.0)
-    assert seen == []
+    assert ssm.requests == 0
 
 
 def test_an_ssm_that_never_answers_is_given_up_on_after_the_time_allowed(

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import responses
 from callout_task import shared_rate_limit
 from callout_task.config import ConfigurationError, load_settings
 from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
 from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
+from autocallout.fake_ccc.mock import tencent_hosts_at
 from autocallout.redis_server import RedisServer, free_port, redis_server_binary
 from tests.function.conftest import REDIS_PASSWORD as PASSWORD
 from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, log_lines
+from tests.function.rude_upstream import RudeUpstream, answer
 from tests.function.scripted_redis import ScriptedServer
 from tests.infra.conftest import require_tool
-
-SSM_URL = re.compile(r"^https://ssm\.([a-z0-9-]+\.)?tencentcloudapi\.com/")
 
 
 def _limit(
@@ -228,10 +226,11 @@ def test_a_malformed_ssm_answer_falls_back_to_the_local_bucket(
         }
     )
     limit = shared_rate_limit.limiter_for(settings)
-    with responses.RequestsMock() as ssm:
-        ssm.add("POST", SSM_URL, body=body, status=200, content_type=content_type)
+    ssm = RudeUpstream(answer(body, content_type=content_type))
+    with ssm, tencent_hosts_at(ssm.url):
         # When a call comes, Then the local bucket answers (no exception escapes the limiter)
         assert limit.take(time_left=3.0) == 0.0
+    assert ssm.requests == 1
     # And one warning names the secret
     [line] = log_lines(capsys.readouterr().out)
     assert "callout-redis:v1" in str(line["detail"])

@@ -1,9 +1,8 @@
 """One attempt over HTTP signed with the SDK's signer (callout_task.sdk_transport) still fits the
-SDK and urllib3, and signs as the SDK's own clients do.
+SDK, signs as the SDK's own clients do, and keeps its connection as a kept-alive client should.
 
-The SDK is used for one thing, ``Sign.sign_tc3``; urllib3 for one internal, ``_new_conn``. When
-a release changes either, a test here fails: re-read it, check sdk_transport still holds, then
-update the digest.
+The SDK is used for one thing, ``Sign.sign_tc3``. When a release changes it, a test here fails:
+re-read it, check sdk_transport still holds, then update the digest.
 """
 
 from __future__ import annotations
@@ -11,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import socket
+import threading
 import time
-from typing import Any
 
 import pytest
 from callout_task import assume_role, redis_password, sdk_transport, upstream
@@ -23,10 +23,9 @@ from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.credential import Credential
 from tencentcloud.common.http.request import RequestInternal
 from tencentcloud.common.sign import Sign
-from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from autocallout.fake_ccc import FakeCccServer
 from autocallout.fake_ccc.models import DEFAULT_CREDENTIALS
+from tests.function.rude_upstream import RudeUpstream, Step, answer, task_body
 
 SIGNER_AS_READ = "102d0f2fe9240802"
 
@@ -34,14 +33,6 @@ SIGNER_AS_READ = "102d0f2fe9240802"
 def test_the_sdk_s_signer_is_as_it_was_read() -> None:
     digest = hashlib.sha256(inspect.getsource(Sign.sign_tc3).encode()).hexdigest()[:16]
     assert digest == SIGNER_AS_READ, "Sign.sign_tc3 changed: re-read it"
-
-
-@pytest.mark.parametrize("connection", [HTTPConnection, HTTPSConnection])
-def test_urllib3_connects_through_new_conn_and_keeps_the_socket(connection: type[Any]) -> None:
-    # The watch adopts a connection's socket when _new_conn returns it: before the TLS
-    # handshake, which connect() runs next.
-    assert "self._new_conn()" in inspect.getsource(connection.connect)
-    assert "def _new_conn(self) -> socket.socket:" in inspect.getsource(HTTPConnection)
 
 
 def test_each_service_is_called_with_the_sdk_s_version_of_its_api() -> None:
@@ -78,32 +69,59 @@ def test_a_request_is_signed_as_the_sdk_s_own_client_signs_it(
     assert ours == expected
 
 
-def test_an_endpoint_sends_through_watched_connections_and_follows_no_redirect(
-    fake_server: FakeCccServer,
-) -> None:
-    fake = DEFAULT_CREDENTIALS
-    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
-    endpoint = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, fake_server.url)
-    deadline = Deadline.for_invocation(None, 2.0, time.monotonic())
-    chunks: list[bytes] = []
+def _answer_then_close(body: bytes) -> Step:
+    """A whole answer with its length and no "Connection: close", then the connection closed:
+    a server ending an idle kept-alive connection (its idle timeout) right after answering."""
+    keep = answer(body)
 
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        keep(conn, stop)
+        return False
+
+    return step
+
+
+def _exchange_with(endpoint: sdk_transport.Endpoint) -> bytes:
+    chunks: list[bytes] = []
+    deadline = Deadline(time.monotonic() + 2.0)
     sdk_transport.exchange(
         endpoint,
         "DescribeAutoCalloutTask",
-        {"SdkAppId": 1400000000, "TaskId": 3},
+        {"SdkAppId": 1, "TaskId": 3},
         deadline,
         2**20,
         chunks.append,
     )
+    return b"".join(chunks)
 
-    assert b'"RequestId"' in b"".join(chunks)
-    session = endpoint.session
-    assert type(session.get_adapter("http://x")).__name__ == "WatchedAdapter"
-    assert session.get_adapter("https://x") is session.get_adapter("http://x")
-    assert session.get_redirect_target(object()) is None
-    pools = session.get_adapter("http://x").poolmanager.pool_classes_by_scheme
-    assert pools["http"].ConnectionCls.__name__ == "WatchedHTTPConnection"
-    assert pools["https"].ConnectionCls.__name__ == "WatchedHTTPSConnection"
+
+def _endpoint(url: str) -> sdk_transport.Endpoint:
+    fake = DEFAULT_CREDENTIALS
+    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
+    return sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, url)
+
+
+def test_an_endpoint_keeps_its_connection_alive_between_calls() -> None:
+    with RudeUpstream(answer(task_body("first")), answer(task_body("second"))) as server:
+        endpoint = _endpoint(server.url)
+        bodies = [_exchange_with(endpoint), _exchange_with(endpoint)]
+
+    assert bodies == [task_body("first"), task_body("second")]
+    assert (server.requests, server.connections) == (2, 1)
+
+
+def test_a_kept_alive_connection_the_server_has_dropped_is_replaced_before_the_next_call() -> None:
+    # Sent on the dropped connection, the request would find it closed: a network error, an
+    # attempt (and a rate-limit token) spent on nothing.
+    script = (_answer_then_close(task_body("first")), answer(task_body("second")))
+    with RudeUpstream(*script) as server:
+        endpoint = _endpoint(server.url)
+        first = _exchange_with(endpoint)
+        time.sleep(0.05)  # the server's FIN arrives
+        second = _exchange_with(endpoint)
+
+    assert (first, second) == (task_body("first"), task_body("second"))
+    assert (server.requests, server.connections) == (2, 2)
 
 
 @pytest.mark.parametrize(

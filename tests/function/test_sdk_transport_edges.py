@@ -148,27 +148,130 @@ def test_a_refused_connection_is_a_network_error_saying_why() -> None:
     assert "refused" in failed.value.message
 
 
+_PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
+
+
 def _no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy", "HTTP_PROXY"):
+    for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_an_endpoint_off_this_machine_is_reached_through_a_proxy_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch,
+class _TunnelProxy:
+    """A proxy that grants CONNECT, then records what the client sends into the tunnel (the
+    start of its TLS handshake) and hangs up: nothing goes further than this machine."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.head = b""
+        self.tunnelled = b""
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        conn, _ = self._listener.accept()
+        with conn:
+            conn.settimeout(5)
+            while b"\r\n\r\n" not in self.head:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                self.head += data
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self.tunnelled = conn.recv(4096)
+
+    def __enter__(self) -> _TunnelProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "authorization"),
+    [
+        ("HTTPS_PROXY", "{url}", None),
+        ("https_proxy", "{url}", None),
+        ("ALL_PROXY", "{url}", None),
+        ("HTTPS_PROXY", "http://us%65r:p%40ss@{host}", "Basic dXNlcjpwQHNz"),  # user:p@ss
+    ],
+)
+def test_an_endpoint_off_this_machine_is_reached_through_the_proxy_s_tunnel(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, authorization: str | None
 ) -> None:
-    # requests takes HTTP_PROXY from the environment; the proxy's connections are watched too.
+    # TLS runs inside the tunnel, end to end: the proxy sees the host name asked for and a TLS
+    # handshake naming it, never the signed request.
     _no_proxy_variables(monkeypatch)
-    with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
-        monkeypatch.setenv("HTTP_PROXY", proxy.url)
-        body = _exchange("http://ccc.example.invalid")  # resolved by the proxy, not here
+    with _TunnelProxy() as proxy:
+        url = proxy.url
+        monkeypatch.setenv(variable, value.format(url=url, host=url.removeprefix("http://")))
+        with pytest.raises(AttemptFailed) as failed:  # the proxy hangs up inside the tunnel
+            _exchange("https://ccc.example.invalid")
 
-    assert body == b'{"Response": {}}'
-    assert proxy.requests == 1
+    head = proxy.head.decode("latin-1")
+    assert head.startswith("CONNECT ccc.example.invalid:443 HTTP/1.")
+    proxy_authorization = [
+        line.split(":", 1)[1].strip()
+        for line in head.split("\r\n")
+        if line.lower().startswith("proxy-authorization:")
+    ]
+    assert proxy_authorization == ([authorization] if authorization else [])
+    assert proxy.tunnelled[:1] == b"\x16"  # a TLS handshake record: the ClientHello...
+    assert b"ccc.example.invalid" in proxy.tunnelled  # ...naming the host (SNI)
+    assert b"TC3-HMAC-SHA256" not in proxy.head + proxy.tunnelled
+    assert failed.value.code == "ClientNetworkError"
 
 
-@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+@pytest.mark.parametrize(
+    "no_proxy", ["ccc.example.invalid", ".example.invalid", "example.invalid:443", "*", "a,  b,*"]
+)
+def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
+    monkeypatch: pytest.MonkeyPatch, no_proxy: str
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    with RudeUpstream(answer(b"{}")) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+        with pytest.raises(AttemptFailed) as failed:
+            _exchange("https://ccc.example.invalid")  # no such host: looked up here, not sent
+
+    assert proxy.requests == 0
+    assert failed.value.code == "ClientNetworkError"
+
+
+@pytest.mark.parametrize(
+    "value", ["socks5://127.0.0.1:1080", "ftp://proxy.example:21", "http://proxy.example:99999"]
+)
+def test_a_proxy_that_cannot_be_used_fails_each_attempt_saying_so_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", value)
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange("https://ccc.example.invalid")
+
+    assert failed.value.code == "ClientNetworkError"
+    assert failed.value.message.startswith("HTTPS_PROXY is not an http://host:port proxy")
+    assert value not in failed.value.message
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "HTTPS_PROXY"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
 def test_a_proxy_never_sees_a_signed_request_to_a_loopback_endpoint(
-    monkeypatch: pytest.MonkeyPatch, variable: str
+    monkeypatch: pytest.MonkeyPatch, variable: str, scheme: str
 ) -> None:
     # The local fake on loopback: a proxy from the environment would get the Authorization and
     # X-TC-Token headers in cleartext. The request goes straight to the endpoint instead.
@@ -176,20 +279,27 @@ def test_a_proxy_never_sees_a_signed_request_to_a_loopback_endpoint(
     with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
         monkeypatch.setenv(variable, proxy.url)
         with RudeUpstream(answer(b'{"Response": {"RequestId": "direct"}}')) as ccc:
-            body = _exchange(ccc.url)
+            if scheme == "http":
+                body = _exchange(ccc.url)
+            else:  # plain http answers TLS: the handshake fails, but with the endpoint itself
+                with pytest.raises(AttemptFailed):
+                    _exchange(ccc.url.replace("http://", "https://"))
+                assert ccc.connections == 1
 
-    assert proxy.requests == 0
-    assert body == b'{"Response": {"RequestId": "direct"}}'
+    assert proxy.requests == proxy.connections == 0
+    if scheme == "http":
+        assert body == b'{"Response": {"RequestId": "direct"}}'
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.2", "[::1]"])
-def test_every_loopback_name_ignores_proxies(host: str) -> None:
-    endpoint = sdk_transport.Endpoint(
-        "ccc", "2020-02-10", "", Credentials("AKID", "key"), f"http://{host}:9000"
-    )
-    assert endpoint.session.trust_env is False
-    elsewhere = sdk_transport.Endpoint("ccc", "2020-02-10", "", Credentials("AKID", "key"))
-    assert elsewhere.session.trust_env is True
+def test_every_loopback_name_ignores_proxies(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    credentials = Credentials("AKID", "key")
+    here = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, f"https://{host}:9000")
+    assert here.proxy is None
+    elsewhere = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials)
+    assert elsewhere.proxy == ("127.0.0.1", 3128, {})
 
 
 def _closed_port() -> str:

@@ -4,11 +4,11 @@ own tasks; and a Message it cannot use is refused and logged by the trigger's na
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any
 
 import pytest
-import requests
 from callout_task import answer_size
 
 from autocallout.fake_ccc import CccBackend
@@ -32,14 +32,14 @@ def test_a_task_failing_unexpectedly_sinks_only_its_own_entry(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    send = requests.Session.send
+    send = http.client.HTTPConnection.request
 
-    def http_failing_for_task_6(self: Any, request: Any, **options: Any) -> Any:
-        if json.loads(request.body).get("TaskId") == 6:
-            raise RuntimeError("the SDK broke on this one")
-        return send(self, request, **options)
+    def http_failing_for_task_6(self: Any, method: str, url: str, body: Any, *args: Any) -> Any:
+        if json.loads(body).get("TaskId") == 6:
+            raise RuntimeError("the HTTP stack broke on this one")
+        return send(self, method, url, body, *args)
 
-    monkeypatch.setattr(requests.Session, "send", http_failing_for_task_6)
+    monkeypatch.setattr(http.client.HTTPConnection, "request", http_failing_for_task_6)
 
     results = invoke(_timer(3, 6, 7))["results"]
     out = capsys.readouterr().out
@@ -51,7 +51,7 @@ def test_a_task_failing_unexpectedly_sinks_only_its_own_entry(
     assert [(line["task_id"], line["status"]) for line in lines] == [(3, 200), (6, 500), (7, 200)]
     [error] = [line for line in log_lines(out) if line["level"] == "ERROR"]
     assert (error["task_id"], error["sdk_app_id"]) == (6, 1400000000)
-    assert "RuntimeError: the SDK broke on this one" in error["traceback"]
+    assert "RuntimeError: the HTTP stack broke on this one" in error["traceback"]
 
 
 def test_a_timer_run_waits_for_tokens_within_its_deadline(

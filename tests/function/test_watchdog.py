@@ -18,7 +18,7 @@ from callout_task import watchdog
 
 
 class _Connection:
-    """What the watch needs of urllib3's connection: its socket."""
+    """What the watch needs of an http.client connection: its socket."""
 
     def __init__(self, sock: socket.socket | None) -> None:
         self.sock = sock
@@ -134,7 +134,7 @@ def test_a_socket_closed_before_the_deadline_is_no_error_when_the_watch_fires(
     closed = socket.socket()
     closed.close()
     watch = watchdog.Watch(at=0.0)
-    watch.adopt(_Connection(closed))  # urllib3 closed it meanwhile
+    watch.adopt(_Connection(closed))  # http.client closed it meanwhile
     watch.adopt(_Connection(None))  # not connected yet
     watch.adopt(_Connection(ours))
 

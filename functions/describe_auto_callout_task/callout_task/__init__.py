@@ -6,8 +6,8 @@
 - credentials: the execution role's credentials, read per invocation
 - assume_role: CCC_ROLE_ARN, a role's credentials through STS
 - upstream: the CCC call, with client reuse, a token per attempt, and retries
-- sdk_transport: one attempt over the SDK, bounded by the deadline (the only user of SDK
-  internals)
+- sdk_transport: one attempt, signed with the SDK's signer and sent with http.client, bounded
+  by the deadline (the only module that touches the SDK)
 - watchdog: ends an attempt's connections at its deadline
 - rate_limit: the limiter interface, the per-instance token bucket, waiting vs 429
 - shared_rate_limit: one budget for all instances on Redis (GCRA), falling back to the bucket
@@ -42,6 +42,9 @@ _INSTANCE_STATE = (
     ("handler", "forget_configuration"),  # the settings, the rate limiter and its Redis store
     ("logs", "reset_level"),  # the level the settings chose
     ("upstream", "forget_clients"),  # CCC's clients and their kept-alive connections
+    # The connection classes and TLS settings built on the first call: a test that kept the last
+    # one's would never run the mutation run's changes to them.
+    ("sdk_transport", "forget_built"),
     ("assume_role", "forget_all"),  # role credentials from STS
     ("watch_tick", "forget_memory"),  # the watch's Redis connection
     ("watch_secrets", "forget"),  # targets' URLs and secrets read from SSM

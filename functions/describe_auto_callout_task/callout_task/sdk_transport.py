@@ -1,45 +1,57 @@
-"""One attempt of a Tencent Cloud API call, signed with the SDK's TC3 signer and bounded by the
-deadline: the only module that touches the SDK.
+"""One attempt of a Tencent Cloud API call, signed with the SDK's TC3 signer, sent with the
+standard library's ``http.client`` and bounded by the deadline: the only module that touches
+the SDK.
 
 The SDK is the source of the signing (``tencentcloud.common.sign.Sign.sign_tc3``, a public
 static function, 4 ms to import); this module builds the request the SDK's clients build for
-a JSON POST (the same headers, the same canonical request) and sends it with a requests
-session of its own. So no SDK client is imported (its client, profile and credential modules,
-CCC's 700 KB of models), and nothing private of the SDK is used.
+a JSON POST (the same headers, the same canonical request) and sends it itself. No SDK client
+is imported, nothing private of the SDK is used, and neither is requests or urllib3 (with
+their helpers some 85 ms of an instance's first call; ``http.client`` and ``ssl`` about 30).
 
-- ``Endpoint``: one service at one address with one set of credentials; its session keeps the
-  connection alive between calls and mounts a transport adapter whose connections put
-  themselves under the attempt's watch (see ``watchdog``); redirects are off; an endpoint on
-  loopback (the local fake) ignores proxy variables: a proxy never sees its signed requests;
+- ``Endpoint``: one service at one address with one set of credentials, and one connection to
+  it, kept alive between calls (a new one when the last was dropped or failed);
 - ``exchange`` sets each socket operation's timeout to the time left, sends, and hands the body
   to ``feed`` chunk by chunk, at most ``max_bytes`` of it, all under a watch that fires at the
-  deadline.
+  deadline (``watchdog``).
 
 Why this is bounded: a TCP connect to one address is bounded by the socket timeout, which is the
-time left; from the moment the connect is done (the TLS handshake, the request, the headers,
-the body) the watchdog shuts the socket down at the deadline, at once if the deadline passed
-while connecting, and that ends any blocked operation; a body that never ends is cut at
-``max_bytes``. What is not bounded by the deadline alone: name resolution (Python cannot
-interrupt ``getaddrinfo``), and a host name that resolves to several addresses gets the connect
-timeout once per address tried.
+time left; from the moment the attempt starts, the connection is under the watch, which shuts
+its socket down at the deadline (the TLS handshake, the request, the headers, the body), and
+a socket that connects after the deadline is shut before its handshake; a body that never
+ends is cut at ``max_bytes``. What is not bounded by the deadline alone: name resolution
+(Python cannot interrupt ``getaddrinfo``), and a host name that resolves to several addresses
+gets the connect timeout once per address tried.
 
-urllib3's ``_new_conn``, which ``connect`` calls for the TCP connect, is the one library
-internal used here; ``tests/function/test_sdk_transport.py`` fails when a release changes it.
+TLS: certificates and host names verified (``ssl.PROTOCOL_TLS_CLIENT``) against the system's
+CA store, as ``ssl.create_default_context()`` loads it, the store the watch's deliveries use
+too. SCF's runtime images carry their distribution's CA bundle, which the runtime's OpenSSL
+reads and the image keeps current; a bundle shipped in the zip (certifi) would age with each
+release instead. OpenSSL's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name another store.
+
+Redirects are never followed: a 3xx is an HTTP error like a 5xx (the signed request, its
+session token with it, goes nowhere but where it was sent). Proxies: an https endpoint off
+this machine goes through ``HTTPS_PROXY`` (or ``ALL_PROXY``; either case) unless ``NO_PROXY``
+names its host, by a CONNECT tunnel inside which TLS runs end to end; an endpoint on loopback
+(the local fake) never goes through a proxy. docs/security.md, "Proxies", says why.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from callout_task import watchdog
 from callout_task.config import is_loopback
 from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
+
+if TYPE_CHECKING:  # imported on the first call (``http``, ``ssl``: off the cold path)
+    import http.client
 
 BODY_CHUNK_BYTES = 256 * 1024
 # What parsing one MiB of CCC's answer takes at the least: 18-40 ms measured on CPython 3.12
@@ -69,9 +81,20 @@ class AttemptFailed(Exception):
 
 class Endpoint:
     """A Tencent Cloud API service (``service``, API ``version``, ``region``) at ``url``
-    (default: the service's public host), called with ``credentials``."""
+    (default: the service's public host), called with ``credentials``, over one connection."""
 
-    __slots__ = ("credentials", "host", "region", "service", "session", "url", "version")
+    __slots__ = (
+        "connection",
+        "credentials",
+        "host",
+        "hostname",
+        "port",
+        "proxy",
+        "region",
+        "scheme",
+        "service",
+        "version",
+    )
 
     def __init__(
         self,
@@ -88,9 +111,10 @@ class Endpoint:
         parts = urlsplit(url or f"https://{service}.tencentcloudapi.com")
         self.service, self.version, self.region = service, version, region
         self.credentials = credentials
-        self.host = parts.netloc
-        self.url = f"{parts.scheme}://{parts.netloc}/"
-        self.session = _session(trust_env=not is_loopback(parts.hostname))
+        self.host = parts.netloc  # the Host header, signed
+        self.scheme, self.hostname, self.port = parts.scheme, parts.hostname or "", parts.port
+        self.proxy = _proxy_for(self.hostname) if self.scheme == "https" else None
+        self.connection: http.client.HTTPConnection | None = None
 
     def signed_headers(self, action: str, payload: bytes, timestamp: int) -> dict[str, str]:
         """The headers of a TC3-HMAC-SHA256 signed JSON POST, as the SDK's clients send them."""
@@ -124,27 +148,39 @@ class Endpoint:
         headers["X-TC-Language"] = "zh-CN"  # the SDK's default: CCC's messages as before
         return headers
 
+    def connected(self, timeout: float) -> http.client.HTTPConnection:
+        """The kept-alive connection, its socket operations' timeout ``timeout``; a new one if
+        there is none or the server has dropped it (closed it while idle, the usual end of a
+        kept-alive connection): a request sent on it would find it closed."""
+        connection = self.connection
+        if connection is not None and _dropped(connection):
+            self.disconnect()
+            connection = None
+        if connection is None:
+            connection = self.connection = _open(self, timeout)
+        connection.timeout = timeout
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        return connection
 
-def _session(trust_env: bool) -> Any:
-    """A requests session whose connections the watchdog can end, that follows no redirect."""
-    import requests
-
-    session: Any = requests.Session()
-    adapter = _watched_adapter_class()()
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    # No redirects: requests would resend the signed request, session token (X-TC-Token)
-    # included, to wherever Location says, over http too, on calls no rate-limit token paid
-    # for. Tencent Cloud APIs answer where they are asked; a 3xx is an HTTP error like a 5xx.
-    session.get_redirect_target = _no_redirect
-    # Proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) count only for endpoints
-    # off this machine: docs/security.md says why.
-    session.trust_env = trust_env
-    return session
+    def disconnect(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
 
 
-def _no_redirect(response: Any) -> None:
-    return None
+def _dropped(connection: http.client.HTTPConnection) -> bool:
+    """True when an idle connection has something to read: the server's end of it (or bytes
+    no request asked for), either way not a connection to send a request on."""
+    import select
+
+    sock = connection.sock
+    if sock is None:
+        return False  # never connected, or let go of: connect() makes it anew
+    try:
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):  # closed meanwhile: fileno() -1
+        return True
 
 
 def exchange(
@@ -157,37 +193,37 @@ def exchange(
 ) -> None:
     """The body of the answer to one signed request, handed to ``feed`` chunk by chunk as it
     arrives, all of it by the deadline; raises AttemptFailed (``feed`` may raise it too)."""
-    from http.client import HTTPException
-
-    from requests import RequestException
-    from urllib3.exceptions import HTTPError
+    import http.client
 
     payload = json.dumps(params).encode()
     headers = endpoint.signed_headers(action, payload, int(time.time()))
     failure: AttemptFailed | None = None
     reading = ""  # what failed: sending and the headers, or (once they are in) the body
+    kept = False
     with watchdog.watching(deadline.at) as watch:
         try:
-            # The socket timeout bounds the connect; the watch bounds everything after it.
-            answer = endpoint.session.post(
-                endpoint.url,
-                data=payload,
-                headers=headers,
-                stream=True,
-                timeout=max(deadline.remaining(), 0.001),
-            )
-            with answer:
-                if answer.status_code != 200:
-                    raise AttemptFailed("ServerNetworkError", f"HTTP {answer.status_code}")
-                reading = "reading the answer failed: "
-                _read_body(answer, max_bytes, deadline, feed)
-        except (RequestException, HTTPError, HTTPException, OSError) as error:
+            # The socket timeout bounds the connect; the watch bounds everything.
+            connection = endpoint.connected(max(deadline.remaining(), 0.001))
+            watch.adopt(connection)
+            connection.request("POST", "/", payload, headers)
+            answer = connection.getresponse()
+            if answer.status != 200:
+                raise AttemptFailed("ServerNetworkError", f"HTTP {answer.status}")
+            reading = "reading the answer failed: "
+            _read_body(answer, max_bytes, deadline, feed)
+            kept = not answer.will_close
+        except (http.client.HTTPException, OSError, UnicodeError) as error:
+            # UnicodeError: a host name IDNA cannot encode, found when it is looked up.
             failure = AttemptFailed("ClientNetworkError", f"{reading}{error}")
         except AttemptFailed as error:
             failure = error
+        finally:
+            if not kept:  # a failure, an answer not read to its end, or one that ends it
+                endpoint.disconnect()
     if watch.fired:
         # Whatever came back was cut short by the watch: a shut socket reads as the end of the
         # headers or of a body without a length, so even a "success" is not to be trusted.
+        endpoint.disconnect()
         raise AttemptFailed("DeadlineReached", failure.message if failure else "cut at deadline")
     if failure is None:
         return
@@ -197,15 +233,28 @@ def exchange(
 
 
 def _read_body(
-    answer: Any, max_bytes: int, deadline: Deadline, feed: Callable[[bytes], None]
+    answer: http.client.HTTPResponse,
+    max_bytes: int,
+    deadline: Deadline,
+    feed: Callable[[bytes], None],
 ) -> None:
-    length = answer.headers.get("Content-Length", "")
-    announced = int(length) if length.isdigit() else None
+    length = answer.getheader("Content-Length", "")
+    announced = int(length) if length.isascii() and length.isdigit() else None
     if announced is not None and announced > max_bytes:
         raise AttemptFailed("BodyTooLarge", f"Content-Length {length} > {max_bytes}")
     size = 0
-    for chunk in answer.iter_content(BODY_CHUNK_BYTES):
+    while True:
+        chunk = answer.read(BODY_CHUNK_BYTES)
         size += len(chunk)
+        if announced is not None and size < announced and len(chunk) < BODY_CHUNK_BYTES:
+            # http.client's read(amount) ends a body cut short as if it were whole: a read
+            # shorter than asked, before the announced length, is the connection's end.
+            raise AttemptFailed(
+                "ClientNetworkError",
+                f"reading the answer failed: it ended after {size} of {announced} bytes",
+            )
+        if not chunk:
+            return
         if size > max_bytes:
             raise AttemptFailed("BodyTooLarge", f"more than {max_bytes} bytes")
         _in_time_for(announced, size, deadline)
@@ -225,76 +274,126 @@ def _in_time_for(announced: int | None, size: int, deadline: Deadline) -> None:
         )
 
 
-_adapter_class: type[Any] | None = None
+class _Held:
+    """A socket the watch shuts, held apart from the connection that let go of it."""
+
+    __slots__ = ("sock",)
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
 
 
-def _watched_adapter_class() -> type[Any]:
-    """requests' HTTPAdapter whose urllib3 connections adopt themselves into the running watch.
+_classes: tuple[type[Any], type[Any]] | None = None
 
-    Built on first use: requests and urllib3 load with the SDK, off the cold path of answers
-    that never reach CCC.
-    """
-    global _adapter_class  # noqa: PLW0603 - built once per instance
-    if _adapter_class is not None:
-        return _adapter_class
-    from types import SimpleNamespace
 
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+def _connection_classes() -> tuple[type[Any], type[Any]]:
+    """http.client's connections (plain, TLS) that put themselves under the running attempt's
+    watch as they connect: built on the first call, with http.client."""
+    global _classes  # noqa: PLW0603 - built once per instance
+    if _classes is not None:
+        return _classes
+    import http.client
 
-    class Watched:
-        """Mixin for urllib3's connections: each puts itself under the running attempt's watch."""
-
-        sock: Any
-
+    class WatchedHTTP(http.client.HTTPConnection):
         def connect(self) -> None:
             watchdog.adopt(self)  # from here on the watch ends this connection's socket
-            super().connect()  # type: ignore[misc]
-
-        def _new_conn(self) -> Any:
-            # The TCP connect is done; the TLS handshake (in connect) is still to come. If the
-            # watch fired meanwhile, the socket is shut now and the handshake fails at once.
-            sock = super()._new_conn()  # type: ignore[misc]
-            self.sock = sock
-            watchdog.adopt(self)
-            return sock
-
-        def request(self, *args: Any, **kwargs: Any) -> None:
-            watchdog.adopt(self)  # a kept-alive connection is reused without connect()
-            super().request(*args, **kwargs)  # type: ignore[misc]
+            super().connect()
 
         def close(self) -> None:
             # http.client lets go of the socket (sock = None) as soon as an answer's headers
             # say the connection ends with it ("Connection: close", or no length), while the
             # body is still to be read from it: the watch keeps the socket itself to shut.
             if self.sock is not None:
-                watchdog.adopt(SimpleNamespace(sock=self.sock))
-            super().close()  # type: ignore[misc]
+                watchdog.adopt(_Held(self.sock))
+            super().close()
 
-    class WatchedHTTPConnection(Watched, HTTPConnection):
+    class WatchedHTTPS(WatchedHTTP, http.client.HTTPSConnection):
         pass
 
-    class WatchedHTTPSConnection(Watched, HTTPSConnection):
-        pass
+    _classes = (WatchedHTTP, WatchedHTTPS)
+    return _classes
 
-    class WatchedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = WatchedHTTPConnection
 
-    class WatchedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = WatchedHTTPSConnection
+_tls: Any = None
 
-    pools = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
 
-    class WatchedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = pools
+def forget_built() -> None:
+    """Drop the connection classes and the TLS settings: the next call builds them anew."""
+    global _classes, _tls  # noqa: PLW0603 - what a new instance would not have yet
+    _classes = _tls = None
 
-        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-            manager = super().proxy_manager_for(*args, **kwargs)
-            manager.pool_classes_by_scheme = pools
-            return manager
 
-    _adapter_class = WatchedAdapter
-    return WatchedAdapter
+def _tls_context() -> Any:
+    """The TLS settings of every https connection: built once, on the first one."""
+    global _tls  # noqa: PLW0603 - one per instance: loading the CA store takes milliseconds
+    if _tls is None:
+        import ssl
+
+        class Watched(ssl.SSLContext):
+            def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
+                # The TCP connect is done; the handshake is next. If the watch fired meanwhile
+                # (a slow name lookup), the socket is shut now and the handshake fails at once.
+                watchdog.adopt(_Held(sock))
+                return super().wrap_socket(sock, *args, **kwargs)
+
+        context = Watched(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the host name
+        context.load_default_certs(ssl.Purpose.SERVER_AUTH)  # create_default_context's store
+        _tls = context
+    return _tls
+
+
+def _open(endpoint: Endpoint, timeout: float) -> http.client.HTTPConnection:
+    host, port = endpoint.hostname, endpoint.port
+    plain, tls = _connection_classes()
+    connection: http.client.HTTPConnection
+    if endpoint.scheme != "https":
+        return plain(host, port, timeout=timeout)  # type: ignore[no-any-return]
+    if endpoint.proxy is None:
+        return tls(host, port, timeout=timeout, context=_tls_context())  # type: ignore[no-any-return]
+    if isinstance(endpoint.proxy, str):
+        raise AttemptFailed("ClientNetworkError", endpoint.proxy)
+    proxy_host, proxy_port, proxy_headers = endpoint.proxy
+    connection = tls(proxy_host, proxy_port, timeout=timeout, context=_tls_context())
+    connection.set_tunnel(host, port or 443, proxy_headers)
+    return connection
+
+
+Proxy = tuple[str, int, dict[str, str]]
+
+
+def _proxy_for(host: str) -> Proxy | str | None:
+    """The proxy an https request to ``host`` goes through: HTTPS_PROXY or ALL_PROXY (either
+    case), unless NO_PROXY names the host or one of its domains, or ``host`` is loopback; a
+    proxy that cannot be used as the reason why (each attempt then fails saying so)."""
+    if is_loopback(host):
+        return None
+    environ = os.environ
+    bypass = environ.get("NO_PROXY", environ.get("no_proxy", ""))
+    for entry in bypass.replace(" ", "").split(","):
+        name = entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
+        name = name.strip("[]").lstrip(".").lower()
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return None
+    for variable in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        if environ.get(variable):
+            return _proxy(variable, environ[variable])
+    return None
+
+
+def _proxy(variable: str, value: str) -> Proxy | str:
+    """``http://[user:password@]host[:port]`` (no scheme: http) as host, port and headers."""
+    parts = urlsplit(value if "://" in value else f"http://{value}")
+    try:
+        port = parts.port or 80
+    except ValueError:
+        port = 0
+    if parts.scheme != "http" or not parts.hostname or not port:
+        # Not quoted: a proxy URL may carry a password.
+        return f"{variable} is not an http://host:port proxy (the only kind used)"
+    headers = {}
+    if parts.username is not None:
+        import base64
+
+        user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+    return parts.hostname, port, headers

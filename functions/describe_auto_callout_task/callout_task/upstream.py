@@ -3,8 +3,8 @@ credentials+region, reused while warm; attempts, retries and problems as every T
 API call has them (``tencent_call``). CCC's answer is parsed as it arrives: the callees are
 counted and the page asked for is kept, one at a time.
 
-The SDK's signer and requests are imported on the first call, so answers that never reach CCC
-(bad input, preflight, 403) do not pay for importing them.
+The SDK's signer, http.client and ssl are imported on the first call, so answers that never
+reach CCC (bad input, preflight, 403) do not pay for importing them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,132 @@
+"""``mock_ccc`` serves the standard library's ``http.client`` too (the function's transport): the
+Tencent hosts reach the fake's loopback server, other hosts off this machine are refused, loopback
+is left alone, and the fake's faults happen on real sockets."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+
+import pytest
+from callout_task import sdk_transport
+from callout_task.credentials import Credentials
+from callout_task.deadline import Deadline
+
+from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCccServer, mock_ccc
+from autocallout.fake_ccc.mock import tencent_hosts_at
+
+TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+
+
+def _signed_call(
+    host: str, service: str = "ccc", action: str = "DescribeAutoCalloutTask", seconds: float = 5
+) -> dict:
+    fake = DEFAULT_CREDENTIALS
+    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
+    version = {"ccc": "2020-02-10", "sts": "2018-08-13"}[service]
+    endpoint = sdk_transport.Endpoint(service, version, "", credentials, f"https://{host}")
+    chunks: list[bytes] = []
+    params = (
+        TASK
+        if service == "ccc"
+        else {"RoleArn": "qcs::cam::uin/1:roleName/r", "RoleSessionName": "s"}
+    )
+    sdk_transport.exchange(
+        endpoint, action, dict(params), Deadline(time.monotonic() + seconds), 2**20, chunks.append
+    )
+    endpoint.disconnect()
+    answer: dict = json.loads(b"".join(chunks))["Response"]
+    return answer
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["ccc.tencentcloudapi.com", "ccc.ap-shanghai.tencentcloudapi.com"],
+)
+def test_a_signed_https_call_to_ccc_s_public_host_is_answered_by_the_backend(host: str) -> None:
+    with mock_ccc() as backend:
+        answer = _signed_call(host)
+
+    assert answer["Name"]  # the seeded task 3, from the backend
+    [call] = backend.calls
+    assert (call.action, call.error_code) == ("DescribeAutoCalloutTask", None)
+
+
+def test_sts_s_public_host_is_answered_by_the_same_backend() -> None:
+    with mock_ccc() as backend:
+        answer = _signed_call("sts.tencentcloudapi.com", "sts", "AssumeRole")
+
+    assert answer["Error"]["Code"] == "ResourceNotFound.RoleNotExist"  # the backend's roles
+    assert [call.action for call in backend.calls] == ["AssumeRole"]
+
+
+@pytest.mark.parametrize("host", ["cvm.tencentcloudapi.com", "example.com", "10.0.0.1"])
+@pytest.mark.parametrize("kind", [http.client.HTTPConnection, http.client.HTTPSConnection])
+def test_any_other_host_off_this_machine_is_refused_before_a_packet_leaves(
+    host: str, kind: type[http.client.HTTPConnection]
+) -> None:
+    connection = kind(host, timeout=5)
+    with mock_ccc(), pytest.raises(ConnectionRefusedError, match="not served by the fake"):
+        connection.request("GET", "/")
+
+
+def test_loopback_servers_are_reached_as_usual_under_the_mock() -> None:
+    with FakeCccServer() as url, mock_ccc() as backend:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", "/_fake/health")
+        answer = connection.getresponse()
+        body = json.loads(answer.read())
+        connection.close()
+
+    assert (answer.status, body["ok"]) == (200, True)
+    assert backend.calls == []  # the other server's, not the mock's
+
+
+def test_http_client_is_itself_again_once_the_mock_stops() -> None:
+    before = (http.client.HTTPConnection.connect, http.client.HTTPSConnection.connect)
+    with mock_ccc(), mock_ccc():  # nested: the outer still routes after the inner stops
+        during = http.client.HTTPSConnection.connect
+    after = (http.client.HTTPConnection.connect, http.client.HTTPSConnection.connect)
+
+    assert during is not before[1]
+    assert after == before
+
+
+def test_the_innermost_mock_answers_and_the_outer_one_again_once_it_stops() -> None:
+    with mock_ccc() as outer:
+        with mock_ccc() as inner:
+            _signed_call("ccc.tencentcloudapi.com")
+        _signed_call("ccc.tencentcloudapi.com")
+
+    assert (len(inner.calls), len(outer.calls)) == (1, 1)
+
+
+def test_a_reset_the_backend_injects_is_a_reset_connection() -> None:
+    with mock_ccc() as backend:
+        backend.faults.inject("reset")
+        with pytest.raises(sdk_transport.AttemptFailed) as failed:
+            _signed_call("ccc.tencentcloudapi.com")
+
+    assert failed.value.code == "ClientNetworkError"
+    assert "reset" in failed.value.message.lower() or "closed" in failed.value.message.lower()
+
+
+def test_a_delay_the_backend_injects_meets_the_caller_s_deadline() -> None:
+    with mock_ccc() as backend:
+        backend.faults.inject("latency", delay=2.0)
+        with pytest.raises(sdk_transport.AttemptFailed) as failed:
+            _signed_call("ccc.tencentcloudapi.com", seconds=0.3)
+
+    assert failed.value.code == "DeadlineReached"
+    assert [call.action for call in backend.calls] == ["DescribeAutoCalloutTask"]
+
+
+def test_a_test_s_own_server_can_stand_in_for_the_tencent_hosts() -> None:
+    with FakeCccServer() as url, tencent_hosts_at(url):
+        answer = _signed_call("ccc.tencentcloudapi.com")
+
+    assert answer["Name"]
+    with pytest.raises(ValueError, match="loopback"), tencent_hosts_at("http://10.0.0.1:80"):
+        pass

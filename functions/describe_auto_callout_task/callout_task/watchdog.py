@@ -86,17 +86,10 @@ class _Watchdog:
             self._armed.discard(watch)
 
     def _run(self) -> None:
-        # One call per wake-up rather than one loop inside a single call: mutation testing
-        # (mutation/run.py) credits a call to the test running when it starts, and a call that
-        # never returned would be credited to the first test that armed a watch, and only to it.
-        while self._turn():
-            pass
-
-    def _turn(self) -> bool:
         """Fire the watches that are due, then sleep until the next is due or one is armed."""
         with self._condition:
-            self._condition.wait(self._fire_due(time.monotonic()))
-        return True
+            while True:
+                self._condition.wait(self._fire_due(time.monotonic()))
 
     def _fire_due(self, now: float) -> float | None:
         """Fire and drop the watches due by ``now``; the seconds until the next one is due, None

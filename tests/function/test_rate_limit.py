@@ -177,7 +177,9 @@ def test_an_sts_call_takes_a_token_too(
 def test_the_local_rate_limit_asks_for_one_second_when_the_wait_is_shorter(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("RATE_LIMIT_QPS", "10")
+    # A token every 0.5 s: the second lookup comes well within it, even on a loaded machine
+    # (at 10 a second, a first lookup slower than 0.1 s left a token for the second).
+    monkeypatch.setenv("RATE_LIMIT_QPS", "2")
     monkeypatch.setenv("RATE_LIMIT_BURST", "1")
     assert invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))["statusCode"] == 200
     response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))

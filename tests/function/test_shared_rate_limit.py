@@ -259,13 +259,15 @@ def test_the_redis_password_comes_from_its_ssm_secret(
 ) -> None:
     # Given a Redis that needs a password, kept in an SSM secret the function may read
     ccc.secrets[("callout-redis", "v1")] = REDIS_PASSWORD
-    _shared_limit(monkeypatch, guarded_redis.url)
+    # A token a second: this instance's start (reading the secret from SSM, connecting to Redis)
+    # takes far less, even on a loaded machine (at QPS, a start slower than 0.1 s found one).
+    _shared_limit(monkeypatch, guarded_redis.url, qps=1)
     monkeypatch.setenv("RATE_LIMIT_REDIS_PASSWORD_SECRET", "callout-redis:v1")
     # And another instance that has spent the whole budget
     other = SharedRateLimit(
         parse_redis_url(guarded_redis.url),
         DEFAULT_REDIS_KEY,
-        QPS,
+        1,
         BURST,
         1.0,
         password=lambda _: REDIS_PASSWORD,

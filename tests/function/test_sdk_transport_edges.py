@@ -4,9 +4,14 @@ loopback servers."""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import socket
+import ssl
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +21,7 @@ from callout_task.deadline import Deadline
 from callout_task.sdk_transport import AttemptFailed
 
 from autocallout.fake_ccc.models import DEFAULT_CREDENTIALS
+from autocallout.redis_server import RedisServer
 from tests.function.conftest import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer, trickle_body, unanswered_connect
 
@@ -387,3 +393,78 @@ def test_an_endless_answer_without_a_length_is_cut_at_the_limit_not_read_to_its_
 
     assert refused.value.code == "BodyTooLarge"
     assert time.monotonic() - started < 1.0  # the deadline is at 1.5 s
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA of the tests' own (``ca.pem``) and a certificate it signed for the name localhost
+    only (``server.pem``, ``server.key``), made with openssl once for this file."""
+    directory = tmp_path_factory.mktemp("tls")
+    RedisServer._certificates(directory)  # the TLS Redis tests' own
+    return directory
+
+
+@contextlib.contextmanager
+def _tls_upstream(directory: Path, body: bytes) -> Iterator[str]:
+    """``https://localhost:port``, with the certificate in ``directory``; it answers ``body`` to
+    anyone who completes the handshake."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(directory / "server.pem", directory / "server.key")
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with (
+                    contextlib.suppress(OSError),
+                    context.wrap_socket(conn, server_side=True) as tls,
+                ):
+                    tls.settimeout(5)
+                    reader = tls.makefile("rb")
+                    head = b""
+                    while not head.endswith(b"\r\n\r\n"):
+                        head += reader.readline()
+                    length = re.search(rb"(?i)content-length: *(\d+)", head)
+                    reader.read(int(length[1]) if length else 0)
+                    tls.sendall(
+                        _head({"Content-Length": str(len(body)), "Connection": "close"}) + body
+                    )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://localhost:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_an_https_endpoint_whose_certificate_a_trusted_ca_signed_is_answered(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system's store, as OpenSSL finds it: SSL_CERT_FILE names the test's CA in its place.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
+        assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+def test_an_https_endpoint_no_trusted_ca_vouches_for_is_refused(certificates: Path) -> None:
+    with _tls_upstream(certificates, b"{}") as url, pytest.raises(AttemptFailed) as refused:
+        _exchange(url)
+
+    assert refused.value.code == "ClientNetworkError"
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+
+
+def test_an_https_endpoint_whose_certificate_names_another_host_is_refused(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Signed by a trusted CA, but for localhost: reached as 127.0.0.1 it is someone else's.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    with _tls_upstream(certificates, b"{}") as url, pytest.raises(AttemptFailed) as refused:
+        _exchange(url.replace("localhost", "127.0.0.1"))
+
+    assert refused.value.code == "ClientNetworkError"
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+    assert "127.0.0.1" in refused.value.message  # "IP address mismatch ... '127.0.0.1'"

@@ -324,21 +324,29 @@ def forget_built() -> None:
 
 
 def _tls_context() -> Any:
-    """The TLS settings of every https connection: built once, on the first one."""
-    global _tls  # noqa: PLW0603 - one per instance: loading the CA store takes milliseconds
+    """The TLS settings of every https connection: made once, on the first one; the CA store is
+    read on the first handshake (some 30-100 ms: OpenSSL parses the whole bundle), not before."""
+    global _tls  # noqa: PLW0603 - one per instance
     if _tls is None:
         import ssl
+        import threading
 
         class Watched(ssl.SSLContext):
+            store_lock = threading.Lock()
+            store_read = False
+
             def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
                 # The TCP connect is done; the handshake is next. If the watch fired meanwhile
                 # (a slow name lookup), the socket is shut now and the handshake fails at once.
                 watchdog.adopt(_Held(sock))
+                with self.store_lock:
+                    if not self.store_read:
+                        # create_default_context's store: the system's CAs (module doc).
+                        self.load_default_certs(ssl.Purpose.SERVER_AUTH)
+                        self.store_read = True
                 return super().wrap_socket(sock, *args, **kwargs)
 
-        context = Watched(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the host name
-        context.load_default_certs(ssl.Purpose.SERVER_AUTH)  # create_default_context's store
-        _tls = context
+        _tls = Watched(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the host name
     return _tls
 
 

@@ -391,7 +391,7 @@ def stale_arguments(mutants: list[Mutant], ledger: list[Argument]) -> list[tuple
         if argument.module not in covered:
             continue
         matching = [m for m in mutants if _matches(argument, m)]
-        if any(m.outcome in (SURVIVED, NOT_RUN) for m in matching):
+        if any(m.outcome in (SURVIVED, NOT_RUN, NO_TESTS, OTHER) for m in matching):
             continue
         if matching:
             stale.append((argument, "a test kills it now: the argument can go"))

@@ -18,6 +18,7 @@ from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
 from callout_task.watch_targets import (
+    FEISHU_LINE_BYTES,
     TEXT_LIMITS,
     Message,
     Target,
@@ -678,6 +679,27 @@ def test_a_local_watchs_memory_gives_back_what_it_kept_and_nothing_once_expired(
     memory.save({"gone": {"told": []}}, ttl=-1, timeout=1.0)
     found = memory.load(["a", "b", "gone", "never"], timeout=1.0)
     assert found == [{"told": ["evt_1"]}, {"state": "运行"}, None, None]
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+def test_a_markdown_robots_message_is_split_only_when_it_would_pass_4096_bytes(kind: str) -> None:
+    events = [changed("任务" * 100) for _ in range(5)]
+
+    def texts(extra: int) -> list[str]:
+        return [m.text for m in messages(kind, "campaign", [*events, changed("x" * extra)])]
+
+    fits, over = 0, 2000
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        fits, over = (middle, over) if len(texts(middle)) == 1 else (fits, middle)
+    assert len(texts(fits)[0].encode()) == TEXT_LIMITS[kind] == 4096
+    assert len(texts(over)) == 2
+
+
+def test_a_feishu_line_is_cut_to_its_own_2_kb_though_the_post_has_room() -> None:
+    line = messages("feishu", "campaign", [changed("x" * 3000)])[0].text.split("\n")[1]
+    assert len(line.encode()) == FEISHU_LINE_BYTES == 2048
+    assert line.endswith("…")
 
 
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(

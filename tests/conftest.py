@@ -10,11 +10,6 @@ from collections.abc import Iterator
 import pytest
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
-from tests.paths import TEST_DATA
-from tests.sdk_clients import sdk_client
-
-# tests/fake imports these from here until its files move to tests.paths and tests.sdk_clients.
-__all__ = ["TEST_DATA", "backend", "fake_server", "sdk_client"]
 
 
 @pytest.fixture

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from tencentcloud.ccc.v20200210.ccc_client import CccClient
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer, mock_ccc
-from tests.conftest import sdk_client
-
-
-@dataclass
-class Fake:
-    mode: str
-    backend: CccBackend
-    endpoint: str | None
-
-    def client(self, **options: Any) -> CccClient:
-        return sdk_client(self.endpoint, **options)
+from tests.fake.modes import Fake
 
 
 @pytest.fixture(params=["mock", "server"])

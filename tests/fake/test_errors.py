@@ -9,9 +9,8 @@ import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCredentials, mock_ccc
-from tests.fake.conftest import Fake
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.fake.modes import Fake
+from tests.seeded import TASK
 
 
 def _code(
@@ -95,7 +94,7 @@ def test_a_request_whose_body_was_altered_after_signing_is_refused() -> None:
 
 
 def _tampering_client():  # type: ignore[no-untyped-def]
-    from tests.conftest import sdk_client
+    from tests.sdk_clients import sdk_client
 
     client = sdk_client()
     send = client.request.send_request

@@ -9,9 +9,8 @@ import pytest
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from autocallout.fake_ccc import Fault
-from tests.fake.conftest import Fake
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.fake.modes import Fake
+from tests.seeded import TASK
 
 
 def _call(fake: Fake, timeout: int = 10) -> dict[str, object]:

@@ -15,8 +15,7 @@ from callout_task.deadline import Deadline
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCccServer, mock_ccc
 from autocallout.fake_ccc.mock import tencent_hosts_at
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.seeded import TASK
 
 
 def _signed_call(

@@ -14,7 +14,7 @@ import requests
 from autocallout.fake_ccc import CccBackend, FakeCccServer
 from autocallout.fake_ccc.exceptions import CccError
 
-TASK = {"SdkAppId": 1400000042, "TaskId": 9, "Name": "任务9", "State": 0, "Callees": []}
+SEED_ENTRY = {"SdkAppId": 1400000042, "TaskId": 9, "Name": "任务9", "State": 0, "Callees": []}
 
 
 def test_the_control_api_lists_every_task_in_order_without_its_callees(
@@ -59,7 +59,7 @@ def test_a_secret_version_ssm_does_not_hold_is_resource_not_found(name: str, ver
 @pytest.mark.parametrize("field", ["SdkAppId", "TaskId"])
 @pytest.mark.parametrize("value", ["missing", 0, -1, True, "9", 9.0, None])
 def test_a_seed_entry_needs_both_ids_as_positive_whole_numbers(field: str, value: Any) -> None:
-    entry = dict(TASK)
+    entry = dict(SEED_ENTRY)
     if value == "missing":
         del entry[field]
     else:
@@ -76,7 +76,7 @@ def test_a_seed_entry_must_be_an_object() -> None:
 
 def test_a_seed_file_must_hold_a_list(tmp_path: Path) -> None:
     seed = tmp_path / "tasks.json"
-    seed.write_text(json.dumps(TASK), encoding="utf-8")
+    seed.write_text(json.dumps(SEED_ENTRY), encoding="utf-8")
     with pytest.raises(ValueError, match="list"):
         CccBackend.seeded(seed)
 
@@ -93,13 +93,13 @@ def ascii_locale() -> Iterator[None]:
 @pytest.mark.usefixtures("ascii_locale")
 def test_a_seed_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     seed = tmp_path / "tasks.json"
-    seed.write_text(json.dumps([TASK], ensure_ascii=False), encoding="utf-8")
+    seed.write_text(json.dumps([SEED_ENTRY], ensure_ascii=False), encoding="utf-8")
     assert CccBackend.seeded(seed).task(1400000042, 9)["Name"] == "任务9"
 
 
 def test_an_answer_is_compact_utf8_json_with_no_stale_request_id() -> None:
     backend = CccBackend()
-    backend.put_task({**TASK, "RequestId": "copied-from-a-real-answer"})
+    backend.put_task({**SEED_ENTRY, "RequestId": "copied-from-a-real-answer"})
 
     body = backend.encoded_task(1400000042, 9)
 
@@ -111,11 +111,11 @@ def test_an_answer_is_compact_utf8_json_with_no_stale_request_id() -> None:
 
 def test_a_replaced_or_updated_task_is_answered_as_it_now_is() -> None:
     backend = CccBackend()
-    backend.put_task(TASK)
+    backend.put_task(SEED_ENTRY)
     backend.update_task(1400000042, 9, State=1)  # before any answer was encoded
     assert json.loads(backend.encoded_task(1400000042, 9))["State"] == 1
 
-    backend.put_task({**TASK, "Name": "renamed"})
+    backend.put_task({**SEED_ENTRY, "Name": "renamed"})
 
     fields = {"Name": "renamed", "State": 0, "Callees": []}
     assert json.loads(backend.encoded_task(1400000042, 9)) == fields

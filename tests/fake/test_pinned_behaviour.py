@@ -18,10 +18,9 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, CccBackend, CccError, FakeCccServer
-from tests.conftest import sdk_client
-from tests.fake.conftest import Fake
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.fake.modes import Fake
+from tests.sdk_clients import sdk_client
+from tests.seeded import TASK
 
 
 def _signed_headers(host: str, body: bytes, timestamp: int, scope_date: str) -> dict[str, str]:

@@ -8,8 +8,8 @@ import pytest
 from tencentcloud.ccc.v20200210 import models
 
 from autocallout.fake_ccc import active_backend, mock_ccc
-from tests.conftest import sdk_client
-from tests.fake.conftest import Fake
+from tests.fake.modes import Fake
+from tests.sdk_clients import sdk_client
 
 
 def _request(sdk_app_id: int, task_id: int) -> models.DescribeAutoCalloutTaskRequest:

@@ -11,9 +11,8 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
 from autocallout.fake_ccc.server import is_loopback_client
-from tests.conftest import sdk_client
-
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.sdk_clients import sdk_client
+from tests.seeded import TASK
 
 
 def test_faults_injected_over_http_apply_to_the_next_call(fake_server: FakeCccServer) -> None:

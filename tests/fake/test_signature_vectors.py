@@ -9,7 +9,7 @@ import json
 import pytest
 
 from autocallout.fake_ccc import signature
-from tests.conftest import TEST_DATA
+from tests.paths import TEST_DATA
 
 VECTORS = json.loads((TEST_DATA / "tc3-test-vectors.json").read_text(encoding="utf-8"))
 COMMON = VECTORS["common"]

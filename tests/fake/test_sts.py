@@ -12,10 +12,8 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCredentials
-from tests.fake.conftest import Fake
-
-ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.fake.modes import Fake
+from tests.seeded import ROLE, TASK
 
 
 def _sts(fake: Fake) -> CommonClient:

@@ -19,11 +19,9 @@ from callout_task import assume_role, handler
 from callout_task.credentials import Credentials
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
-from tests.function.conftest import log_lines
+from tests.function.answers import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer
-
-ROLE = "qcs::cam::uin/100000000001:roleName/ccc-reader"
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
+from tests.seeded import ROLE, TASK
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from callout_task.redis_password import read_redis_password
 from callout_task.redis_wire import StoreError
 
 from autocallout.fake_ccc.mock import tencent_hosts_at
-from tests.function.conftest import CREDENTIAL_VARIABLES
 from tests.function.rude_upstream import RudeUpstream, answer, silent, trickle_headers
+from tests.function.scenarios import CREDENTIAL_VARIABLES
 
 SECRET = ("callout-redis", "v1")
 

@@ -15,11 +15,12 @@ from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
 
 from autocallout.fake_ccc.mock import tencent_hosts_at
 from autocallout.redis_server import RedisServer, free_port, redis_server_binary
-from tests.function.conftest import REDIS_PASSWORD as PASSWORD
-from tests.function.conftest import SCF_CREDENTIALS, Invoke, function_url_get, log_lines
+from tests.function.answers import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer
+from tests.function.scenarios import REDIS_PASSWORD as PASSWORD
+from tests.function.scenarios import SCF_CREDENTIALS, Invoke, function_url_get
 from tests.function.scripted_redis import ScriptedServer
-from tests.infra.conftest import require_tool
+from tests.infra.tools import require_tool
 
 
 def _limit(

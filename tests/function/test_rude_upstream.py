@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from callout_task import handler
 
-from tests.function.conftest import function_url_get, http_body, log_lines
+from tests.function.answers import http_body, log_lines
 from tests.function.rude_upstream import (
     RudeUpstream,
     Step,
@@ -32,10 +32,11 @@ from tests.function.rude_upstream import (
     trickle_headers,
     unanswered_connect,
 )
+from tests.function.scenarios import function_url_get
+from tests.seeded import TASK
 
 LIMIT_MS = 1000
 MARGIN_SECONDS = 0.1
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 
 
 def _invoke(

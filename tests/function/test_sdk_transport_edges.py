@@ -22,10 +22,10 @@ from callout_task.sdk_transport import AttemptFailed
 
 from autocallout.fake_ccc.models import DEFAULT_CREDENTIALS
 from autocallout.redis_server import RedisServer
-from tests.function.conftest import log_lines
+from tests.function.answers import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer, trickle_body, unanswered_connect
+from tests.seeded import TASK
 
-TASK = {"SdkAppId": 1400000000, "TaskId": 3}
 LIMIT = 1000  # bytes, for the attempts made here directly
 
 

@@ -19,11 +19,7 @@ from tests.infra.paths import (
     STORE_SCHEMA_FILE,
 )
 from tests.infra.tf_schema_check import Config, load_config
-from tests.infra.tools import PROVIDER, require_tool, terraform
-
-# Files still importing it from here (the Redis store's tests, being rewritten meanwhile) move
-# to tests.infra.tools once that work has landed.
-__all__ = ["infra", "provider_infra", "require_tool", "schema"]
+from tests.infra.tools import PROVIDER, terraform
 
 
 @pytest.fixture(scope="session")

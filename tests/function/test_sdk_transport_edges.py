@@ -468,3 +468,50 @@ def test_an_https_endpoint_whose_certificate_names_another_host_is_refused(
     assert refused.value.code == "ClientNetworkError"
     assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
     assert "127.0.0.1" in refused.value.message  # "IP address mismatch ... '127.0.0.1'"
+
+
+def _negative_chunk_then(size: int) -> Any:
+    """A chunked body whose second chunk size line is negative, then ``size`` bytes and the close:
+    a chunk of no size, which a reader that trusts the line reads to the connection's end."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Transfer-Encoding": "chunked"}) + b"1\r\n{\r\n-1\r\n")
+        block = b" " * 65536
+        for _ in range(size // len(block)):
+            if stop.is_set():
+                return False
+            conn.sendall(block)
+        return False
+
+    return step
+
+
+def test_a_chunk_of_negative_size_is_read_no_further_than_the_limit() -> None:
+    # http.client's read(amount) reads such a chunk whole, to the connection's end, before
+    # the limit sees any of it: 8 MiB here, as much as the server sends by the deadline
+    # (300 MB measured in 2 s over loopback), in memory at once.
+    with (
+        RudeUpstream(_negative_chunk_then(8 * 2**20)) as server,
+        pytest.raises(AttemptFailed) as refused,
+    ):
+        _exchange(server.url, max_bytes=2**20, seconds=5)
+
+    assert refused.value.code == "BodyTooLarge"
+
+
+@pytest.mark.parametrize("length", ["1000 ", "+1000", "01000"])
+def test_a_body_cut_short_of_a_length_http_client_reads_as_one_is_a_network_error(
+    length: str,
+) -> None:
+    # The length is http.client's, which reads these spellings as 1000: cut at 100 bytes, the
+    # answer must not be taken as whole (its JSON cut short would read as a bad answer from
+    # CCC, not a network failure that a retry may mend).
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Content-Length": length}) + b"{" + b" " * 99)
+        return False
+
+    with RudeUpstream(step) as server, pytest.raises(AttemptFailed) as cut:
+        _exchange(server.url, max_bytes=2000)
+
+    assert cut.value.code == "ClientNetworkError"
+    assert "after 100 of 1000 bytes" in cut.value.message

@@ -238,13 +238,18 @@ def _read_body(
     deadline: Deadline,
     feed: Callable[[bytes], None],
 ) -> None:
-    length = answer.getheader("Content-Length", "")
-    announced = int(length) if length.isascii() and length.isdigit() else None
+    # The length http.client reads the body to, as it parsed Content-Length (None: chunked, or
+    # to the connection's end): the header's own text may be spelt otherwise ("+1000", "1000 ").
+    announced = None if answer.chunked else answer.length
     if announced is not None and announced > max_bytes:
-        raise AttemptFailed("BodyTooLarge", f"Content-Length {length} > {max_bytes}")
+        raise AttemptFailed("BodyTooLarge", f"Content-Length {announced} > {max_bytes}")
+    # A chunked body is read with read1, no more than one chunk's worth per call: read(amount)
+    # takes a chunk's size line at its word, and a negative one ("-1") has it read to the
+    # connection's end, in memory, before the limit below could see a byte of it.
+    read = answer.read1 if answer.chunked else answer.read
     size = 0
     while True:
-        chunk = answer.read(BODY_CHUNK_BYTES)
+        chunk = read(BODY_CHUNK_BYTES)
         size += len(chunk)
         if announced is not None and size < announced and len(chunk) < BODY_CHUNK_BYTES:
             # http.client's read(amount) ends a body cut short as if it were whole: a read

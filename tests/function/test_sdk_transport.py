@@ -124,6 +124,57 @@ def test_a_kept_alive_connection_the_server_has_dropped_is_replaced_before_the_n
     assert (server.requests, server.connections) == (2, 2)
 
 
+def _answer_and_wait_for_the_close(head: bytes, closed: threading.Event) -> Step:
+    """``head`` and more body than the client will read, then ``closed`` set once the client
+    has closed its end (a FIN, or a reset: the client closed with the body unread)."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(head + b"x" * 2 * sdk_transport.BODY_CHUNK_BYTES)
+        while not stop.is_set():
+            try:
+                conn.settimeout(0.05)
+                if conn.recv(65536):
+                    continue
+            except TimeoutError:
+                continue
+            except ConnectionResetError:
+                pass  # closed with the answer unread: a reset, not a FIN
+            closed.set()
+            return False
+        return False
+
+    return step
+
+
+@pytest.mark.parametrize(
+    ("head", "code"),
+    [
+        (b"HTTP/1.1 503 Busy\r\nConnection: close\r\n\r\n", "ServerNetworkError"),
+        (b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\n\r\n", "ServerNetworkError"),
+        (b"HTTP/1.0 200 OK\r\n\r\n", "BodyTooLarge"),
+    ],
+    ids=["503 ending the connection", "302 without a length", "200 past the limit"],
+)
+def test_a_failed_answer_s_connection_is_closed_when_the_attempt_ends(
+    head: bytes, code: str
+) -> None:
+    # An answer that ends its connection has http.client hand the socket over to the answer: a
+    # failed attempt that closed only the connection left the socket open for as long as the
+    # failure (its traceback holds the answer) lived, or until a garbage collection.
+    closed = threading.Event()
+    with RudeUpstream(_answer_and_wait_for_the_close(head, closed)) as server:
+        endpoint = _endpoint(server.url)
+        chunks: list[bytes] = []
+        with pytest.raises(sdk_transport.AttemptFailed) as failed:
+            sdk_transport.exchange(
+                endpoint, "X", {}, Deadline(time.monotonic() + 2.0), 1024, chunks.append
+            )
+        seen = closed.wait(2.0)
+
+    assert failed.value.code == code
+    assert seen, "the client's end of the connection is still open"
+
+
 @pytest.mark.parametrize(
     ("secret_id", "secret_key"), [("", "key"), ("AKID", " key"), ("AKID ", "key"), ("AKID", "")]
 )

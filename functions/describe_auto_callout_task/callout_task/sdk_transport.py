@@ -200,6 +200,7 @@ def exchange(
     failure: AttemptFailed | None = None
     reading = ""  # what failed: sending and the headers, or (once they are in) the body
     kept = False
+    answer: http.client.HTTPResponse | None = None
     with watchdog.watching(deadline.at) as watch:
         try:
             # The socket timeout bounds the connect; the watch bounds everything.
@@ -219,6 +220,10 @@ def exchange(
             failure = error
         finally:
             if not kept:  # a failure, an answer not read to its end, or one that ends it
+                if answer is not None:
+                    # An answer that ends its connection holds the socket itself (http.client
+                    # let go of it): closing the connection alone leaves it open.
+                    answer.close()
                 endpoint.disconnect()
     if watch.fired:
         # Whatever came back was cut short by the watch: a shut socket reads as the end of the

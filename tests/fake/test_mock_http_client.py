@@ -129,3 +129,34 @@ def test_a_test_s_own_server_can_stand_in_for_the_tencent_hosts() -> None:
     assert answer["Name"]
     with pytest.raises(ValueError, match="loopback"), tencent_hosts_at("http://10.0.0.1:80"):
         pass
+
+
+def _kept_alive_call(endpoint: sdk_transport.Endpoint) -> dict:
+    chunks: list[bytes] = []
+    deadline = Deadline(time.monotonic() + 5)
+    sdk_transport.exchange(
+        endpoint, "DescribeAutoCalloutTask", dict(TASK), deadline, 2**20, chunks.append
+    )
+    answer: dict = json.loads(b"".join(chunks))["Response"]
+    return answer
+
+
+def test_a_connection_kept_alive_under_a_mock_is_not_answered_by_it_once_it_stops() -> None:
+    # As a warm function instance keeps its CCC connection from one test's mock to the next:
+    # the stopped mock's server went on answering it, from the stopped mock's backend.
+    fake = DEFAULT_CREDENTIALS
+    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
+    endpoint = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials)
+    try:
+        with mock_ccc() as first:
+            _kept_alive_call(endpoint)
+        with mock_ccc() as second:
+            _kept_alive_call(endpoint)
+        with mock_ccc() as outer:
+            with mock_ccc() as inner:
+                _kept_alive_call(endpoint)
+            _kept_alive_call(endpoint)
+    finally:
+        endpoint.disconnect()
+
+    assert [len(backend.calls) for backend in (first, second, inner, outer)] == [1, 1, 1, 1]

@@ -10,6 +10,7 @@ The standard library's ThreadingHTTPServer is enough: every request is one call 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import re
@@ -61,13 +62,35 @@ class LoopbackHTTPServer(ThreadingHTTPServer):
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     ) -> None:
         self.idle_timeout = idle_timeout
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         # Every read and write of the connection gives up after idle_timeout seconds of silence
         # (the handler's own `timeout` is None, so its setup() leaves this one in place).
         request.settimeout(self.idle_timeout)
         super().finish_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening and end every open connection: a kept-alive one would otherwise go on
+        being answered by a server that has stopped (its handler thread is a daemon, not
+        joined), from that server's backend (under ``mock_ccc``, the next mock's client)."""
+        super().server_close()
+        with self._open_lock:
+            for connection in self._open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -4,8 +4,11 @@ is left alone, and the fake's faults happen on real sockets."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
+import threading
 import time
 
 import pytest
@@ -160,3 +163,60 @@ def test_a_connection_kept_alive_under_a_mock_is_not_answered_by_it_once_it_stop
         endpoint.disconnect()
 
     assert [len(backend.calls) for backend in (first, second, inner, outer)] == [1, 1, 1, 1]
+
+
+class _RecordingProxy:
+    """A loopback proxy that records what each client asks of it and hangs up: a developer's
+    local proxy (HTTPS_PROXY=http://127.0.0.1:7890), which would pass a CONNECT on to the
+    internet."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.asked: list[bytes] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    self.asked.append(conn.recv(4096))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+def test_a_proxy_on_this_machine_never_sees_a_call_made_under_the_mock(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # The function's transport tunnels through the proxy to the Tencent host: the proxy is on
+    # loopback, so the mock let the connection go to it, and the CONNECT on to the real CCC.
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    proxy = _RecordingProxy()
+    monkeypatch.setenv(variable, proxy.url)
+    try:
+        with mock_ccc() as backend:
+            answer = _signed_call("ccc.tencentcloudapi.com")
+            with pytest.raises(sdk_transport.AttemptFailed) as refused:
+                _signed_call("cvm.tencentcloudapi.com")
+    finally:
+        proxy.close()
+
+    assert answer["Name"]
+    assert [call.action for call in backend.calls] == ["DescribeAutoCalloutTask"]
+    assert "cvm.tencentcloudapi.com is not served by the fake" in refused.value.message
+    assert proxy.asked == []

@@ -7,7 +7,8 @@ stack makes them:
 - ``requests`` (the SDK's own clients): ``responses`` answers them in process; any other
   request made with ``requests`` fails with ``ConnectionError``;
 - the standard library's ``http.client`` (the function's transport): while the mock is active,
-  a connection to one of those hosts, http or https, is connected to the fake's own loopback
+  a connection to one of those hosts, http or https, direct or through a proxy's tunnel
+  (HTTPS_PROXY), is connected to the fake's own loopback
   server (``FakeCccServer`` on the same backend, started on the first such connection) over
   plain TCP, the way ``responses`` stands in for requests' adapter; a connection to any other
   host off this machine is refused (``ConnectionRefusedError``: nothing leaks), and one to
@@ -207,8 +208,11 @@ def _unroute(where: Callable[[], tuple[str, int]]) -> None:
 
 def _connect_for(original: Callable[..., None]) -> Callable[[http.client.HTTPConnection], None]:
     def connect(self: http.client.HTTPConnection) -> None:
-        host = self.host.rstrip(".")  # the proxy's, for a connection through a tunnel
-        if host == "localhost" or is_loopback_client(host):
+        # Through a proxy (set_tunnel), ``host`` is the proxy's and the host asked for is the
+        # tunnel's: a proxy on this machine would pass the CONNECT on, off it.
+        tunnel = getattr(self, "_tunnel_host", None)
+        host = (tunnel or self.host).rstrip(".")
+        if _here(host) and _here(self.host.rstrip(".")):
             original(self)  # a watch's receiver, redis, a test's own server: as usual
             return
         with _active_lock:
@@ -218,10 +222,14 @@ def _connect_for(original: Callable[..., None]) -> Callable[[http.client.HTTPCon
                 f"mock_ccc is active: {host} is not served by the fake (nothing leaves this "
                 "machine)"
             )
-        # CCC, STS or SSM: plain TCP to the fake's server, whatever the scheme.
+        # CCC, STS or SSM: plain TCP to the fake's server, whatever the scheme or the proxy.
         self.sock = socket.create_connection(
             where(), self.timeout, getattr(self, "source_address", None)
         )
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     return connect
+
+
+def _here(host: str) -> bool:
+    return host == "localhost" or is_loopback_client(host)

@@ -8,7 +8,7 @@ import pytest
 import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
-from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCredentials, mock_ccc
+from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCccServer, FakeCredentials, mock_ccc
 from tests.fake.modes import Fake
 from tests.seeded import TASK
 
@@ -132,3 +132,14 @@ def test_a_wrong_api_version_is_refused(fake: Fake) -> None:
 def test_traffic_to_other_hosts_fails_loudly_under_the_mock() -> None:
     with mock_ccc(), pytest.raises(requests.ConnectionError):
         requests.get("https://cvm.tencentcloudapi.com/", timeout=5)
+
+
+def test_loopback_traffic_through_requests_is_left_alone_under_the_mock() -> None:
+    # As for http.client: a test's own server on this machine is reached as usual. Refused, a
+    # mock some earlier test forgot to stop failed every later test that used requests on
+    # loopback, far from the test at fault.
+    with FakeCccServer() as url, mock_ccc() as backend:
+        answer = requests.get(f"{url}/_fake/health", timeout=5)
+
+    assert answer.json()["ok"] is True
+    assert backend.calls == []

@@ -4,8 +4,9 @@ Requests to ``ccc.tencentcloudapi.com``, ``ccc.<region>.tencentcloudapi.com`` an
 hosts of ``sts`` and ``ssm`` go to the backend through the real wire protocol, whichever HTTP
 stack makes them:
 
-- ``requests`` (the SDK's own clients): ``responses`` answers them in process; any other
-  request made with ``requests`` fails with ``ConnectionError``;
+- ``requests`` (the SDK's own clients): ``responses`` answers them in process; a request to
+  loopback is made as usual, any other request made with ``requests`` fails with
+  ``ConnectionError``;
 - the standard library's ``http.client`` (the function's transport): while the mock is active,
   a connection to one of those hosts, http or https, direct or through a proxy's tunnel
   (HTTPS_PROXY), is connected to the fake's own loopback
@@ -40,6 +41,10 @@ from autocallout.fake_ccc.server import FakeCccServer, is_loopback_client
 
 # CCC, and STS for AssumeRole: global and regional endpoints.
 CCC_URL = re.compile(r"^https?://(ccc|sts|ssm)(\.[a-z0-9-]+)?\.tencentcloudapi\.com(:\d+)?(/.*)?$")
+# This machine, which the mock leaves alone for requests as for http.client (a test's own server).
+LOOPBACK_URL = re.compile(
+    r"^https?://(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?([/?#].*)?$", re.IGNORECASE
+)
 CCC_HOST = re.compile(r"^(ccc|sts|ssm)(\.[a-z0-9-]+)?\.tencentcloudapi\.com\.?$", re.IGNORECASE)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +86,7 @@ class mock_ccc:
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in ("GET", "POST"):
             mock.add_callback(method, CCC_URL, callback=self._on_request)
+        mock.add_passthru(LOOPBACK_URL)
         mock.start()
         self._mock = mock
         with _active_lock:

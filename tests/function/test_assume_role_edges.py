@@ -8,8 +8,10 @@ the fake CCC's server, which answers STS too."""
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
+import warnings
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -61,6 +63,19 @@ def test_an_sts_answer_without_credentials_is_a_502_that_says_so(
     assert "credentials" in body["detail"]
     [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
     assert line["detail"] == body["detail"]
+
+
+def test_the_connection_to_sts_is_closed_once_it_has_answered(sts: list[Any]) -> None:
+    # One AssumeRole, one endpoint: its kept-alive connection was left for the garbage
+    # collector to close (an unclosed-socket ResourceWarning).
+    gc.collect()  # what earlier tests left is not this test's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+        gc.collect()
+
+    assert len(sts) == 1
+    assert [str(warning.message) for warning in caught] == []
 
 
 def test_no_time_left_for_sts_is_a_504_naming_sts_as_not_called(sts: list[Any]) -> None:

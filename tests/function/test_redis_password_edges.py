@@ -3,9 +3,11 @@ counts as a password (anything else is a StoreError, and the limit falls back)."
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
+import warnings
 from typing import Any
 
 import pytest
@@ -52,6 +54,19 @@ def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
         "ssm.tencentcloudapi.com",
         "GetSecretValue",
     )
+
+
+def test_the_connection_to_ssm_is_closed_once_the_password_is_read() -> None:
+    # One read, one endpoint: its kept-alive connection was left for the garbage collector to
+    # close (an unclosed-socket ResourceWarning), for as long as anything held the endpoint.
+    gc.collect()  # what earlier tests left is not this test's
+    ssm = _ssm({"Response": {"SecretString": "pw", "RequestId": "r-1"}})
+    with ssm, tencent_hosts_at(ssm.url), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert read_redis_password(SECRET, "", timeout=2.0) == "pw"
+        gc.collect()
+
+    assert [str(warning.message) for warning in caught] == []
 
 
 @pytest.mark.parametrize(

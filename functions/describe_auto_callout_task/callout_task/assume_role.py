@@ -166,7 +166,10 @@ def _assume(
     def attempt() -> dict[str, Any]:
         return call_response(client, "AssumeRole", params, invocation.deadline, report)
 
-    response = with_retries(attempt, invocation, report, "STS", _problem)
+    try:
+        response = with_retries(attempt, invocation, report, "STS", _problem)
+    finally:
+        client.disconnect()  # one AssumeRole per endpoint: nothing to keep the connection for
     try:
         issued = response["Credentials"]
         values = (issued["TmpSecretId"], issued["TmpSecretKey"], issued["Token"])

@@ -34,12 +34,15 @@ def read_redis_password(secret: tuple[str, str], region: str, timeout: float) ->
     params = {"SecretName": name, "VersionId": version}
     try:
         endpoint = Endpoint("ssm", SSM_VERSION, where, base)
-        deadline = Deadline(time.monotonic() + timeout)
-        response = call_response(endpoint, "GetSecretValue", params, deadline, CallReport())
     except ValueError:
         raise StoreError("the credentials to read the Redis password are malformed") from None
+    try:
+        deadline = Deadline(time.monotonic() + timeout)
+        response = call_response(endpoint, "GetSecretValue", params, deadline, CallReport())
     except AttemptFailed as error:
         raise StoreError(f"SSM did not give secret {name}:{version} ({error.code})") from None
+    finally:
+        endpoint.disconnect()  # one read per endpoint: nothing to keep the connection for
     value = response.get("SecretString")
     if not isinstance(value, str) or not value:
         raise StoreError(f"SSM secret {name}:{version} holds no text")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from callout_task import shared_rate_limit
+from callout_task import ca_store, shared_rate_limit
 from callout_task.config import ConfigurationError, load_settings
 from callout_task.redis_wire import RedisConnection, StoreError, parse_redis_url
 from callout_task.shared_rate_limit import GCRA_SCRIPT, SharedRateLimit
@@ -184,6 +184,22 @@ def test_rediss_speaks_tls_to_a_server_it_trusts(
 ) -> None:
     # Given the server's CA among those the function trusts (OpenSSL's SSL_CERT_FILE)
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_redis.ca_file))
+    limit = _limit(tls_redis.url)
+    # When calls come, Then the shared burst is spent over TLS
+    assert [limit.take() for _ in range(6)][5] > 0
+    assert _limit(tls_redis.url).take() > 0  # another instance sees it spent
+
+
+def test_rediss_trusts_the_distribution_s_bundle_where_openssl_finds_no_store(
+    tls_redis: RedisServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given an OpenSSL that looks where there is no store (a Python built with an OpenSSL of its
+    # own), and the distribution's bundle holding the server's CA
+    nothing = tmp_path / "no-store"
+    nothing.mkdir()
+    monkeypatch.setenv("SSL_CERT_FILE", str(nothing / "bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(nothing))
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", (str(tls_redis.ca_file),))
     limit = _limit(tls_redis.url)
     # When calls come, Then the shared burst is spent over TLS
     assert [limit.take() for _ in range(6)][5] > 0

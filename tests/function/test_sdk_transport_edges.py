@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from callout_task import handler, sdk_transport
+from callout_task import ca_store, handler, sdk_transport
 from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
 from callout_task.sdk_transport import AttemptFailed
@@ -468,6 +468,20 @@ def test_an_https_endpoint_whose_certificate_names_another_host_is_refused(
     assert refused.value.code == "ClientNetworkError"
     assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
     assert "127.0.0.1" in refused.value.message  # "IP address mismatch ... '127.0.0.1'"
+
+
+def test_where_openssl_finds_no_store_the_distribution_s_bundle_is_trusted(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A Python built with an OpenSSL of its own looks for the store under that OpenSSL's prefix,
+    # where there may be none (or an empty certs folder): every call to Tencent would fail.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    # The distribution's bundle: here, one holding the tests' CA.
+    bundles = ("/no/such/bundle.pem", str(certificates / "ca.pem"))
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", bundles)
+    with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
+        assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
 
 
 def _negative_chunk_then(size: int) -> Any:

@@ -9,6 +9,8 @@
 - sdk_transport: one attempt, signed with the SDK's signer and sent with http.client, bounded
   by the deadline (the only module that touches the SDK)
 - watchdog: ends an attempt's connections at its deadline
+- ca_store: the CA store every TLS connection trusts (the system's, else the distribution's
+  bundle)
 - rate_limit: the limiter interface, the per-instance token bucket, waiting vs 429
 - shared_rate_limit: one budget for all instances on Redis (GCRA), falling back to the bucket
 - redis_wire: the little of the Redis protocol that needs (one script, bounded in time)

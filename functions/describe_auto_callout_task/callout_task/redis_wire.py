@@ -151,8 +151,12 @@ class RedisConnection:
         if address.tls:
             import ssl  # only for rediss://: ssl costs milliseconds the cold path avoids
 
+            from callout_task.ca_store import trust_system_store
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies chain and host name
+            trust_system_store(context)
             sock.settimeout(_left(ends))
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=address.host)
+            sock = context.wrap_socket(sock, server_hostname=address.host)
         self._sock = sock
         setup = []
         if self._password is not None:

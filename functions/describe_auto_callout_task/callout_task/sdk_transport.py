@@ -23,10 +23,10 @@ ends is cut at ``max_bytes``. What is not bounded by the deadline alone: name re
 gets the connect timeout once per address tried.
 
 TLS: certificates and host names verified (``ssl.PROTOCOL_TLS_CLIENT``) against the system's
-CA store, as ``ssl.create_default_context()`` loads it, the store the watch's deliveries use
-too. SCF's runtime images carry their distribution's CA bundle, which the runtime's OpenSSL
-reads and the image keeps current; a bundle shipped in the zip (certifi) would age with each
-release instead. OpenSSL's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name another store.
+CA store (``ca_store``: where OpenSSL looks, else the distribution's bundle), the store the
+watch's deliveries and Redis's TLS use too. SCF's runtime images carry their distribution's CA
+bundle, which the image keeps current; a bundle shipped in the zip (certifi) would age with
+each release instead. OpenSSL's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name another store.
 
 Redirects are never followed: a 3xx is an HTTP error like a 5xx (the signed request, its
 session token with it, goes nowhere but where it was sent). Proxies: an https endpoint off
@@ -341,6 +341,8 @@ def _tls_context() -> Any:
         import ssl
         import threading
 
+        from callout_task.ca_store import trust_system_store
+
         class Watched(ssl.SSLContext):
             store_lock = threading.Lock()
             store_read = False
@@ -351,8 +353,8 @@ def _tls_context() -> Any:
                 watchdog.adopt(_Held(sock))
                 with self.store_lock:
                     if not self.store_read:
-                        # create_default_context's store: the system's CAs (module doc).
-                        self.load_default_certs(ssl.Purpose.SERVER_AUTH)
+                        # The system's CAs, else the distribution's bundle (module doc).
+                        trust_system_store(self)
                         self.store_read = True
                 return super().wrap_socket(sock, *args, **kwargs)
 

@@ -355,9 +355,11 @@ def _connect(
     if scheme == "https":
         import ssl  # only when a target is https: the watch's own cold path
 
-        return http.client.HTTPSConnection(
-            host, port, timeout=timeout, context=ssl.create_default_context()
-        )
+        from callout_task.ca_store import trust_system_store
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the host name
+        trust_system_store(context)
+        return http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
     return http.client.HTTPConnection(host, port, timeout=timeout)
 
 

@@ -54,6 +54,19 @@ DROPPED_SUFFIXES = {".pyc", ".pyo", ".pyi"}
 # and the packages' own test suites.
 DROPPED_DEPENDENCY_TOP = {"bin"}
 DROPPED_DEPENDENCY_PARTS = {"tests"}
+# Of the SDK's common package, only what the function imports: the TC3 signer and the exception
+# it raises (callout_task/sdk_transport.py). The rest is the SDK's clients, which import requests
+# (not shipped): they could not even be imported from the zip.
+SDK_PACKAGE = "tencentcloud"
+SDK_KEPT = frozenset(
+    {
+        "tencentcloud/__init__.py",
+        "tencentcloud/common/__init__.py",
+        "tencentcloud/common/sign.py",
+        "tencentcloud/common/exception/__init__.py",
+        "tencentcloud/common/exception/tencent_cloud_sdk_exception.py",
+    }
+)
 
 # Run by the target runtime's interpreter: compile each listed module (names relative to the
 # tree, one a line on stdin) into its __pycache__, as unchecked-hash pycs (the runtime loads
@@ -91,6 +104,8 @@ def is_shipped(relative: PurePosixPath, *, dependency: bool) -> bool:
         if top in DROPPED_DEPENDENCY_TOP or top.endswith(".dist-info"):
             return False
         if DROPPED_DEPENDENCY_PARTS.intersection(relative.parts[:-1]):
+            return False
+        if top == SDK_PACKAGE and str(relative) not in SDK_KEPT:
             return False
     return True
 

@@ -56,8 +56,10 @@ QUICK_RESULTS = common.BENCH / ".work" / "results-quick.json"
 RECORDED = (RESULTS, common.REPO / "docs" / "benchmarks.md")
 DIST = common.REPO / "dist"
 MiB = 1024 * 1024
-# The function's runtime dependencies (top-level names as installed), copied for the
-# no-bytecode cold start; the same set the deployment zip carries.
+# The runtime dependencies (top-level names as installed) copied for the no-bytecode cold start,
+# where the function and the raw SDK share one directory: the zip's (pydantic-core,
+# typing_extensions, the SDK's common package) and what the raw SDK also needs (pydantic for
+# the obvious implementation; requests and its helpers for the SDK's clients).
 RUNTIME_DEPENDENCIES = (
     "pydantic",
     "pydantic_core",

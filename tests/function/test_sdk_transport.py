@@ -1,5 +1,8 @@
-"""One attempt over HTTP signed with the SDK's signer (callout_task.sdk_transport) still fits the
-SDK, signs as the SDK's own clients do, and keeps its connection as a kept-alive client should.
+"""One attempt over HTTP signed with the SDK's signer (callout_task.sdk_transport): it still fits
+the SDK, signs as the SDK's own clients do, and keeps its connection as a kept-alive client
+should; and at its edges, against real loopback servers: the size limit to the byte, answers
+announced too long or without end, a connect or an answer that outlasts the deadline, proxies,
+and TLS that trusts only a certificate for the host it called.
 
 The SDK is used for one thing, ``Sign.sign_tc3``. When a release changes it, a test here fails:
 re-read it, check sdk_transport still holds, then update the digest.
@@ -7,17 +10,24 @@ re-read it, check sdk_transport still holds, then update the digest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
+import re
 import socket
+import ssl
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from callout_task import assume_role, redis_password, sdk_transport, upstream
+from callout_task import assume_role, ca_store, handler, redis_password, sdk_transport, upstream
 from callout_task.credentials import Credentials
 from callout_task.deadline import Deadline
+from callout_task.sdk_transport import AttemptFailed
 from tencentcloud.ccc.v20200210.ccc_client import CccClient
 from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.credential import Credential
@@ -25,9 +35,206 @@ from tencentcloud.common.http.request import RequestInternal
 from tencentcloud.common.sign import Sign
 
 from autocallout.fake_ccc.models import DEFAULT_CREDENTIALS
-from tests.function.rude_upstream import RudeUpstream, Step, answer, task_body
+from autocallout.redis_server import RedisServer
+from tests.function.answers import log_lines
+from tests.function.rude_upstream import (
+    RudeUpstream,
+    Step,
+    answer,
+    task_body,
+    trickle_body,
+    unanswered_connect,
+)
+from tests.seeded import TASK
 
 SIGNER_AS_READ = "102d0f2fe9240802"
+
+
+LIMIT = 1000  # bytes, for the attempts made here directly
+
+
+def _exchange(url: str, max_bytes: int = LIMIT, seconds: float = 2.0) -> bytes:
+    fake = DEFAULT_CREDENTIALS
+    credentials = Credentials(fake.secret_id, fake.secret_key, fake.token)
+    endpoint = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, url)
+    deadline = Deadline(time.monotonic() + seconds)
+    chunks: list[bytes] = []
+    sdk_transport.exchange(
+        endpoint, "DescribeAutoCalloutTask", dict(TASK), deadline, max_bytes, chunks.append
+    )
+    return b"".join(chunks)
+
+
+def _head(headers: dict[str, str]) -> bytes:
+    lines = ["HTTP/1.1 200 OK", *(f"{name}: {value}" for name, value in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _until_closed(body: bytes) -> Any:
+    """An answer without a length: the body ends when the connection does."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Connection": "close"}) + body)
+        return False
+
+    return step
+
+
+def _announced(length: int) -> Any:
+    """Headers announcing ``length`` bytes, then nothing until the server stops."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Content-Type": "application/json", "Content-Length": str(length)}))
+        stop.wait(5)
+        return False
+
+    return step
+
+
+_PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
+
+
+def _no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+class _TunnelProxy:
+    """A proxy that grants CONNECT, then records what the client sends into the tunnel (the
+    start of its TLS handshake) and hangs up: nothing goes further than this machine."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.head = b""
+        self.tunnelled = b""
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        conn, _ = self._listener.accept()
+        with conn:
+            conn.settimeout(5)
+            while b"\r\n\r\n" not in self.head:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                self.head += data
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self.tunnelled = conn.recv(4096)
+
+    def __enter__(self) -> _TunnelProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+
+def _closed_port() -> str:
+    """A loopback address where a connect is refused at once."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def _trickled(body: bytes, headers: dict[str, str]) -> Any:
+    """``headers``, then ``body`` one byte every 0.05 s (at most 2 s)."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head(headers))
+        for position in range(min(len(body), 40)):
+            if stop.wait(0.05):
+                return False
+            conn.sendall(body[position : position + 1])
+        return False
+
+    return step
+
+
+def _endless_until_closed() -> Any:
+    """A body without a length that does not end: 64 KiB a millisecond for 2 s at most."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Connection": "close"}))
+        chunk, ends = b" " * 65536, time.monotonic() + 2
+        while time.monotonic() < ends and not stop.wait(0.001):
+            conn.sendall(chunk)
+        return False
+
+    return step
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA of the tests' own (``ca.pem``) and a certificate it signed for the name localhost
+    only (``server.pem``, ``server.key``), made with openssl once for this file."""
+    directory = tmp_path_factory.mktemp("tls")
+    RedisServer._certificates(directory)  # the TLS Redis tests' own
+    return directory
+
+
+@contextlib.contextmanager
+def _tls_upstream(directory: Path, body: bytes) -> Iterator[str]:
+    """``https://localhost:port``, with the certificate in ``directory``; it answers ``body`` to
+    anyone who completes the handshake."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(directory / "server.pem", directory / "server.key")
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with (
+                    contextlib.suppress(OSError),
+                    context.wrap_socket(conn, server_side=True) as tls,
+                ):
+                    tls.settimeout(5)
+                    reader = tls.makefile("rb")
+                    head = b""
+                    while not head.endswith(b"\r\n\r\n"):
+                        head += reader.readline()
+                    length = re.search(rb"(?i)content-length: *(\d+)", head)
+                    reader.read(int(length[1]) if length else 0)
+                    tls.sendall(
+                        _head({"Content-Length": str(len(body)), "Connection": "close"}) + body
+                    )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://localhost:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+def _negative_chunk_then(size: int) -> Any:
+    """A chunked body whose second chunk size line is negative, then ``size`` bytes and the close:
+    a chunk of no size, which a reader that trusts the line reads to the connection's end."""
+
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Transfer-Encoding": "chunked"}) + b"1\r\n{\r\n-1\r\n")
+        block = b" " * 65536
+        for _ in range(size // len(block)):
+            if stop.is_set():
+                return False
+            conn.sendall(block)
+        return False
+
+    return step
 
 
 def test_the_sdk_s_signer_is_as_it_was_read() -> None:
@@ -183,3 +390,321 @@ def test_credentials_the_sdk_would_refuse_are_refused(secret_id: str, secret_key
         sdk_transport.Endpoint("ccc", "2020-02-10", "", Credentials(secret_id, secret_key))
     with pytest.raises(Exception):  # noqa: B017, PT011 - the SDK's own refusal
         Credential(secret_id, secret_key)
+
+
+@pytest.mark.parametrize("sent", [answer, _until_closed], ids=["with a length", "without"])
+def test_an_answer_of_the_limit_is_read_whole_and_one_byte_more_is_refused(sent: Any) -> None:
+    body = bytes(range(256)) * (LIMIT // 256) + b"x" * (LIMIT % 256)
+    with RudeUpstream(sent(body)) as server:
+        assert _exchange(server.url) == body
+    with RudeUpstream(sent(body + b"y")) as server, pytest.raises(AttemptFailed) as refused:
+        _exchange(server.url)
+    assert refused.value.code == "BodyTooLarge"
+
+
+@pytest.mark.parametrize("sent", [answer, _until_closed], ids=["with a length", "without"])
+def test_an_answer_of_many_chunks_is_read_as_sent(sent: Any) -> None:
+    size = 3 * sdk_transport.BODY_CHUNK_BYTES + 17
+    body = bytes(range(251)) * (size // 251) + b"z" * (size % 251)
+    with RudeUpstream(sent(body)) as server:
+        assert _exchange(server.url, max_bytes=size) == body
+
+
+def test_an_answer_announced_longer_than_the_limit_is_refused_before_its_body(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with RudeUpstream(_announced(33 * 2**20)) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 2000})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert took < 0.5  # not waited for: the deadline is at 1.85 s
+    assert (result["status"], "upstream_code" in result) == (502, False)
+    assert (line["attempts"], line["upstream_code"]) == (1, "BodyTooLarge")
+
+
+def test_a_connect_that_outlasts_the_deadline_ends_at_it_as_a_504(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One attempt: its own failure, not the retries' end, makes the answer.
+    monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
+    with unanswered_connect() as url:
+        monkeypatch.setenv("CCC_ENDPOINT", url)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 500})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert took <= 0.5 + 0.2  # the limit, and scheduling on a shared machine
+    assert result["status"] == 504
+    assert (line["attempts"], line["upstream_code"]) == (1, "DeadlineReached")
+
+
+def test_a_connect_that_ends_after_the_deadline_gets_no_tls_handshake(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The socket timeout bounds a connect, not the name lookup before it: a slow resolver lets
+    # the connect finish after the deadline. Its socket is shut at once, so the TLS handshake
+    # with a server that never answers does not wait for the socket timeout on top.
+    resolve = socket.getaddrinfo
+
+    def slow_resolver(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.1)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setenv("RETRY_MAX_ATTEMPTS", "1")
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connects, never says a word
+        monkeypatch.setenv("CCC_ENDPOINT", f"https://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+        started = time.monotonic()
+        result = handler.main_handler(dict(TASK), {"time_limit_in_ms": 1000})
+        took = time.monotonic() - started
+
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+    assert (result["status"], line["upstream_code"]) == (504, "DeadlineReached")
+    # The lookup's 1.1 s, and scheduling; a handshake waiting on its socket timeout: 2 s or more
+    assert took < 1.1 + 0.5
+
+
+def test_a_refused_connection_is_a_network_error_saying_why() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    # Closed: a connect is refused at once.
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange(url)
+
+    assert failed.value.code == "ClientNetworkError"
+    assert "refused" in failed.value.message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "authorization"),
+    [
+        ("HTTPS_PROXY", "{url}", None),
+        ("https_proxy", "{url}", None),
+        ("ALL_PROXY", "{url}", None),
+        ("HTTPS_PROXY", "http://us%65r:p%40ss@{host}", "Basic dXNlcjpwQHNz"),  # user:p@ss
+    ],
+)
+def test_an_endpoint_off_this_machine_is_reached_through_the_proxy_s_tunnel(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, authorization: str | None
+) -> None:
+    # TLS runs inside the tunnel, end to end: the proxy sees the host name asked for and a TLS
+    # handshake naming it, never the signed request.
+    _no_proxy_variables(monkeypatch)
+    with _TunnelProxy() as proxy:
+        url = proxy.url
+        monkeypatch.setenv(variable, value.format(url=url, host=url.removeprefix("http://")))
+        with pytest.raises(AttemptFailed) as failed:  # the proxy hangs up inside the tunnel
+            _exchange("https://ccc.example.invalid")
+
+    head = proxy.head.decode("latin-1")
+    assert head.startswith("CONNECT ccc.example.invalid:443 HTTP/1.")
+    proxy_authorization = [
+        line.split(":", 1)[1].strip()
+        for line in head.split("\r\n")
+        if line.lower().startswith("proxy-authorization:")
+    ]
+    assert proxy_authorization == ([authorization] if authorization else [])
+    assert proxy.tunnelled[:1] == b"\x16"  # a TLS handshake record: the ClientHello...
+    assert b"ccc.example.invalid" in proxy.tunnelled  # ...naming the host (SNI)
+    assert b"TC3-HMAC-SHA256" not in proxy.head + proxy.tunnelled
+    assert failed.value.code == "ClientNetworkError"
+
+
+@pytest.mark.parametrize(
+    "no_proxy", ["ccc.example.invalid", ".example.invalid", "example.invalid:443", "*", "a,  b,*"]
+)
+def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
+    monkeypatch: pytest.MonkeyPatch, no_proxy: str
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    with RudeUpstream(answer(b"{}")) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+        with pytest.raises(AttemptFailed) as failed:
+            _exchange("https://ccc.example.invalid")  # no such host: looked up here, not sent
+
+    assert proxy.requests == 0
+    assert failed.value.code == "ClientNetworkError"
+
+
+@pytest.mark.parametrize(
+    "value", ["socks5://127.0.0.1:1080", "ftp://proxy.example:21", "http://proxy.example:99999"]
+)
+def test_a_proxy_that_cannot_be_used_fails_each_attempt_saying_so_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", value)
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange("https://ccc.example.invalid")
+
+    assert failed.value.code == "ClientNetworkError"
+    assert failed.value.message.startswith("HTTPS_PROXY is not an http://host:port proxy")
+    assert value not in failed.value.message
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "HTTPS_PROXY"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_proxy_never_sees_a_signed_request_to_a_loopback_endpoint(
+    monkeypatch: pytest.MonkeyPatch, variable: str, scheme: str
+) -> None:
+    # The local fake on loopback: a proxy from the environment would get the Authorization and
+    # X-TC-Token headers in cleartext. The request goes straight to the endpoint instead.
+    _no_proxy_variables(monkeypatch)
+    with RudeUpstream(answer(b'{"Response": {}}')) as proxy:
+        monkeypatch.setenv(variable, proxy.url)
+        with RudeUpstream(answer(b'{"Response": {"RequestId": "direct"}}')) as ccc:
+            if scheme == "http":
+                body = _exchange(ccc.url)
+            else:  # plain http answers TLS: the handshake fails, but with the endpoint itself
+                with pytest.raises(AttemptFailed):
+                    _exchange(ccc.url.replace("http://", "https://"))
+                assert ccc.connections == 1
+
+    assert proxy.requests == proxy.connections == 0
+    if scheme == "http":
+        assert body == b'{"Response": {"RequestId": "direct"}}'
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.2", "[::1]"])
+def test_every_loopback_name_ignores_proxies(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    credentials = Credentials("AKID", "key")
+    here = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials, f"https://{host}:9000")
+    assert here.proxy is None
+    elsewhere = sdk_transport.Endpoint("ccc", "2020-02-10", "", credentials)
+    assert elsewhere.proxy == ("127.0.0.1", 3128, {})
+
+
+def test_a_network_failure_with_almost_no_time_left_is_the_deadline_reached() -> None:
+    # Below the slack, the next attempt could not be made: the deadline, not the network, ends
+    # the lookup (a 504), whatever the socket said.
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange(_closed_port(), seconds=sdk_transport.DEADLINE_SLACK_SECONDS * 0.8)
+
+    assert failed.value.code == "DeadlineReached"
+    assert "refused" in failed.value.message
+
+
+@pytest.mark.parametrize(
+    ("sent", "why"),
+    [
+        (trickle_body(0.05), "reading the answer failed"),
+        (_trickled(b"x" * 99, {"Content-Length": "99", "Connection": "close"}), "reading"),
+        (_trickled(b"x" * 99, {"Connection": "close"}), ""),
+    ],
+    ids=["with a length", "with a length, then closed", "ended by the close"],
+)
+def test_an_answer_that_trickles_is_cut_at_the_deadline_even_when_it_then_looks_whole(
+    sent: Any, why: str
+) -> None:
+    # An answer that ends its connection: http.client lets go of the socket after the headers.
+    # Shut at the deadline, a body without a length simply ends: nothing but the watch tells
+    # it from a whole one. One with a length fails, and what failed is kept for the log.
+    started = time.monotonic()
+    with RudeUpstream(sent) as server, pytest.raises(AttemptFailed) as cut:
+        _exchange(server.url, seconds=0.3)
+
+    assert time.monotonic() - started <= 0.3 + 0.2  # the trickle lasts 2 s
+    assert cut.value.code == "DeadlineReached"
+    assert why in cut.value.message
+
+
+def test_an_answer_of_many_chunks_one_byte_over_the_limit_is_refused() -> None:
+    size = 2 * sdk_transport.BODY_CHUNK_BYTES
+    with (
+        RudeUpstream(_until_closed(b"w" * (size + 1))) as server,
+        pytest.raises(AttemptFailed) as refused,
+    ):
+        _exchange(server.url, max_bytes=size)
+
+    assert refused.value.code == "BodyTooLarge"
+
+
+def test_an_endless_answer_without_a_length_is_cut_at_the_limit_not_read_to_its_end() -> None:
+    started = time.monotonic()
+    with RudeUpstream(_endless_until_closed()) as server, pytest.raises(AttemptFailed) as refused:
+        _exchange(server.url, max_bytes=2**20, seconds=1.5)
+
+    assert refused.value.code == "BodyTooLarge"
+    assert time.monotonic() - started < 1.0  # the deadline is at 1.5 s
+
+
+def test_an_https_endpoint_whose_certificate_a_trusted_ca_signed_is_answered(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system's store, as OpenSSL finds it: SSL_CERT_FILE names the test's CA in its place.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
+        assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+def test_an_https_endpoint_no_trusted_ca_vouches_for_is_refused(certificates: Path) -> None:
+    with _tls_upstream(certificates, b"{}") as url, pytest.raises(AttemptFailed) as refused:
+        _exchange(url)
+
+    assert refused.value.code == "ClientNetworkError"
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+
+
+def test_an_https_endpoint_whose_certificate_names_another_host_is_refused(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Signed by a trusted CA, but for localhost: reached as 127.0.0.1 it is someone else's.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    with _tls_upstream(certificates, b"{}") as url, pytest.raises(AttemptFailed) as refused:
+        _exchange(url.replace("localhost", "127.0.0.1"))
+
+    assert refused.value.code == "ClientNetworkError"
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+    assert "127.0.0.1" in refused.value.message  # "IP address mismatch ... '127.0.0.1'"
+
+
+def test_where_openssl_finds_no_store_the_distribution_s_bundle_is_trusted(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A Python built with an OpenSSL of its own looks for the store under that OpenSSL's prefix,
+    # where there may be none (or an empty certs folder): every call to Tencent would fail.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    # The distribution's bundle: here, one holding the tests' CA.
+    bundles = ("/no/such/bundle.pem", str(certificates / "ca.pem"))
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", bundles)
+    with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
+        assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+def test_a_chunk_of_negative_size_is_read_no_further_than_the_limit() -> None:
+    # http.client's read(amount) reads such a chunk whole, to the connection's end, before
+    # the limit sees any of it: 8 MiB here, as much as the server sends by the deadline
+    # (300 MB measured in 2 s over loopback), in memory at once.
+    with (
+        RudeUpstream(_negative_chunk_then(8 * 2**20)) as server,
+        pytest.raises(AttemptFailed) as refused,
+    ):
+        _exchange(server.url, max_bytes=2**20, seconds=5)
+
+    assert refused.value.code == "BodyTooLarge"
+
+
+@pytest.mark.parametrize("length", ["1000 ", "+1000", "01000"])
+def test_a_body_cut_short_of_a_length_http_client_reads_as_one_is_a_network_error(
+    length: str,
+) -> None:
+    # The length is http.client's, which reads these spellings as 1000: cut at 100 bytes, the
+    # answer must not be taken as whole (its JSON cut short would read as a bad answer from
+    # CCC, not a network failure that a retry may mend).
+    def step(conn: socket.socket, stop: threading.Event) -> bool:
+        conn.sendall(_head({"Content-Length": length}) + b"{" + b" " * 99)
+        return False
+
+    with RudeUpstream(step) as server, pytest.raises(AttemptFailed) as cut:
+        _exchange(server.url, max_bytes=2000)
+
+    assert cut.value.code == "ClientNetworkError"
+    assert "after 100 of 1000 bytes" in cut.value.message

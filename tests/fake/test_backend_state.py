@@ -1,13 +1,25 @@
-"""The backend's tasks: seeded from JSON or built in code, and moved along their life cycle."""
+"""The backend's tasks as its users see them: seeded from JSON (a list of CCC response objects, read
+as UTF-8 whatever the locale, each entry checked) or built in code, answered as compact JSON as
+they now are, and moved along their life cycle, call by call."""
 
 from __future__ import annotations
 
 import json
+import locale
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from autocallout.fake_ccc import CccBackend, CccError, bundled_seed_path, models
+from autocallout.fake_ccc import (
+    CccBackend,
+    CccError,
+    bundled_seed_path,
+    models,
+)
+
+SEED_ENTRY = {"SdkAppId": 1400000042, "TaskId": 9, "Name": "任务9", "State": 0, "Callees": []}
 
 
 def test_the_bundled_seed_holds_the_cases_tests_need() -> None:
@@ -125,3 +137,101 @@ def test_an_update_shows_in_the_next_answer() -> None:
 def test_the_bundled_seed_file_is_a_list_of_ccc_response_objects() -> None:
     entries = json.loads(bundled_seed_path().read_text(encoding="utf-8"))
     assert all({"SdkAppId", "TaskId"} <= set(entry) for entry in entries)
+
+
+@pytest.mark.parametrize(("name", "version"), [("callout-redis", "v2"), ("other", "v1")])
+def test_a_secret_version_ssm_does_not_hold_is_resource_not_found(name: str, version: str) -> None:
+    backend = CccBackend()
+    backend.secrets[("callout-redis", "v1")] = "s3cret"
+
+    with pytest.raises(CccError) as refused:
+        backend.secret_value(name, version)
+
+    assert refused.value.code == "ResourceNotFound"
+    assert name in refused.value.message  # which secret the function could not read
+    assert backend.secret_value("callout-redis", "v1") == "s3cret"
+
+
+@pytest.mark.parametrize("field", ["SdkAppId", "TaskId"])
+@pytest.mark.parametrize("value", ["missing", 0, -1, True, "9", 9.0, None])
+def test_a_seed_entry_needs_both_ids_as_positive_whole_numbers(field: str, value: Any) -> None:
+    entry = dict(SEED_ENTRY)
+    if value == "missing":
+        del entry[field]
+    else:
+        entry[field] = value
+    # A ValueError naming the field: `autocallout fake-ccc --tasks` prints it as a one-line error.
+    with pytest.raises(ValueError, match=rf"\b{field}\b"):
+        CccBackend().put_task(entry)
+
+
+def test_a_seed_entry_must_be_an_object() -> None:
+    with pytest.raises(ValueError, match="object"):
+        CccBackend().put_task([1400000042, 9])  # type: ignore[arg-type]
+
+
+def test_a_seed_file_must_hold_a_list(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text(json.dumps(SEED_ENTRY), encoding="utf-8")
+    with pytest.raises(ValueError, match="list"):
+        CccBackend.seeded(seed)
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """A locale whose default encoding is not UTF-8 (as on Windows, or a bare C locale)."""
+    saved = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    yield
+    locale.setlocale(locale.LC_CTYPE, saved)
+
+
+@pytest.mark.usefixtures("ascii_locale")
+def test_a_seed_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    seed = tmp_path / "tasks.json"
+    seed.write_text(json.dumps([SEED_ENTRY], ensure_ascii=False), encoding="utf-8")
+    assert CccBackend.seeded(seed).task(1400000042, 9)["Name"] == "任务9"
+
+
+def test_an_answer_is_compact_utf8_json_with_no_stale_request_id() -> None:
+    backend = CccBackend()
+    backend.put_task({**SEED_ENTRY, "RequestId": "copied-from-a-real-answer"})
+
+    body = backend.encoded_task(1400000042, 9)
+
+    task = json.loads(body)
+    assert "RequestId" not in task  # the envelope adds the answer's own
+    assert body == json.dumps(task, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "任务9".encode() in body
+
+
+def test_a_replaced_or_updated_task_is_answered_as_it_now_is() -> None:
+    backend = CccBackend()
+    backend.put_task(SEED_ENTRY)
+    backend.update_task(1400000042, 9, State=1)  # before any answer was encoded
+    assert json.loads(backend.encoded_task(1400000042, 9))["State"] == 1
+
+    backend.put_task({**SEED_ENTRY, "Name": "renamed"})
+
+    fields = {"Name": "renamed", "State": 0, "Callees": []}
+    assert json.loads(backend.encoded_task(1400000042, 9)) == fields
+
+
+def test_advancing_a_running_task_settles_each_call_and_calls_the_next_waiting_callee() -> None:
+    backend = CccBackend()
+    callees = [
+        {"Callee": "13800000000", "State": 3, "Sessions": ["earlier"]},  # even: answers
+        {"Callee": "13800000001", "State": 4},  # waiting to retry: called next
+        {"Callee": "13800000002", "State": 3},  # even: answers
+        {"Callee": "13800000003", "State": 3},  # odd: does not answer
+    ]
+    backend.put_task({"SdkAppId": 1, "TaskId": 7, "State": 1, "Callees": callees})
+    before = backend.encoded_task(1, 7)
+
+    task = backend.advance_task(1, 7)
+
+    assert [callee["State"] for callee in task["Callees"]] == [1, 3, 1, 2]
+    assert task["Callees"][0]["Sessions"] == ["earlier", "fake-7-0"]
+    assert task["Callees"][2]["Sessions"] == ["fake-7-2"]
+    assert task["State"] == 1
+    assert json.loads(backend.encoded_task(1, 7)) != json.loads(before)  # the cache was dropped

@@ -1,16 +1,72 @@
-"""Every error the fake knows surfaces through the real SDK as the right exception code."""
+"""Every error the fake knows surfaces through the real SDK as the right exception code; a request
+signed by hand (an independent TC3 implementation below) with a credential scope for another day
+than its timestamp's UTC day is refused."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
-from autocallout.fake_ccc import DEFAULT_CREDENTIALS, FakeCccServer, FakeCredentials, mock_ccc
+from autocallout.fake_ccc import (
+    DEFAULT_CREDENTIALS,
+    FakeCccServer,
+    FakeCredentials,
+    mock_ccc,
+)
 from tests.fake.modes import Fake
+from tests.sdk_clients import sdk_client
 from tests.seeded import TASK
+
+
+def _signed_headers(host: str, body: bytes, timestamp: int, scope_date: str) -> dict[str, str]:
+    """TC3-HMAC-SHA256 headers written here from Tencent's description, independently of the
+    fake's own signer, with the credential scope's date given rather than derived."""
+
+    def hmac_sha256(key: bytes, message: str) -> bytes:
+        return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+    content_type = "application/json"
+    canonical = "\n".join(
+        [
+            "POST",
+            "/",
+            "",
+            f"content-type:{content_type}\nhost:{host}\n",
+            "content-type;host",
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
+    scope = f"{scope_date}/ccc/tc3_request"
+    to_sign = "\n".join(
+        [
+            "TC3-HMAC-SHA256",
+            str(timestamp),
+            scope,
+            hashlib.sha256(canonical.encode()).hexdigest(),
+        ]
+    )
+    key = hmac_sha256(("TC3" + DEFAULT_CREDENTIALS.secret_key).encode(), scope_date)
+    key = hmac_sha256(hmac_sha256(key, "ccc"), "tc3_request")
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return {
+        "Authorization": (
+            f"TC3-HMAC-SHA256 Credential={DEFAULT_CREDENTIALS.secret_id}/{scope}, "
+            f"SignedHeaders=content-type;host, Signature={signature}"
+        ),
+        "Content-Type": content_type,
+        "Host": host,
+        "X-TC-Action": "DescribeAutoCalloutTask",
+        "X-TC-Timestamp": str(timestamp),
+        "X-TC-Version": "2020-02-10",
+        "X-TC-Token": DEFAULT_CREDENTIALS.token or "",
+    }
 
 
 def _code(
@@ -94,7 +150,6 @@ def test_a_request_whose_body_was_altered_after_signing_is_refused() -> None:
 
 
 def _tampering_client():  # type: ignore[no-untyped-def]
-    from tests.sdk_clients import sdk_client
 
     client = sdk_client()
     send = client.request.send_request
@@ -143,3 +198,25 @@ def test_loopback_traffic_through_requests_is_left_alone_under_the_mock() -> Non
 
     assert answer.json()["ok"] is True
     assert backend.calls == []
+
+
+@pytest.mark.parametrize(
+    ("days_off", "expected"), [(0, None), (-1, "AuthFailure.SignatureFailure")]
+)
+def test_the_credential_scope_must_name_the_timestamps_utc_day(
+    fake: Fake, days_off: int, expected: str | None
+) -> None:
+    # Signed consistently either way: only the scope's date differs from the timestamp's day.
+    timestamp = int(time.time())
+    day = datetime.fromtimestamp(timestamp, tz=timezone.utc) + timedelta(days=days_off)
+    host = fake.endpoint or "ccc.tencentcloudapi.com"
+    body = json.dumps(TASK).encode()
+    headers = _signed_headers(host, body, timestamp, day.strftime("%Y-%m-%d"))
+    scheme = "http" if fake.endpoint else "https"
+
+    answer = requests.post(f"{scheme}://{host}/", data=body, headers=headers, timeout=5).json()
+
+    error = answer["Response"].get("Error")
+    assert (error["Code"] if error else None) == expected
+    if expected is None:
+        assert answer["Response"]["Name"] == "任务1"

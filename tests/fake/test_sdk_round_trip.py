@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
+import requests
 from tencentcloud.ccc.v20200210 import models
 
-from autocallout.fake_ccc import active_backend, mock_ccc
+from autocallout.fake_ccc import (
+    DEFAULT_CREDENTIALS,
+    FakeCccServer,
+    active_backend,
+    mock_ccc,
+)
 from tests.fake.modes import Fake
 from tests.sdk_clients import sdk_client
+from tests.seeded import TASK
 
 
 def _request(sdk_app_id: int, task_id: int) -> models.DescribeAutoCalloutTaskRequest:
@@ -101,3 +109,15 @@ def test_the_decorator_gives_each_call_a_fresh_backend() -> None:
 def test_no_backend_is_active_outside_the_mock() -> None:
     with pytest.raises(RuntimeError, match="no mock_ccc is active"):
         active_backend()
+
+
+def test_the_call_log_lists_every_field_of_a_call(fake_server: FakeCccServer) -> None:
+    sdk_client(fake_server.endpoint).call("DescribeAutoCalloutTask", TASK)
+    [call] = requests.get(f"{fake_server.url}/_fake/calls", timeout=5).json()
+    assert set(call) == {"action", "params", "secret_id", "error_code", "request_id", "at"}
+    assert call["action"] == "DescribeAutoCalloutTask"
+    assert call["params"] == TASK
+    assert call["secret_id"] == DEFAULT_CREDENTIALS.secret_id
+    assert call["error_code"] is None
+    assert call["at"] == pytest.approx(time.time(), abs=60)
+    assert len(call["request_id"]) == 36

@@ -1,4 +1,5 @@
-"""The server mode's control API: faults, tasks and the call log from another process."""
+"""The server mode's control API: faults, tasks (listed in order, without their callees) and the
+call log from another process, for loopback clients only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,29 @@ from autocallout.fake_ccc import CccBackend, FakeCccServer
 from autocallout.fake_ccc.server import is_loopback_client
 from tests.sdk_clients import sdk_client
 from tests.seeded import TASK
+
+
+def _control_request_from(server: FakeCccServer, client_host: str) -> int:
+    """The status of a control API call as answered to a client at ``client_host``.
+
+    Tests may only use loopback, so the connection is a loopback one and the server is told the
+    peer is ``client_host``: the request then takes the server's own path from there on, as one
+    from another machine would (socketserver's finish_request is where accept() hands over)."""
+    body = json.dumps({"kind": "error", "code": "InternalError"}).encode()
+    request = (
+        b"POST /_fake/faults HTTP/1.1\r\nHost: fake\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    with (
+        socket.create_server(("127.0.0.1", 0)) as listener,
+        socket.create_connection(listener.getsockname()[:2], timeout=5) as client,
+    ):
+        accepted, _ = listener.accept()
+        with accepted:
+            client.sendall(request)
+            server._server.finish_request(accepted, (client_host, 50000))
+        status_line = client.makefile("rb").readline()
+    return int(status_line.split()[1])
 
 
 def test_faults_injected_over_http_apply_to_the_next_call(fake_server: FakeCccServer) -> None:
@@ -111,3 +135,40 @@ def test_a_body_the_server_will_not_read_is_refused_and_the_connection_closes(
 
     assert answer.startswith(f"HTTP/1.1 {status} ".encode())
     assert answer.endswith(says)
+
+
+def test_the_control_api_lists_every_task_in_order_without_its_callees(
+    fake_server: FakeCccServer,
+) -> None:
+    fake_server.backend.put_task({"SdkAppId": 1400000000, "TaskId": 2, "Callees": None})
+
+    listed = requests.get(f"{fake_server.url}/_fake/tasks", timeout=5).json()
+
+    assert listed == [
+        {"SdkAppId": 1400000000, "TaskId": 1, "Name": "foobar", "State": 1, "Callees": 1},
+        {"SdkAppId": 1400000000, "TaskId": 2, "Name": None, "State": None, "Callees": 0},
+        {"SdkAppId": 1400000000, "TaskId": 3, "Name": "任务1", "State": 1, "Callees": 6},
+        {"SdkAppId": 1400000000, "TaskId": 4, "Name": "无截止时间任务", "State": 0, "Callees": 3},
+        {"SdkAppId": 1400000000, "TaskId": 5, "Name": "暂停的任务", "State": 5, "Callees": 3},
+        {"SdkAppId": 1400000000, "TaskId": 6, "Name": "future-state", "State": 9, "Callees": 2},
+        {"SdkAppId": 1400000000, "TaskId": 7, "Name": "大批量外呼", "State": 2, "Callees": 10_000},
+        {"SdkAppId": 1400000000, "TaskId": 8, "Name": "sparse", "State": 4, "Callees": 0},
+        {
+            "SdkAppId": 1400000001,
+            "TaskId": 1,
+            "Name": "other application",
+            "State": 3,
+            "Callees": 2,
+        },
+    ]
+
+
+@pytest.mark.parametrize(("client_host", "status"), [("127.0.0.1", 200), ("198.51.100.7", 403)])
+def test_the_server_answers_control_calls_from_loopback_clients_only(
+    client_host: str, status: int
+) -> None:
+    backend = CccBackend.seeded()
+    server = FakeCccServer(backend)
+    with server:
+        assert _control_request_from(server, client_host) == status
+    assert len(backend.faults.pending()) == (1 if status == 200 else 0)

@@ -1,8 +1,9 @@
-"""The fake's wire protocol at its edges: requests signed by hand, straight into ``handle``.
+"""The fake's wire protocol: requests signed by hand, straight into ``handle``.
 
 The SDK always sends the same well-formed POST, so what Tencent answers to anything else (a
-missing header, a GET, another Content-Type, a scope for another service, a clock at the limit)
-is pinned here. Requests are signed by an independent TC3 implementation below, not by the fake's.
+missing header, a GET, another Content-Type, a scope for another service, a clock at the
+limit) is pinned here, and how each injected fault goes out on the wire. Requests
+are signed by an independent TC3 implementation below, not by the fake's.
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def test_role_credentials_that_live_200_s_are_kept_not_assumed_again_at_once(
     invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Renewed a fifth of their life ahead (40 s), not 300 s ahead: that would be on every call.
-    # Two-hour credentials renewed 300 s ahead: the test of the 300 s renewal above.
+    # Two-hour credentials renewed 300 s ahead: the test of the 300 s renewal, further down.
     assert _assume_roles(invoke, ccc, monkeypatch, seconds_left=200) == 1
 
 

@@ -338,7 +338,7 @@ def test_no_time_left_for_sts_is_a_504_naming_sts_as_not_called(sts: list[Any]) 
 
 def test_forgetting_role_credentials_no_longer_cached_is_no_error() -> None:
     # CCC refused a token whose entry was dropped meanwhile (expired, or pushed out by others).
-    assume_role._cache.clear()
+    assume_role.forget_all()
     assume_role.forget(ROLE, Credentials("AKIDbase", "key", None))
     assert len(assume_role._cache) == 0
 

@@ -106,6 +106,16 @@ def test_the_server_keeps_connections_alive_across_calls() -> None:
         ("::ffff:10.0.0.5", False),
         ("fe80::1%eth0", False),
         ("not an address", False),
+        # addresses that resemble loopback without being it
+        ("0.0.0.0", False),  # noqa: S104 - every address of this machine, reachable from others
+        ("::", False),
+        ("128.0.0.1", False),
+        ("1127.0.0.1", False),
+        ("::2", False),
+        ("::ffff:128.0.0.1", False),
+        ("127.0.0.1.evil.net", False),
+        ("localhost", False),  # a name, never what a socket reports
+        ("2130706433", False),
     ],
 )
 def test_only_loopback_clients_may_use_the_control_api(host: str, allowed: bool) -> None:

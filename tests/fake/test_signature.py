@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -68,6 +66,7 @@ def test_intermediate_signing_keys_match_the_documented_ones() -> None:
     )
 
 
+@pytest.mark.usefixtures("machine_time_zone")
 def test_the_credential_date_is_the_utc_day_of_the_timestamp() -> None:
     assert signature.credential_date(COMMON["timestamp"]) == COMMON["date"]
 
@@ -91,17 +90,7 @@ def test_anything_else_is_not_an_authorization(value: str) -> None:
     assert signature.parse_authorization(value) is None
 
 
-@pytest.fixture
-def eight_hours_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The machine's local time is UTC+8 (Beijing's), as on many developers' machines."""
-    monkeypatch.setenv("TZ", "CST-8")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.mark.usefixtures("eight_hours_east")
+@pytest.mark.usefixtures("machine_time_zone")
 def test_dates_and_times_are_utc_whatever_the_local_zone() -> None:
     # 2023-11-14T22:13:20Z is already the 15th in Beijing.
     assert signature.credential_date(1_700_000_000) == "2023-11-14"

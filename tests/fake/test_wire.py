@@ -166,6 +166,57 @@ def test_a_stranger_or_a_wrong_key_is_refused(
     assert _code(handle(backend, _signed(credentials=credentials))) == code
 
 
+_ID = DEFAULT_CREDENTIALS.secret_id
+_TOKEN = DEFAULT_CREDENTIALS.token or ""
+
+
+def _near_misses(text: str) -> list[str]:
+    """Texts that resemble ``text`` without being it: each would pass a prefix or suffix match,
+    a match ignoring case, or one of the text inside the other."""
+    variants = [text + "x", text[:-1], "x" + text, text[1:], text.upper(), text.lower(), text * 2]
+    return [variant for variant in variants if variant != text]
+
+
+@pytest.mark.parametrize("secret_id", _near_misses(_ID))
+def test_a_secret_id_that_only_resembles_a_known_one_is_not_found(
+    backend: CccBackend, secret_id: str
+) -> None:
+    # signed with the right key and token: only the SecretId's lookup can refuse it
+    credentials = FakeCredentials(secret_id, DEFAULT_CREDENTIALS.secret_key, _TOKEN)
+    assert _code(handle(backend, _signed(credentials=credentials))) == (
+        "AuthFailure.SecretIdNotFound"
+    )
+
+
+@pytest.mark.parametrize("token", [*_near_misses(_TOKEN), ""])
+def test_a_session_token_that_only_resembles_the_key_s_is_refused(
+    backend: CccBackend, token: str
+) -> None:
+    assert _code(handle(backend, _signed(**{"X-TC-Token": token}))) == "AuthFailure.TokenFailure"
+
+
+@pytest.mark.parametrize(
+    "signed_headers", ["content-type;x-host", "content-type;hosts", "content-types;host", "host-x"]
+)
+def test_signed_headers_that_only_resemble_content_type_and_host_are_refused(
+    backend: CccBackend, signed_headers: str
+) -> None:
+    request = _signed()
+    authorization = request.headers["Authorization"].replace(
+        "SignedHeaders=content-type;host", f"SignedHeaders={signed_headers}"
+    )
+    headers = {**request.headers, "Authorization": authorization}
+    resigned = Request(request.method, request.path, request.query, headers, request.body)
+    assert _code(handle(backend, resigned)) == ("AuthFailure.InvalidAuthorization")
+
+
+@pytest.mark.parametrize("service", ["cccx", "cc", "xccc", "ccc2"])
+def test_a_scope_that_only_resembles_the_host_s_service_is_refused(
+    backend: CccBackend, service: str
+) -> None:
+    assert _code(handle(backend, _signed(service=service))) == "AuthFailure.SignatureFailure"
+
+
 def test_the_signature_covers_the_path_the_request_went_to(backend: CccBackend) -> None:
     assert _code(handle(backend, _signed(path="/v1/"))) is None
     moved = _signed(path="/v1/")

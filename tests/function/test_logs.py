@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -536,3 +537,29 @@ def test_every_field_s_structured_value_is_masked_all_the_way_down(
 
     assert not [piece for piece in NEVER_WRITTEN if piece in raw], raw
     assert written["items"][1]["deep"] == written["note"] == written["items"][0] != HOSTILE
+
+
+# What reaches a field not as text is written as text all the same (a tuple as a list, a key of
+# a mapping as a key, any other object through its str(): an exception passed as the detail
+# instead of its message): masked like text wherever it stands.
+@pytest.mark.parametrize(
+    "field", [name for name in logs.LOG_FIELDS if name not in SET_BY_EMIT | AS_GIVEN | {"message"}]
+)
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(lambda text: (text,), id="tuple"),
+        pytest.param(lambda text: {text: 1}, id="key"),
+        pytest.param(lambda text: {"nested": {text: [text]}}, id="nested-key"),
+        pytest.param(ValueError, id="exception"),
+        pytest.param(lambda text: [frozenset({text})], id="frozenset"),
+    ],
+)
+def test_a_value_that_is_not_text_is_masked_as_the_text_it_is_written_as(
+    capsys: pytest.CaptureFixture[str], field: str, shape: Callable[[str], Any]
+) -> None:
+    raw, _ = _line_with(field, shape(HOSTILE), capsys)
+
+    assert not set(raw) & set(LINE_BREAKERS), raw
+    assert not [piece for piece in NEVER_WRITTEN if piece in raw], raw
+    assert MASKED in raw  # the text is written, masked, not dropped

@@ -137,11 +137,15 @@ def mask(text: str) -> str:
 def _masked(value: Any, name: str = "") -> Any:
     if isinstance(value, str):
         return value if name in _IDENTIFIERS else mask(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
     if isinstance(value, dict):
-        return {key: _masked(item, key) for key, item in value.items()}
-    if isinstance(value, list):
+        return {_masked(str(key)): _masked(item, str(key)) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [_masked(item) for item in value]
-    return value
+    # Anything else would be written as its str() (an exception given instead of its message):
+    # masked as the text it is.
+    return mask(str(value))
 
 
 def emit(level: str, message: str, **fields: Any) -> None:

@@ -18,6 +18,8 @@ from callout_task.logs import LOG_FIELDS, mask
 
 from autocallout.fake_ccc import CccBackend
 from tests.function.answers import log_lines
+from tests.function.logging_paths import CONTEXT as PATH_CONTEXT
+from tests.function.logging_paths import SCENARIOS
 from tests.function.scenarios import SCF_CREDENTIALS, Invoke, function_url_get
 from tests.seeded import ROLE, TASK
 
@@ -563,3 +565,23 @@ def test_a_value_that_is_not_text_is_masked_as_the_text_it_is_written_as(
     assert not set(raw) & set(LINE_BREAKERS), raw
     assert not [piece for piece in NEVER_WRITTEN if piece in raw], raw
     assert MASKED in raw  # the text is written, masked, not dropped
+
+
+# Every path writes through logs.emit only: one masked JSON line each, nothing beside them on
+# stdout (the tests' log_lines() would skip a stray print) and nothing on stderr (SCF ships both
+# to CLS, and a traceback printed there is written unmasked).
+@pytest.mark.parametrize("path", list(SCENARIOS))
+def test_every_path_writes_json_lines_of_the_schema_and_nothing_else(
+    invoke: Invoke,
+    ccc: CccBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+) -> None:
+    SCENARIOS[path](lambda event: invoke(event, PATH_CONTEXT), ccc, monkeypatch)
+
+    written = capsys.readouterr()
+    assert written.err == ""
+    lines = written.out.splitlines()
+    assert lines, "no line written"
+    assert [list(json.loads(line)) for line in lines] == [list(LOG_FIELDS)] * len(lines)

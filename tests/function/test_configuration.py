@@ -218,6 +218,33 @@ def test_plain_http_to_this_machine_is_accepted(host: str) -> None:
     assert load_settings({"CCC_ENDPOINT": f"http://{host}:9000"}).ccc_endpoint.startswith("http://")
 
 
+# A scheme is read in any case (RFC 3986; urlsplit lower-cases it): plain http is told by the
+# scheme read, not by the raw text starting "http://", or HTTP:// would pass in cleartext.
+@pytest.mark.parametrize("scheme", ["HTTP", "Http", "hTTP"])
+def test_plain_http_is_told_by_its_scheme_in_any_case(scheme: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CCC_ENDPOINT": f"{scheme}://ccc.tencentcloudapi.com"})
+    assert "plain http only on loopback" in str(raised.value)
+    local = load_settings({"CCC_ENDPOINT": f"{scheme}://127.0.0.1:9000"})
+    assert local.ccc_endpoint == "http://127.0.0.1:9000"
+    secure = load_settings({"CCC_ENDPOINT": f"{scheme}S://ccc.tencentcloudapi.com"})
+    assert secure.ccc_endpoint == "https://ccc.tencentcloudapi.com"
+
+
+# The Redis password's secret is a whole name and a whole version: one that only starts like
+# one (more after the version, a second colon, a path) names another secret and is refused.
+@pytest.mark.parametrize(
+    "secret",
+    ["redis-pw:v1 extra", "redis-pw:v1/x", "redis-pw/x:v1", "redis-pw:v1:v2", "redis pw:v1"],
+)
+def test_a_redis_password_secret_that_only_starts_like_name_and_version_is_refused(
+    secret: str,
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"RATE_LIMIT_REDIS_URL": REDIS, "RATE_LIMIT_REDIS_PASSWORD_SECRET": secret})
+    assert "<SSM secret name>:<version id>" in str(raised.value)
+
+
 # --- names the function does not read, with its prefixes (issue 27: typos pass silently) ---
 
 

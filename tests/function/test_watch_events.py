@@ -3,6 +3,7 @@ how a timer's watch is read and refused (callout_task.watch_config)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from callout_task.watch_events import (
     progress_percent,
 )
 from callout_task.watch_targets import describe
+
+from tests.paths import REPO
 
 STATES = {0: "initial", 1: "running", 2: "completed", 3: "ending", 4: "terminated", 5: "paused"}
 
@@ -274,3 +277,38 @@ def test_a_message_without_a_watch_is_a_plain_timer() -> None:
 def test_a_watching_message_needs_its_tasks(message: dict[str, Any]) -> None:
     with pytest.raises(problems.InvalidRequest):
         watch_request(message)
+
+
+# The watch's options as the integration guide publishes them (its example Message, the
+# defaults it shows, and memory_ttl_seconds in the prose after it): each read under its own
+# name. A name accepted but read under another spelling would leave the user's value unused.
+_GUIDE = (REPO / "docs" / "integrations.md").read_text(encoding="utf-8")
+_EXAMPLE = json.loads(
+    _GUIDE.split("### Watching tasks", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+)["watch"]
+_OPTIONS = sorted({*_EXAMPLE, "memory_ttl_seconds"} - {"name", "events", "targets"})
+_OTHER_VALUES = {"progress_step": 10, "failing_after": 3, "alert_after_ticks": 7}
+
+
+def test_the_guide_publishes_the_options_this_test_sets() -> None:
+    assert _OPTIONS == ["alert_after_ticks", "failing_after", "memory_ttl_seconds", "progress_step"]
+    assert "`memory_ttl_seconds` (default 7 days)" in " ".join(_GUIDE.split())
+
+
+def _read(watch: Any, option: str) -> Any:
+    return getattr(watch.rules, option) if option in watch.rules._fields else getattr(watch, option)
+
+
+def test_every_published_watch_option_is_read_under_its_own_name_and_defaults_as_shown() -> None:
+    targets = _EXAMPLE["targets"]
+    defaults = parse_watch({"targets": targets})
+    assert {option: _read(defaults, option) for option in _OPTIONS} == {
+        **{option: _EXAMPLE[option] for option in _OPTIONS if option in _EXAMPLE},
+        "memory_ttl_seconds": 7 * 24 * 3600,
+    }
+    assert sorted(defaults.rules.kinds) == sorted(_EXAMPLE["events"])
+
+    chosen = {**_OTHER_VALUES, "memory_ttl_seconds": 3600}
+    watch = parse_watch({"targets": targets, "events": ["lookup"], **chosen})
+    assert {option: _read(watch, option) for option in _OPTIONS} == chosen
+    assert watch.rules.kinds == frozenset({"lookup"})

@@ -14,6 +14,7 @@ import pytest
 from callout_task.redis_password import read_redis_password
 from callout_task.redis_wire import StoreError
 
+from autocallout.fake_ccc import CccBackend
 from autocallout.fake_ccc.mock import tencent_hosts_at
 from tests.function.rude_upstream import RudeUpstream, answer, silent, trickle_headers
 from tests.function.scenarios import CREDENTIAL_VARIABLES
@@ -54,6 +55,23 @@ def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
         "ssm.tencentcloudapi.com",
         "GetSecretValue",
     )
+
+
+# The secret asked is the one named, name and version both: the fake keeps another version and
+# another name beside it, and answers only the (SecretName, VersionId) it is sent.
+@pytest.mark.parametrize(
+    "asked", [("callout-redis", "v2"), ("redis-prod", "v1"), ("redis-prod", "2026-12")]
+)
+def test_the_password_is_the_secret_of_the_name_and_version_given(
+    ccc: CccBackend, asked: tuple[str, str]
+) -> None:
+    for other in [("callout-redis", "v1"), ("callout-redis", "v2"), ("redis-prod", "v1")]:
+        ccc.secrets[other] = f"not this one: {other}"
+    ccc.secrets[asked] = "the one asked"
+
+    assert read_redis_password(asked, "ap-guangzhou", timeout=2.0) == "the one asked"
+    [call] = ccc.calls_to("GetSecretValue")
+    assert call.params == {"SecretName": asked[0], "VersionId": asked[1]}
 
 
 def test_the_connection_to_ssm_is_closed_once_the_password_is_read() -> None:

@@ -186,11 +186,15 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def _tls_upstream(directory: Path, body: bytes) -> Iterator[str]:
+def _tls_upstream(
+    directory: Path, body: bytes, names: list[str | None] | None = None
+) -> Iterator[str]:
     """``https://localhost:port``, with the certificate in ``directory``; it answers ``body`` to
-    anyone who completes the handshake."""
+    anyone who completes the handshake. ``names``: the server name each handshake asked for."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(directory / "server.pem", directory / "server.key")
+    if names is not None:
+        context.sni_callback = lambda tls, name, context: names.append(name)
     listener = socket.create_server(("127.0.0.1", 0))
 
     def serve() -> None:
@@ -644,6 +648,21 @@ def test_an_https_endpoint_whose_certificate_a_trusted_ca_signed_is_answered(
     monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
     with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
         assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+def test_an_https_endpoint_is_asked_for_by_its_name_in_the_handshake(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SNI: a server with several names (Tencent's API front door serves many) picks the
+    # certificate by it; an address is sent without one.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    names: list[str | None] = []
+    with _tls_upstream(certificates, b"{}", names) as url:
+        _exchange(url)
+        with pytest.raises(AttemptFailed):  # the certificate names localhost only
+            _exchange(url.replace("localhost", "127.0.0.1"))
+
+    assert names == ["localhost", None]
 
 
 def test_an_https_endpoint_no_trusted_ca_vouches_for_is_refused(certificates: Path) -> None:

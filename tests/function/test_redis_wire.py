@@ -154,6 +154,14 @@ def test_an_error_reply_is_reported_whole_whatever_its_bytes_and_the_connection_
     assert connection.call("PING", timeout=5) == b"PONG"
 
 
+def test_an_error_reply_longer_than_200_characters_is_quoted_to_200_and_an_ellipsis() -> None:
+    said = b"ERR " + b"x" * 296  # 300 characters: a wrong server may say anything, at length
+    server = ScriptedServer([(0.0, b"-" + said + b"\r\n")])
+    with server, pytest.raises(StoreError) as refused:
+        RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
+    assert str(refused.value) == "Redis answered " + said[:200].decode() + "…"
+
+
 def test_a_bulk_reply_arriving_in_pieces_is_read_to_its_end() -> None:
     pieces = [(0.0, b"$10\r\n0123"), (0.05, b"4567"), (0.05, b"89\r\n")]
     with ScriptedServer(pieces, [(0.0, b"+PONG\r\n")]) as server:

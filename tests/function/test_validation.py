@@ -354,8 +354,11 @@ def test_two_numbers_in_any_two_sources_are_a_conflict(
         (" 3", "has spaces around the digits" + AS_ID),
         ("+3", "has a sign" + AS_ID),
         ("3.0", "has a decimal point or an exponent" + AS_ID),
+        ("3E2", "has a decimal point or an exponent" + AS_ID),
         ("", "is blank" + AS_ID),
         ("three", "is not written with the digits 0-9" + AS_ID),
+        ("3x", "is not written with the digits 0-9" + AS_ID),  # a digit, and a letter no number has
+        ("e", "is not written with the digits 0-9" + AS_ID),  # a number's letter, and no digit
         ("0", "must be at least 1"),
         (str(MAX + 1), f"must be at most {MAX}"),
         ("9" * 5000, f"must be at most {MAX}"),

@@ -706,6 +706,25 @@ def test_a_feishu_line_is_cut_to_its_own_2_kb_though_the_post_has_room() -> None
     assert line.endswith("…")
 
 
+@pytest.mark.parametrize(
+    ("kind", "answer", "acknowledged", "reason"),
+    [
+        ("feishu", {"code": 0, "msg": "success"}, True, "answered code 0"),
+        ("feishu", {"StatusCode": 0, "StatusMessage": "success"}, True, "answered code 0"),
+        ("feishu", {"code": 19021, "msg": "sign match fail"}, False, "(sign match fail)"),
+        ("wecom", {"errcode": 0, "errmsg": "ok"}, True, "answered errcode 0"),
+        ("wecom", {"StatusCode": 0}, False, "answered errcode None"),  # Feishu's word only
+        ("dingtalk", {"errcode": 310000, "errmsg": "sign not match"}, False, "(sign not match)"),
+    ],
+)
+def test_a_robots_answer_is_read_in_its_own_platforms_words(
+    kind: str, answer: dict[str, Any], acknowledged: bool, reason: str
+) -> None:
+    result = interpret(kind, 200, json.dumps(answer).encode(), None)
+    assert result.acknowledged is acknowledged
+    assert reason in result.reason
+
+
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

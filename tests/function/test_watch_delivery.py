@@ -13,7 +13,7 @@ from typing import Any
 
 import callout_task
 import pytest
-from callout_task import watch_memory
+from callout_task import watch_memory, watch_secrets
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
@@ -525,6 +525,15 @@ def test_a_webhook_secret_with_a_character_outside_base64_is_refused_naming_the_
     # Lenient decoding would drop the "!" and sign with a key the receiver does not hold
     with pytest.raises(TargetError, match=r"^target hooks: its signing secret is not whsec_"):
         checked_target(WEBHOOK, "https://hooks.example.com/in", "whsec_QUJD!RA==")
+
+
+@pytest.mark.parametrize("signing", [5, ["SEC1"], {"key": "SEC1"}])
+def test_an_ssm_secret_whose_signing_secret_is_no_text_is_refused_naming_the_shape(
+    signing: Any,
+) -> None:
+    text = json.dumps({"url": "https://hooks.example.com/in", "secret": signing})
+    with pytest.raises(TargetError, match=r'^target hooks: its SSM secret must be \{"url"'):
+        watch_secrets.target_from_text(WEBHOOK, text)
 
 
 def test_a_reason_is_cut_to_160_characters_only_after_masking() -> None:

@@ -221,6 +221,14 @@ def test_a_task_first_seen_unreadable_reads_as_unread_until_it_is_read() -> None
     )
 
 
+def test_a_lookup_answered_with_any_4xx_or_5xx_is_a_failed_lookup() -> None:
+    for status in (400, 404, 503):
+        seen = Observation.of(1400000000, 3, status, {"detail": "refused", "name": "任务1"})
+        assert (seen.name, seen.detail) == (None, "refused"), status
+    read_back = Observation.of(1400000000, 3, 200, {"name": "任务1", "state": "running"})
+    assert (read_back.name, read_back.state, read_back.detail) == ("任务1", "running", None)
+
+
 # --- the watch in a timer's Message ------------------------------------------------------------
 
 
@@ -277,6 +285,12 @@ def test_a_message_without_a_watch_is_a_plain_timer() -> None:
 def test_a_watching_message_needs_its_tasks(message: dict[str, Any]) -> None:
     with pytest.raises(problems.InvalidRequest):
         watch_request(message)
+
+
+def test_a_watching_message_with_another_key_is_refused_naming_the_message() -> None:
+    with pytest.raises(problems.InvalidRequest) as refused:
+        watch_request({"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}], "extra": 1})
+    assert refused.value.errors[0]["field"] == "Message"
 
 
 # The watch's options as the integration guide publishes them (its example Message, the

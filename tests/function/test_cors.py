@@ -163,6 +163,20 @@ def test_an_origin_that_only_resembles_a_configured_one_gets_no_cors_headers(
     assert not [name for name in response["headers"] if name.lower().startswith("access-control")]
 
 
+# The wildcard is an entry "*" alone: an entry holding a star (a pattern, which
+# CORS_ALLOW_ORIGINS does not offer) is one more origin compared whole, never a wildcard.
+@pytest.mark.parametrize(
+    "origin", ["https://app.example.com", "https://evil.example.net", "https://ops.example.comx"]
+)
+def test_only_a_star_alone_is_the_wildcard(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, origin: str
+) -> None:
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://*.example.com, https://ops.example.com*")
+    response = invoke(_get(origin=origin))
+    assert response["statusCode"] == 200
+    assert not [name for name in response["headers"] if name.lower().startswith("access-control")]
+
+
 @pytest.mark.parametrize("origin", ["https://app.example.com", "https://ops.example.com"])
 def test_each_configured_origin_is_allowed_by_name(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch, origin: str

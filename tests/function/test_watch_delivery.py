@@ -5,11 +5,13 @@ that accepts only what its platform would (tests/function/watch_receivers.py).""
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import callout_task
 import pytest
@@ -774,6 +776,26 @@ def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(
     assert answer["watch"]["delivered"] == 4
     assert len(webhook.accepted) == 4
     assert len(webhook.connections) == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_receiver_keeps_no_request_sent_to_another_receivers_url_on_its_port(kind: str) -> None:
+    # An earlier test's delivery may still be under way to a port the OS has since handed to
+    # this test's receiver: what it sends names the other receiver's token, and is not counted.
+    other = Receiver("feishu" if kind != "feishu" else "webhook")
+    other.stop()
+    with Receiver(kind) as receiver:
+        stray = urlsplit(other.url)
+        connection = http.client.HTTPConnection("127.0.0.1", receiver.port, timeout=5)
+        connection.request("POST", f"{stray.path}?{stray.query}", b'{"msg_type": "post"}')
+        answer = connection.getresponse()
+        answer.read()
+        connection.close()
+    assert answer.status == 404
+    assert receiver.received == []
+    assert receiver.refused == []
+    assert receiver.accepted == []
+    assert receiver.strays == 1
 
 
 def test_a_bad_watch_is_one_400_problem_naming_the_field_and_an_error_line(

@@ -15,6 +15,10 @@ documented format and signature, verified here independently of the function's o
 Refusals answer as the platforms do: HTTP 200 with an error code in the body (robots), 4xx for
 the webhook. ``fail_next`` queues faults (500, 429, an error code in a 200, a slow answer, a
 redirect) for the next requests.
+
+A request whose path (and query key or token) is not this receiver's own URL is answered 404 and
+kept nowhere but ``strays``: the OS may give a stopped receiver's port to a later test's, and a
+delivery still under way for the earlier test must not count as one this test was sent.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ class Receiver:
         self.accepted: list[dict[str, Any]] = []  # the JSON bodies accepted, in order
         self.received: list[bytes] = []  # every body that came, accepted or not
         self.refused: list[str] = []  # why each refused request was refused
+        self.strays = 0  # requests addressed to another receiver's URL, answered 404, not kept
         self._faults: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -96,7 +101,7 @@ class Receiver:
     def url(self) -> str:
         base = f"http://127.0.0.1:{self.port}"
         return {
-            "webhook": f"{base}/hooks/autocallout",
+            "webhook": f"{base}/hooks/autocallout/{self.token}",
             "wecom": f"{base}/cgi-bin/webhook/send?key={self.token}",
             "feishu": f"{base}/open-apis/bot/v2/hook/{self.token}",
             "dingtalk": f"{base}/robot/send?access_token={self.token}",
@@ -107,6 +112,15 @@ class Receiver:
         if self.secret is None:
             return self.url
         return json.dumps({"url": self.url, "secret": self.secret})
+
+    def _addressed_here(self, path: str) -> bool:
+        """Whether a request's path names this receiver's own token: a request meant for another
+        (a closed receiver whose port the OS handed to this one) is no request to this target."""
+        mine, theirs = urlsplit(self.url), urlsplit(path)
+        if mine.path != theirs.path:
+            return False
+        wanted = parse_qs(mine.query)
+        return all(parse_qs(theirs.query).get(name) == value for name, value in wanted.items())
 
     def fail_next(self, *faults: str) -> None:
         """``"500"``, ``"429"``, ``"code"`` (an error code in a 200), ``"slow:<seconds>"``,
@@ -240,6 +254,10 @@ class Receiver:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if not receiver._addressed_here(self.path):
+                    with receiver._lock:
+                        receiver.strays += 1
+                    return self._answer(404, {"error": "no such hook"})
                 with receiver._lock:
                     receiver.received.append(raw)
                     receiver.connections.add(self.client_address[1])

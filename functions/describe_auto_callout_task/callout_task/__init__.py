@@ -50,6 +50,7 @@ _INSTANCE_STATE = (
     ("assume_role", "forget_all"),  # role credentials from STS
     ("watch_tick", "forget_memory"),  # the watch's Redis connection
     ("watch_secrets", "forget"),  # targets' URLs and secrets read from SSM
+    ("watch_targets", "forget_tls"),  # the TLS context of https targets (the CA store read once)
 )
 
 

@@ -353,14 +353,32 @@ def _connect(
     scheme: str, host: str, port: int | None, timeout: float
 ) -> http.client.HTTPConnection:
     if scheme == "https":
+        return http.client.HTTPSConnection(host, port, timeout=timeout, context=_tls_context())
+    return http.client.HTTPConnection(host, port, timeout=timeout)
+
+
+_tls: Any = None  # the instance's TLS settings for https targets, made on the first one
+
+
+def _tls_context() -> Any:
+    """One TLS context for every https target of the instance: reading the CA store costs
+    30-110 ms (OpenSSL parses the whole bundle), once, not per target and tick."""
+    global _tls  # noqa: PLW0603 - one per instance
+    if _tls is None:
         import ssl  # only when a target is https: the watch's own cold path
 
         from callout_task.ca_store import trust_system_store
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the host name
         trust_system_store(context)
-        return http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
-    return http.client.HTTPConnection(host, port, timeout=timeout)
+        _tls = context  # published whole: a thread never sees a half-read store
+    return _tls
+
+
+def forget_tls() -> None:
+    """Drop the TLS context: the next https target reads the CA store anew."""
+    global _tls  # noqa: PLW0603 - what a new instance would not have yet
+    _tls = None
 
 
 REASON_CHARACTERS = 160  # of a logged reason, cut only once scrubbed

@@ -21,6 +21,7 @@ from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
 from callout_task.watch_targets import (
     FEISHU_LINE_BYTES,
+    MAX_RESPONSE_BYTES,
     TEXT_LIMITS,
     Message,
     Target,
@@ -38,7 +39,8 @@ from autocallout.fake_ccc import CccBackend
 from autocallout.redis_server import RedisServer
 from tests.function.answers import log_lines
 from tests.function.scenarios import REDIS_PASSWORD, Invoke
-from tests.function.watch_receivers import FEISHU_BODY_LIMIT, Receiver
+from tests.function.scripted_redis import ScriptedServer
+from tests.function.watch_receivers import FEISHU_BODY_LIMIT, LONG_ANSWER_BYTES, Receiver
 
 SDK_APP_ID = 1400000000
 KINDS = ("webhook", "wecom", "feishu", "dingtalk")
@@ -354,6 +356,57 @@ def test_redis_down_answers_the_lookups_delivers_nothing_and_tells_it_all_once_b
         "running",
         "completed",
     ]
+
+
+def test_a_ticks_lease_on_its_watch_lasts_no_longer_than_the_hold_it_asked_for(
+    guarded_redis: RedisServer,
+) -> None:
+    # A tick that dies holding its watch's lease keeps every later tick of the watch off until
+    # the lease runs out: it lasts the hold asked for (the tick's time left and a second), no
+    # more. A long hold, so that no wait between the load and the look matters.
+    connection = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    memory = watch_memory.RedisMemory(connection)
+    hold = 86_400.0
+    key = record_key("campaign", SDK_APP_ID, 3, "webhook-room")
+    assert memory.load([key], timeout=2.0, hold=hold) == [None]
+    lease_ms = connection.call("PTTL", "autocallout:watch:{campaign}:tick", timeout=2.0)
+    connection.close()
+    assert isinstance(lease_ms, int)
+    assert 0 < lease_ms <= hold * 1000
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (b":7\r\n", "answered int"),  # a number, where the script answers its records
+        (b"$3\r\n{}\n\r\n", "answered 2 records for 1"),  # a record more than was asked for
+    ],
+    ids=["a number", "a record too many"],
+)
+def test_a_wrong_server_at_the_redis_address_is_no_memory_and_the_warning_says_what_it_answered(
+    ccc: CccBackend,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    reply: bytes,
+    said: str,
+) -> None:
+    # Given something at Redis's address answering the watch's memory script as Redis never
+    # would (RATE_LIMIT_QPS=0: the rate limit's own script is not sent there)
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0")
+    with ScriptedServer([(0.0, reply)]) as server:
+        monkeypatch.setenv("RATE_LIMIT_REDIS_URL", server.url)
+        answer = tick(invoke, watch_event([3], kinds=("webhook",)))
+
+    # Then the lookups are answered, nothing is told, and the warning quotes what came back
+    assert answer["results"][0]["task_id"] == 3
+    assert answer["watch"]["memory"] == "unavailable"
+    assert answer["watch"]["delivered"] == 0
+    [warning] = [line for line in log_lines(capsys.readouterr().out) if line["level"] != "INFO"]
+    assert warning["level"] == "WARNING"
+    assert warning["message"].startswith("watch memory unavailable")
+    assert warning["detail"].startswith("Redis: ")
+    assert said in warning["detail"]
 
 
 def test_redis_gone_is_no_crash(
@@ -776,6 +829,25 @@ def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(
     assert answer["watch"]["delivered"] == 4
     assert len(webhook.accepted) == 4
     assert len(webhook.connections) == 1
+
+
+def test_an_answer_longer_than_is_read_ends_its_connection_and_the_next_event_goes_once(
+    watched: CccBackend, invoke: Invoke
+) -> None:
+    # Given a target that keeps connections alive and accepts the first event with an answer
+    # longer than the watch reads of one: the rest of it is still on the connection
+    assert LONG_ANSWER_BYTES > MAX_RESPONSE_BYTES
+    with Receiver("webhook", keep_alive=True) as webhook:
+        watched.secrets[("watch-webhook", "v1")] = webhook.ssm_value()
+        webhook.fail_next("long")
+        answer = tick(invoke, watch_event([1, 3, 4, 5], kinds=("webhook",)))
+
+    # Then the next events went on a new connection, each sent and accepted once (sent after
+    # the unread rest, one would be taken and its answer misread: sent again)
+    assert answer["watch"]["targets"]["webhook-room"]["sends"] == 4
+    ids = webhook.event_ids()
+    assert len(ids) == len(set(ids)) == 4
+    assert len(webhook.connections) == 2
 
 
 @pytest.mark.parametrize("kind", KINDS)

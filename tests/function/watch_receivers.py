@@ -14,7 +14,7 @@ documented format and signature, verified here independently of the function's o
 
 Refusals answer as the platforms do: HTTP 200 with an error code in the body (robots), 4xx for
 the webhook. ``fail_next`` queues faults (500, 429, an error code in a 200, a slow answer, a
-redirect) for the next requests.
+redirect, an acceptance longer than the watch reads) for the next requests.
 
 A request whose path (and query key or token) is not this receiver's own URL is answered 404 and
 kept nowhere but ``strays``: the OS may give a stopped receiver's port to a later test's, and a
@@ -40,6 +40,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 WECOM_CONTENT_LIMIT = 4096
 FEISHU_BODY_LIMIT = 20 * 1024
 # The kinds of element a Feishu post's rows may hold ("tag" of each, Feishu's message content doc).
+# An acceptance padded past the 64 KiB of an answer the watch reads (watch_targets).
+LONG_ANSWER_BYTES = 100 * 1024
 FEISHU_TAGS = frozenset({"text", "a", "at", "img", "media", "emotion", "hr", "code_block", "md"})
 HOUR = 3600
 
@@ -125,7 +127,8 @@ class Receiver:
     def fail_next(self, *faults: str) -> None:
         """``"500"``, ``"429"``, ``"code"`` (an error code in a 200), ``"slow:<seconds>"``,
         ``"redirect"``, ``"echo"`` (an error code whose message quotes the URL's path and
-        query): one request each, in order."""
+        query), ``"long"`` (accepted, with an answer padded to ``LONG_ANSWER_BYTES``): one request
+        each, in order."""
         with self._lock:
             self._faults.extend(faults)
 
@@ -288,6 +291,10 @@ class Receiver:
                     return self._answer(*receiver._refusal())
                 with receiver._lock:
                     receiver.accepted.append(json.loads(raw))
+                if fault == "long":
+                    status, ok = receiver._ok()
+                    padded = {**(ok or {}), "padding": "x" * LONG_ANSWER_BYTES}
+                    return self._answer(200 if status == 204 else status, padded)
                 return self._answer(*receiver._ok())
 
         return Handler

@@ -36,8 +36,10 @@ from callout_task.watch_targets import (
 from standardwebhooks.webhooks import Webhook
 
 from autocallout.fake_ccc import CccBackend
+from autocallout.fake_ccc.mock import tencent_hosts_at
 from autocallout.redis_server import RedisServer
 from tests.function.answers import log_lines
+from tests.function.rude_upstream import RudeUpstream, answer
 from tests.function.scenarios import REDIS_PASSWORD, Invoke
 from tests.function.scripted_redis import ScriptedServer
 from tests.function.watch_receivers import FEISHU_BODY_LIMIT, LONG_ANSWER_BYTES, Receiver
@@ -474,6 +476,52 @@ def test_a_target_whose_secret_cannot_be_read_keeps_its_changes_pending(
     feishu = next(line for line in lines if "target feishu-room" in (line["detail"] or ""))
     assert feishu["level"] == "WARNING"
     assert "SSM did not give secret watch-feishu:v1" in feishu["detail"]
+
+
+def test_a_targets_ssm_secret_is_read_once_while_the_instance_is_warm_and_a_new_version_anew(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    # Given a warm instance that read each target's secret on its first tick
+    tick(invoke, watch_event([3]))
+    watched.update_task(SDK_APP_ID, 3, State=2)  # completed
+    # When it ticks again, Then SSM is asked nothing: the secrets read are kept
+    second = tick(invoke, watch_event([3]))
+    assert second["watch"]["delivered"] == len(KINDS)
+    asked = [call.params for call in watched.calls_to("GetSecretValue")]
+    assert sorted(asked, key=str) == sorted(
+        ({"SecretName": f"watch-{kind}", "VersionId": "v1"} for kind in KINDS), key=str
+    )
+    # And a target whose Message names a new version (a rotated secret) has it read
+    watched.secrets[("watch-wecom", "v2")] = receivers["wecom"].ssm_value()
+    rotated = watch_event([3])
+    message = json.loads(rotated["Message"])
+    for target in message["watch"]["targets"]:
+        if target["kind"] == "wecom":
+            target["secret"] = "watch-wecom:v2"
+    rotated["Message"] = json.dumps(message)
+    watched.update_task(SDK_APP_ID, 3, State=5)  # paused
+    third = tick(invoke, rotated)
+    assert third["watch"]["delivered"] == len(KINDS)
+    assert [call.params for call in watched.calls_to("GetSecretValue")][len(KINDS) :] == [
+        {"SecretName": "watch-wecom", "VersionId": "v2"}
+    ]
+
+
+def test_a_targets_ssm_secret_is_asked_of_ccc_s_region_where_scf_names_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Outside SCF (no TENCENTCLOUD_REGION) the secret lives in CCC_REGION, as the Redis
+    # password's does (test_redis_password.py)
+    monkeypatch.delenv("TENCENTCLOUD_REGION", raising=False)
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    body = {"Response": {"SecretString": url, "RequestId": "r-1"}}
+    ssm = RudeUpstream(answer(json.dumps(body).encode()))
+    with ssm, tencent_hosts_at(ssm.url):
+        target = watch_secrets.resolve_from_ssm("ap-shanghai")(_spec("wecom"), 2.0)
+    assert target.url == url
+    [request] = ssm.heads
+    assert request["x-tc-region"] == "ap-shanghai"
+    assert request["x-tc-action"] == "GetSecretValue"
 
 
 @pytest.mark.parametrize(

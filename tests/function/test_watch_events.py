@@ -4,11 +4,12 @@ how a timer's watch is read and refused (callout_task.watch_config)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from callout_task import problems
-from callout_task.watch_config import parse_watch, watch_request
+from callout_task.watch_config import MAX_TARGETS, parse_watch, watch_request
 from callout_task.watch_events import (
     LOOKUP_FAILED,
     LOOKUP_RECOVERED,
@@ -259,6 +260,13 @@ def test_a_watch_with_defaults() -> None:
         ({"targets": [target(url="https://x")]}, "watch.targets[0]"),
         ({"targets": [target(), target()]}, "watch.targets"),
         ({"colour": "blue"}, "watch"),
+        ({"name": "a campaign"}, "watch.name"),
+        ({"targets": {"ops": target()}}, "watch.targets"),
+        ({"targets": ["ops"]}, "watch.targets[0]"),
+        ({"targets": [target(name="-ops")]}, "watch.targets[0].name"),
+        ({"targets": [target(secret=None)]}, "watch.targets[0].secret"),
+        ({"targets": [target(secret=5)]}, "watch.targets[0].secret"),
+        ({"targets": [target(secret="watch-ops")]}, "watch.targets[0].secret"),
     ],
 )
 def test_a_bad_watch_is_refused_naming_the_field(watch: dict[str, Any], field: str) -> None:
@@ -326,3 +334,48 @@ def test_every_published_watch_option_is_read_under_its_own_name_and_defaults_as
     watch = parse_watch({"targets": targets, "events": ["lookup"], **chosen})
     assert {option: _read(watch, option) for option in _OPTIONS} == chosen
     assert watch.rules.kinds == frozenset({"lookup"})
+
+
+# The ranges Terraform's `watch` variable validates (infra/modules/autocallout/variables.tf): a
+# Message Terraform writes from values it took must be taken by the function too, and one it
+# refuses must not slip in by hand either. memory_ttl_seconds is not Terraform's: 10 minutes to
+# 90 days, as its refusal says.
+_VALIDATION = (REPO / "infra" / "modules" / "autocallout" / "variables.tf").read_text("utf-8")
+_RANGES = {
+    name: (int(low), int(high))
+    for name, low, high in re.findall(
+        r"var\.watch\.(\w+) >= (\d+) && var\.watch\.\1 <= (\d+)", _VALIDATION
+    )
+}
+_RANGES["memory_ttl_seconds"] = (600, 90 * 24 * 3600)
+
+
+def test_terraform_validates_the_range_of_each_of_its_watch_options() -> None:
+    assert sorted(_RANGES) == sorted(_OPTIONS)
+
+
+@pytest.mark.parametrize("option", sorted(_RANGES))
+def test_a_watch_option_takes_both_ends_of_its_range_and_refuses_one_past_either(
+    option: str,
+) -> None:
+    low, high = _RANGES[option]
+    for value in (low, high):
+        assert _read(parse_watch({"targets": [target()], option: value}), option) == value
+    for value in (low - 1, high + 1):
+        with pytest.raises(problems.InvalidRequest) as refused:
+            parse_watch({"targets": [target()], option: value})
+        assert refused.value.errors == [
+            {
+                "field": f"watch.{option}",
+                "message": f"{option} must be a whole number from {low} to {high}",
+            }
+        ]
+
+
+def test_a_watch_takes_as_many_targets_as_the_guide_says_and_refuses_one_more() -> None:
+    assert f"`targets` (at most {MAX_TARGETS})" in " ".join(_GUIDE.split())
+    targets = [target(name=f"room-{n}") for n in range(MAX_TARGETS + 1)]
+    assert len(parse_watch({"targets": targets[:MAX_TARGETS]}).targets) == MAX_TARGETS
+    with pytest.raises(problems.InvalidRequest) as refused:
+        parse_watch({"targets": targets})
+    assert refused.value.errors[0]["field"] == "watch.targets"

@@ -10,12 +10,13 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import callout_task
 import pytest
-from callout_task import watch_memory, watch_secrets
+from callout_task import ca_store, watch_memory, watch_secrets
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
 from callout_task.watch_memory import record_key
@@ -877,6 +878,73 @@ def test_a_target_that_keeps_connections_alive_gets_a_ticks_events_on_one(
     assert answer["watch"]["delivered"] == 4
     assert len(webhook.accepted) == 4
     assert len(webhook.connections) == 1
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA of the tests' own (``ca.pem``) and a certificate it signed for localhost only
+    (``server.pem``, ``server.key``), made with openssl once for this file."""
+    directory = tmp_path_factory.mktemp("tls")
+    RedisServer._certificates(directory)  # the TLS Redis tests' own
+    return directory
+
+
+def _https_tick(watched: CccBackend, invoke: Invoke, receiver: Receiver) -> dict[str, Any]:
+    watched.secrets[("watch-webhook", "v1")] = receiver.ssm_value()
+    return tick(invoke, watch_event([1, 3], kinds=("webhook",)))
+
+
+def test_an_https_target_is_told_over_tls_its_certificate_checked_against_the_system_store(
+    watched: CccBackend,
+    invoke: Invoke,
+    certificates: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The system's store, as OpenSSL finds it: SSL_CERT_FILE names the tests' CA in its place.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    with Receiver("webhook", tls=certificates) as webhook:
+        assert webhook.url.startswith("https://localhost:")
+        answer = _https_tick(watched, invoke, webhook)
+    assert answer["watch"]["delivered"] == 2
+    assert len(webhook.accepted) == 2
+
+
+def test_an_https_target_is_trusted_through_the_distribution_s_bundle_where_openssl_has_none(
+    watched: CccBackend,
+    invoke: Invoke,
+    certificates: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # A Python built with an OpenSSL of its own looks for the store where there may be none:
+    # the distribution's bundle (here, one holding the tests' CA) is what the watch trusts then.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    bundles = ("/no/such/bundle.pem", str(certificates / "ca.pem"))
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", bundles)
+    with Receiver("webhook", tls=certificates) as webhook:
+        answer = _https_tick(watched, invoke, webhook)
+    assert answer["watch"]["delivered"] == 2
+    assert len(webhook.accepted) == 2
+
+
+def test_an_https_target_no_trusted_ca_vouches_for_is_never_sent_a_change(
+    watched: CccBackend,
+    invoke: Invoke,
+    certificates: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The tests' CA is in no store the function trusts
+    with Receiver("webhook", tls=certificates) as webhook:
+        answer = _https_tick(watched, invoke, webhook)
+    assert answer["watch"]["delivered"] == 0
+    assert answer["watch"]["pending"] == 2
+    assert webhook.received == []
+    [line] = [
+        line for line in log_lines(capsys.readouterr().out) if line["message"] == "watch delivery"
+    ]
+    assert line["level"] == "WARNING"
+    assert "SSLCertVerificationError" in line["detail"]
 
 
 def test_an_answer_longer_than_is_read_ends_its_connection_and_the_next_event_goes_once(

@@ -29,9 +29,11 @@ import hmac
 import json
 import re
 import secrets
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -54,10 +56,17 @@ class Receiver:
     """One target's receiving end; ``url`` and ``secret`` are what its SSM secret would hold."""
 
     def __init__(
-        self, kind: str, signed: bool = True, port: int = 0, keep_alive: bool = False
+        self,
+        kind: str,
+        signed: bool = True,
+        port: int = 0,
+        keep_alive: bool = False,
+        tls: Path | None = None,
     ) -> None:
         self.kind = kind
         self.keep_alive = keep_alive  # HTTP/1.1 with keep-alive, as the platforms answer
+        # https://localhost with the certificate in this folder (server.pem, server.key)
+        self.tls = tls
         self.connections: set[int] = set()  # the client ports requests came from
         self.token = secrets.token_hex(16)
         if kind == "webhook":
@@ -72,13 +81,18 @@ class Receiver:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls / "server.pem", tls / "server.key")
+            # A client that refuses the certificate fails the accept, which the server skips.
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     def revived(self) -> Receiver:
         """The same target (URL, secret) listening again after ``stop``: a new receiver."""
-        again = Receiver(self.kind, port=self.port)
+        again = Receiver(self.kind, port=self.port, tls=self.tls)
         again.token, again.secret = self.token, self.secret
         return again.__enter__()
 
@@ -101,7 +115,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        base = f"http://127.0.0.1:{self.port}"
+        base = f"https://localhost:{self.port}" if self.tls else f"http://127.0.0.1:{self.port}"
         return {
             "webhook": f"{base}/hooks/autocallout/{self.token}",
             "wecom": f"{base}/cgi-bin/webhook/send?key={self.token}",

@@ -154,12 +154,18 @@ def test_an_error_reply_is_reported_whole_whatever_its_bytes_and_the_connection_
     assert connection.call("PING", timeout=5) == b"PONG"
 
 
-def test_an_error_reply_longer_than_200_characters_is_quoted_to_200_and_an_ellipsis() -> None:
-    said = b"ERR " + b"x" * 296  # 300 characters: a wrong server may say anything, at length
+@pytest.mark.parametrize(
+    ("size", "quoted"), [(4, 4), (199, 199), (200, 200), (201, 200), (300, 200)]
+)
+def test_an_error_reply_is_quoted_whole_to_200_characters_and_beyond_them_cut_with_an_ellipsis(
+    size: int, quoted: int
+) -> None:
+    said = b"ERR " + b"x" * (size - 4)  # a wrong server may say anything, at length
     server = ScriptedServer([(0.0, b"-" + said + b"\r\n")])
     with server, pytest.raises(StoreError) as refused:
         RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
-    assert str(refused.value) == "Redis answered " + said[:200].decode() + "…"
+    cut = "…" if quoted < size else ""
+    assert str(refused.value) == "Redis answered " + said[:quoted].decode() + cut
 
 
 def test_a_bulk_reply_arriving_in_pieces_is_read_to_its_end() -> None:

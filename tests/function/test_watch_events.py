@@ -156,12 +156,35 @@ def test_ids_are_stable_for_one_change_and_differ_between_changes() -> None:
     assert other_watch.told[0]["id"] != ids[0]
 
 
+def test_a_task_first_seen_failing_is_told_only_once_it_failed_failing_after_times() -> None:
+    watcher = Watcher()  # failing_after 2
+    assert watcher.tick(failed(400)) == []  # a 400 is a failed lookup as any 4xx, but once
+    assert watcher.tick(failed(400)) == [LOOKUP_FAILED]
+    assert watcher.told[0]["data"]["after"]["lookup_status"] == 400
+
+
+def test_the_same_change_of_two_tasks_has_an_id_of_each_task() -> None:
+    # Receivers drop an event whose id they have seen: a change two tasks (or two apps' tasks
+    # of the same id) make alike, on the same tick, must not pass for one event told twice
+    def first_id(sdk_app_id: int, task_id: int) -> str:
+        found = detect(
+            Rules(), None, 0, read(1)._replace(sdk_app_id=sdk_app_id, task_id=task_id), 0
+        )
+        return str(found.events[0]["id"])
+
+    ids = {first_id(1400000000, 3), first_id(1400000000, 4), first_id(1400000001, 3)}
+    assert len(ids) == 3
+
+
 @pytest.mark.usefixtures("machine_time_zone")
 def test_the_event_follows_the_standard_webhooks_payload_shape() -> None:
     watcher = Watcher()
     watcher.tick(read(1, done=2), now=1_800_000_000.0)
     event = watcher.told[0]
     assert set(event) == {"id", "type", "timestamp", "data"}
+    # every field of data the integration guide shows, the watch's name first of them
+    assert set(event["data"]) == set(_GUIDE_EVENT["data"])
+    assert event["data"]["watch"] == "watch"
     assert event["timestamp"] == "2027-01-15T08:00:00Z"
     assert event["data"]["summary"]["answered"] == 2
     assert event["data"]["name"] == "任务1"
@@ -309,6 +332,10 @@ _EXAMPLE = json.loads(
     _GUIDE.split("### Watching tasks", 1)[1].split("```json", 1)[1].split("```", 1)[0]
 )["watch"]
 _OPTIONS = sorted({*_EXAMPLE, "memory_ttl_seconds"} - {"name", "events", "targets"})
+# The event the guide shows under "**Events.**" (its "…" elisions made JSON strings)
+_GUIDE_EVENT = json.loads(
+    _GUIDE.split("**Events.**", 1)[1].split("```json", 1)[1].split("```", 1)[0].replace("…", "")
+)
 _OTHER_VALUES = {"progress_step": 10, "failing_after": 3, "alert_after_ticks": 7}
 
 

@@ -127,6 +127,48 @@ def test_a_refused_entry_names_its_task_with_the_ids_that_could_be_read(
     assert (refused["sdk_app_id"], refused["task_id"]) == ids
 
 
+def _watching(*entries: Any) -> dict[str, Any]:
+    """A watching timer's event (no Redis here: its tasks are looked up, nothing is told)."""
+    target = {"name": "crm", "kind": "webhook", "secret": "watch-crm:v1", "host": "h.example.com"}
+    message = {"tasks": list(entries), "watch": {"name": "campaign", "targets": [target]}}
+    return {"Type": "Timer", "TriggerName": "watch", "Message": json.dumps(message)}
+
+
+def test_a_watching_timer_looks_its_tasks_up_without_callees_unless_an_entry_asks(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # A watch compares states and counts: a task of 10 000 callees costs it no more than one of
+    # three. An entry that asks for its callees, in either spelling, still gets them.
+    results = invoke(
+        _watching(
+            {"SdkAppId": 1400000000, "TaskId": 3},
+            {"SdkAppId": 1400000000, "TaskId": 4, "IncludeCallees": True},
+            {"sdk_app_id": 1400000000, "task_id": 5, "include_callees": True},
+        )
+    )["results"]
+
+    assert [result.get("status", 200) for result in results] == [200, 200, 200]
+    assert (results[0]["callees"], results[0]["callee_summary"]["total"]) == ([], 6)
+    for result in results[1:]:
+        assert result["callees"]
+        assert len(result["callees"]) == result["callee_summary"]["total"]
+
+
+@pytest.mark.parametrize("entry", ["not an object", 5, None, ["SdkAppId", 1400000000]])
+def test_a_watching_timer_s_task_that_is_no_object_is_refused_in_its_own_entry(
+    invoke: Invoke, ccc: CccBackend, entry: Any
+) -> None:
+    first, refused, last = invoke(
+        _watching(
+            {"SdkAppId": 1400000000, "TaskId": 3}, entry, {"SdkAppId": 1400000000, "TaskId": 7}
+        )
+    )["results"]
+
+    assert (first["task_id"], last["task_id"]) == (3, 7)
+    assert refused["status"] == 400
+    assert "Task 1 of the watch's tasks" in refused["detail"]
+
+
 def test_a_message_that_cannot_be_read_is_one_entry_with_null_ids(invoke: Invoke) -> None:
     [entry] = invoke({"Type": "Timer", "Message": "not json"})["results"]
     assert (entry["status"], entry["sdk_app_id"], entry["task_id"]) == (400, None, None)

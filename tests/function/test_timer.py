@@ -111,6 +111,11 @@ def test_every_entry_names_its_task_problem_entries_included(
         ({"SdkAppId": 1400000000, "TaskId": -3}, (1400000000, None)),
         ({"SdkAppId": "abc", "TaskId": 3}, (None, 3)),
         ({"SdkAppId": 1400000000, "TaskId": 3, "CalleeLimit": 0}, (1400000000, 3)),
+        # the range's ends are ids as readable as any
+        ({"SdkAppId": 2**63 - 1, "TaskId": 1, "CalleeLimit": 0}, (2**63 - 1, 1)),
+        # refused for a conflict, before the range is checked: an id past it is not named
+        ({"SdkAppId": 1, "sdk_app_id": 2, "TaskId": 0}, (None, None)),
+        ({"SdkAppId": 1, "sdk_app_id": 2, "TaskId": 2**63}, (None, None)),
         ({"SdkAppId": 1400000000, "TaskId": 3, "task_id": 4}, (1400000000, None)),
         ({"TaskId": 3}, (None, 3)),
         ("not an object", (None, None)),

@@ -355,9 +355,13 @@ def test_two_numbers_in_any_two_sources_are_a_conflict(
         ("+3", "has a sign" + AS_ID),
         ("3.0", "has a decimal point or an exponent" + AS_ID),
         ("3E2", "has a decimal point or an exponent" + AS_ID),
+        ("1e5", "has a decimal point or an exponent" + AS_ID),  # an exponent in either case
+        ("-3", "has a sign" + AS_ID),
         ("", "is blank" + AS_ID),
         ("three", "is not written with the digits 0-9" + AS_ID),
         ("3x", "is not written with the digits 0-9" + AS_ID),  # a digit, and a letter no number has
+        ("0X10", "is not written with the digits 0-9" + AS_ID),  # hexadecimal
+        ("XIV", "is not written with the digits 0-9" + AS_ID),  # a Roman numeral
         ("e", "is not written with the digits 0-9" + AS_ID),  # a number's letter, and no digit
         ("0", "must be at least 1"),
         (str(MAX + 1), f"must be at most {MAX}"),
@@ -766,6 +770,24 @@ def test_a_whole_json_number_past_the_largest_id_is_refused_as_too_large(
 def test_two_numbers_of_up_to_25_digits_are_compared_exactly(invoke: Invoke) -> None:
     response = invoke(_body('{"SdkAppId": 1400000000, "TaskId": 15e24, "task_id": 25e24}'))
     assert http_body(response)["errors"] == [{"field": "task_id", "message": CONFLICT}]
+
+
+@pytest.mark.parametrize(
+    ("digits", "errors"),
+    [
+        (25, [{"field": "TaskId", "message": CONFLICT}]),
+        (26, [{"field": "TaskId", "message": "must be at most 9223372036854775807"}]),
+    ],
+)
+def test_query_numbers_are_compared_exactly_up_to_25_digits_and_past_them_are_only_too_large(
+    invoke: Invoke, ccc: CccBackend, digits: int, errors: list[dict[str, str]]
+) -> None:
+    # The query string's twin of the two tests around it: two different numbers of 25 digits
+    # are two values; of 26, each is read as "too large" (int() of a long run is never made).
+    task_ids = ["1" * digits, "2" * digits]
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId=task_ids))
+    assert http_body(response)["errors"] == errors
+    assert ccc.calls == []
 
 
 def test_past_25_digits_every_number_is_only_too_large(invoke: Invoke) -> None:

@@ -838,6 +838,37 @@ def test_a_robots_answer_is_read_in_its_own_platforms_words(
     assert reason in result.reason
 
 
+@pytest.mark.parametrize(
+    ("kind", "body", "retry", "reason"),
+    [
+        # WeCom's -1, "system busy": another attempt this tick may get through
+        (
+            "wecom",
+            {"errcode": -1, "errmsg": "system busy"},
+            True,
+            "answered errcode -1 (system busy)",
+        ),
+        # a platform's "too many messages": none more this tick
+        ("wecom", {"errcode": 45009, "errmsg": "freq out of limit"}, False, "45009"),
+        ("feishu", {"code": 9499, "msg": "too many request"}, False, "9499"),
+        ("dingtalk", {"errcode": 130101, "errmsg": "send too fast"}, False, "130101"),
+        # a refusal: the same message would be refused again
+        ("dingtalk", {"errcode": 310000, "errmsg": "sign not match"}, False, "310000"),
+        ("feishu", {"code": 19021}, False, "answered code 19021 ()"),
+        # an empty 200 says no code: not acknowledged, and not worth another attempt
+        ("wecom", b"", False, "answered errcode None ()"),
+        ("dingtalk", b"<html>busy</html>", True, "answered 200 with a body that is not JSON"),
+    ],
+)
+def test_a_robot_that_does_not_acknowledge_is_tried_again_this_tick_only_when_busy(
+    kind: str, body: Any, retry: bool, reason: str
+) -> None:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    result = interpret(kind, 200, raw, None)
+    assert (result.acknowledged, result.retry) == (False, retry)
+    assert reason in result.reason
+
+
 def test_a_feishu_post_of_many_changes_stays_within_feishus_20_kb_body(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -857,7 +857,9 @@ def test_a_robots_answer_is_read_in_its_own_platforms_words(
         ("feishu", {"code": 19021}, False, "answered code 19021 ()"),
         # an empty 200 says no code: not acknowledged, and not worth another attempt
         ("wecom", b"", False, "answered errcode None ()"),
+        # an answer that is not the platform's (a proxy's page): worth another attempt
         ("dingtalk", b"<html>busy</html>", True, "answered 200 with a body that is not JSON"),
+        ("feishu", b'["ok"]', True, "answered 200 with JSON that is not an object"),
     ],
 )
 def test_a_robot_that_does_not_acknowledge_is_tried_again_this_tick_only_when_busy(

@@ -30,6 +30,7 @@ from callout_task.watch_targets import (
     checked_target,
     describe,
     interpret,
+    masked_url,
     messages,
     request_for,
     scrub,
@@ -685,6 +686,205 @@ def test_a_robot_refusing_the_signature_keeps_the_change_pending(
     answer = tick(invoke, watch_event([3], kinds=("dingtalk",)))
     assert answer["watch"]["pending"] == 1
     assert dingtalk.refused == ["sign not match"]
+
+
+SCF_REQUEST_ID = "scf-watch-0001"
+
+
+def logged_tick(
+    invoke: Invoke, event: dict[str, Any], capsys: pytest.CaptureFixture[str], ms: int = 3000
+) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+    """One tick given SCF's request id: its answer, its lines (each checked to name the
+    invocation: operators find a watch's lines by SCF's id or the trigger) and how long it took."""
+    started = time.monotonic()
+    answer: dict[str, Any] = invoke(event, {"time_limit_in_ms": ms, "request_id": SCF_REQUEST_ID})
+    took = time.monotonic() - started
+    ANSWERS.append(answer)
+    lines = log_lines(capsys.readouterr().out)
+    for line in lines:
+        if line["message"] != "invocation" and not line["message"].startswith("watch "):
+            continue  # another part's line (the rate limit's store)
+        ids = (line["request_id"], line["scf_request_id"], line["trigger"])
+        assert ids == (SCF_REQUEST_ID, SCF_REQUEST_ID, "timer"), line["message"]
+    return answer, lines, took
+
+
+def watch_lines(lines: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """The watch's own lines (not the lookups' or the rate limit's): (level, message, detail)."""
+    return [
+        (line["level"], line["message"], line["detail"])
+        for line in lines
+        if line["message"].startswith("watch ")
+    ]
+
+
+def test_a_tick_tells_each_target_s_figures_in_an_info_line_and_with_nothing_new_sends_nothing(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a watch that alerts after one tick undelivered, and targets that take everything
+    event = watch_event([3], alert_after_ticks=1)
+    where = {kind: masked_url(receiver.url) for kind, receiver in receivers.items()}
+
+    first, first_lines, _ = logged_tick(invoke, event, capsys)
+    second, second_lines, _ = logged_tick(invoke, event, capsys)
+
+    # Then each target's line is INFO, names it, its kind and host, and counts what went
+    assert watch_lines(first_lines) == [
+        (
+            "INFO",
+            "watch delivery",
+            f"target {kind}-room ({kind}, {where[kind]}): 1 events delivered in 1 sends, 0 pending",
+        )
+        for kind in KINDS
+    ]
+    assert first["watch"]["targets"] == {
+        f"{kind}-room": {"kind": kind, "delivered": 1, "pending": 0, "sends": 1} for kind in KINDS
+    }
+    # and a tick with nothing new sends nothing, raises no alert, and says so per target
+    hosts = {
+        kind: ("hooks.example.com" if kind == "webhook" else PLATFORM_HOSTS[kind][0])
+        for kind in KINDS
+    }
+    assert watch_lines(second_lines) == [
+        (
+            "INFO",
+            "watch delivery",
+            f"target {kind}-room ({kind}, {hosts[kind]}): 0 events delivered in 0 sends, 0 pending",
+        )
+        for kind in KINDS
+    ]
+    assert second["watch"]["targets"] == {
+        f"{kind}-room": {"kind": kind, "delivered": 0, "pending": 0, "sends": 0} for kind in KINDS
+    }
+    assert all(len(receiver.received) == 1 for receiver in receivers.values())
+
+
+def test_a_target_undelivered_for_alert_after_ticks_is_an_error_line_naming_its_last_failure(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wecom = receivers["wecom"]
+    wecom.stop()
+    answer, lines, _ = logged_tick(
+        invoke,
+        watch_event([3, 4], kinds=("wecom", "webhook"), alert_after_ticks=1),
+        capsys,
+        ms=1000,
+    )
+
+    why = "network error (ConnectionRefusedError)"
+    [(level, message, detail), alert, webhook] = watch_lines(lines)
+    assert (level, message) == ("WARNING", "watch delivery")
+    assert detail.startswith(f"target wecom-room (wecom, {masked_url(wecom.url)}): 0 events ")
+    assert detail.endswith(f" sends, 2 pending; last failure: {why}")
+    assert webhook[:2] == ("INFO", "watch delivery")
+    assert alert == (
+        "ERROR",
+        "watch target undelivered: changes have waited 1 ticks (alert_after_ticks 1)",
+        f"target wecom-room (wecom): 2 events pending; {why}",
+    )
+    assert (answer["watch"]["delivered"], answer["watch"]["pending"]) == (2, 2)
+    assert answer["watch"]["targets"]["wecom-room"]["sends"] >= 2  # refused: retried in the tick
+
+
+def test_a_tick_skipped_for_another_s_lease_warns_naming_its_invocation(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    admin.call(
+        "SET", "autocallout:watch:{campaign}:tick", "another-instance", "PX", 60_000, timeout=2.0
+    )
+    admin.close()
+
+    answer, lines, _ = logged_tick(invoke, watch_event([3]), capsys)
+
+    assert watch_lines(lines) == [
+        (
+            "WARNING",
+            "watch tick skipped: another tick of this watch is still running; what changed is told "
+            "by the next one",
+            None,
+        )
+    ]
+    assert answer["watch"]["memory"] == "unavailable"
+    assert all(receiver.received == [] for receiver in receivers.values())
+
+
+def test_a_watch_without_memory_is_one_error_line_naming_its_invocation(
+    ccc: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer, lines, _ = logged_tick(invoke, watch_event([3, 4]), capsys)
+
+    assert watch_lines(lines) == [
+        (
+            "ERROR",
+            "watch has no memory: set RATE_LIMIT_REDIS_URL (the rate limit's Redis) so the watch "
+            "can tell changes; nothing was delivered",
+            None,
+        )
+    ]
+    assert [line["task_id"] for line in lines if line["message"] == "invocation"] == [3, 4]
+    assert answer["watch"]["memory"] == "unavailable"
+
+
+def test_a_frozen_redis_costs_a_tick_a_tenth_of_its_time_and_the_warning_says_why(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Redis frozen before the tick: the memory is read within a tenth of the time left, and the
+    # tick, its lookups answered, ends within its time limit with a WARNING saying why.
+    guarded_redis.pause()
+    try:
+        answer, lines, took = logged_tick(invoke, watch_event([3]), capsys, ms=1000)
+    finally:
+        guarded_redis.resume()
+    assert took <= 1.0
+    [(level, message, detail)] = watch_lines(lines)
+    assert (level, message) == (
+        "WARNING",
+        "watch memory unavailable: nothing delivered this tick; changes are told once it is back",
+    )
+    assert detail.startswith("Redis: ")
+    assert answer["results"][0]["state"] == "running"
+    assert answer["watch"]["memory"] == "unavailable"
+
+    # Redis frozen while the tick delivers: the memory write is given up within its time too
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:0.5")
+    done: list[tuple[dict[str, Any], list[dict[str, Any]], float]] = []
+    event = watch_event([4], kinds=("webhook",))
+    running = threading.Thread(target=lambda: done.append(logged_tick(invoke, event, capsys, 1500)))
+    running.start()
+    while not webhook.received:
+        time.sleep(0.01)
+    guarded_redis.pause()
+    try:
+        running.join()
+    finally:
+        guarded_redis.resume()
+    [(answer, lines, took)] = done
+    assert took <= 1.5
+    (level, message, detail), delivery = watch_lines(lines)
+    assert delivery[:2] == ("INFO", "watch delivery")
+    assert (level, message) == (
+        "WARNING",
+        "watch memory not written: what was delivered this tick is delivered again next tick, "
+        "with the same ids",
+    )
+    assert detail.startswith("Redis: ")
+    assert answer["watch"]["delivered"] == 1
 
 
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(

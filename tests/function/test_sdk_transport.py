@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import inspect
 import json
+import os
 import re
 import socket
 import ssl
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import callout_task
 import pytest
 from callout_task import assume_role, ca_store, handler, redis_password, sdk_transport, upstream
 from callout_task.credentials import Credentials
@@ -337,6 +339,28 @@ def test_a_kept_alive_connection_the_server_has_dropped_is_replaced_before_the_n
     assert (server.requests, server.connections) == (2, 2)
 
 
+def test_a_dropped_connection_is_replaced_even_on_a_descriptor_select_cannot_watch() -> None:
+    # select() watches descriptors below 1024 only; a process with many files open (the local
+    # server holding many connections) gets sockets past that. Such a kept-alive connection
+    # cannot be checked for the server's end, so it is never trusted: replaced before each call.
+    fillers = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        script = (_answer_then_close(task_body("first")), answer(task_body("second")))
+        with RudeUpstream(*script) as server:
+            endpoint = _endpoint(server.url)
+            first = _exchange_with(endpoint)
+            assert endpoint.connection is not None
+            assert endpoint.connection.sock.fileno() >= 1024
+            time.sleep(0.05)  # the server's FIN arrives
+            second = _exchange_with(endpoint)
+    finally:
+        for descriptor in fillers:
+            os.close(descriptor)
+
+    assert (first, second) == (task_body("first"), task_body("second"))
+    assert (server.requests, server.connections) == (2, 2)
+
+
 def _answer_and_wait_for_the_close(head: bytes, closed: threading.Event) -> Step:
     """``head`` and more body than the client will read, then ``closed`` set once the client
     has closed its end (a FIN, or a reset: the client closed with the body unread)."""
@@ -491,7 +515,10 @@ def test_a_refused_connection_is_a_network_error_saying_why() -> None:
         ("HTTPS_PROXY", "{url}", None),
         ("https_proxy", "{url}", None),
         ("ALL_PROXY", "{url}", None),
+        ("all_proxy", "{url}", None),
+        ("HTTPS_PROXY", "{host}", None),  # no scheme: an http proxy
         ("HTTPS_PROXY", "http://us%65r:p%40ss@{host}", "Basic dXNlcjpwQHNz"),  # user:p@ss
+        ("HTTPS_PROXY", "http://user@{host}", "Basic dXNlcjo="),  # user:, an empty password
     ],
 )
 def test_an_endpoint_off_this_machine_is_reached_through_the_proxy_s_tunnel(
@@ -520,16 +547,25 @@ def test_an_endpoint_off_this_machine_is_reached_through_the_proxy_s_tunnel(
     assert failed.value.code == "ClientNetworkError"
 
 
+@pytest.mark.parametrize("variable", ["NO_PROXY", "no_proxy"])
 @pytest.mark.parametrize(
-    "no_proxy", ["ccc.example.invalid", ".example.invalid", "example.invalid:443", "*", "a,  b,*"]
+    "no_proxy",
+    [
+        "ccc.example.invalid",
+        ".example.invalid",
+        "example.invalid:443",
+        "*",
+        "a,  b,*",
+        "other.example, ccc.example.invalid",  # the list as often written: spaces after commas
+    ],
 )
 def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
-    monkeypatch: pytest.MonkeyPatch, no_proxy: str
+    monkeypatch: pytest.MonkeyPatch, variable: str, no_proxy: str
 ) -> None:
     _no_proxy_variables(monkeypatch)
     with RudeUpstream(answer(b"{}")) as proxy:
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        monkeypatch.setenv("NO_PROXY", no_proxy)
+        monkeypatch.setenv(variable, no_proxy)
         with pytest.raises(AttemptFailed) as failed:
             _exchange("https://ccc.example.invalid")  # no such host: looked up here, not sent
 
@@ -551,6 +587,36 @@ def test_a_proxy_that_cannot_be_used_fails_each_attempt_saying_so_without_quotin
     assert failed.value.code == "ClientNetworkError"
     assert failed.value.message.startswith("HTTPS_PROXY is not an http://host:port proxy")
     assert value not in failed.value.message
+
+
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [
+        ("http://proxy.example.invalid", ("proxy.example.invalid", 80)),
+        ("proxy.example.invalid", ("proxy.example.invalid", 80)),
+        ("proxy.example.invalid:3128", ("proxy.example.invalid", 3128)),
+        ("http://proxy.example.invalid:8080/", ("proxy.example.invalid", 8080)),
+    ],
+)
+def test_a_proxy_is_called_at_its_port_or_at_80_the_port_of_http(
+    monkeypatch: pytest.MonkeyPatch, value: str, address: tuple[str, int]
+) -> None:
+    # The first thing an attempt through a proxy does is look the proxy's address up: recorded
+    # here, and answered "no such name", so that nothing leaves this machine.
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append((host, port))
+        raise socket.gaierror(socket.EAI_NONAME, "not looked up in the tests")
+
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", value)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange("https://ccc.example.invalid")
+
+    assert asked == [address]
+    assert failed.value.code == "ClientNetworkError"
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "HTTPS_PROXY"])
@@ -648,6 +714,27 @@ def test_an_https_endpoint_whose_certificate_a_trusted_ca_signed_is_answered(
     monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
     with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
         assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+def test_the_ca_store_is_read_at_an_instance_s_first_handshake_and_not_again(
+    certificates: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # OpenSSL parses the whole store (30-100 ms) when it is read: once per instance, at its
+    # first handshake, not on every call. So a CA added to the store after that (here: the
+    # store OpenSSL reads becomes one holding the tests' CA) is trusted from the next instance.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
+        with pytest.raises(AttemptFailed) as before:
+            _exchange(url)
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+        with pytest.raises(AttemptFailed) as same_instance:
+            _exchange(url)
+        callout_task.reset_instance()
+        next_instance = _exchange(url)
+
+    for refused in (before, same_instance):
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+    assert next_instance == b'{"Response": {"RequestId": "tls"}}'
 
 
 def test_an_https_endpoint_is_asked_for_by_its_name_in_the_handshake(

@@ -97,6 +97,31 @@ def test_outside_an_attempt_a_connection_is_left_alone(
     assert ours.recv(1) == b"x"
 
 
+def test_a_watch_armed_while_the_thread_sleeps_for_a_later_one_fires_at_its_own_time(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    # A watchdog of this test's own, so that its thread starts here (the process-wide one was
+    # started by whichever test armed a watch first). It sleeps until the earliest watch armed
+    # is due: a watch due sooner, armed meanwhile, wakes it, and is fired at its own time.
+    ours, _ = pair
+    dog = watchdog._Watchdog()
+    late = watchdog.Watch(time.monotonic() + 60)
+    dog.arm(late)
+    asleep_until = time.monotonic() + 2
+    while dog._wakes_at != late.at and time.monotonic() < asleep_until:
+        time.sleep(0.001)
+    soon = watchdog.Watch(time.monotonic() + 0.05)
+    soon.adopt(_Connection(ours))
+    try:
+        dog.arm(soon)
+        # Blocked until the watch shuts the socket down; a watch never fired: socket timeout.
+        assert ours.recv(1) == b""
+    finally:
+        dog.disarm(late)
+    assert soon.fired
+    assert not late.fired
+
+
 # The thread's one turn, called directly with a clock value: due is due at its time exactly.
 def test_a_watch_due_now_fires_and_is_dropped_and_the_thread_then_sleeps_until_armed() -> None:
     dog = watchdog._Watchdog()
@@ -146,7 +171,9 @@ def test_a_socket_closed_before_the_deadline_is_no_error_when_the_watch_fires(
 def test_the_watchdog_is_one_daemon_thread_that_never_holds_the_interpreter_open() -> None:
     with watchdog.watching(time.monotonic() + 60):
         pass
+    thread = watchdog._watchdog._thread
     with watchdog.watching(time.monotonic() + 60):
         pass
-    [thread] = [t for t in threading.enumerate() if t.name == "callout-watchdog"]
-    assert thread.daemon
+    assert watchdog._watchdog._thread is thread  # not one per attempt
+    assert thread is not None
+    assert (thread.name, thread.daemon, thread.is_alive()) == ("callout-watchdog", True, True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import socket
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ from callout_task import assume_role, handler
 from callout_task.credentials import Credentials
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
+from autocallout.fake_ccc.models import FakeCredentials
 from tests.function.answers import log_lines
 from tests.function.rude_upstream import RudeUpstream, answer
 from tests.function.scenarios import SCF_CREDENTIALS, Invoke
@@ -413,12 +415,13 @@ def test_cold_concurrent_lookups_share_one_assume_role(
 def test_a_caller_waiting_on_another_s_assume_role_keeps_its_own_deadline(
     fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The first caller's AssumeRole takes a second; a caller with 0.3 s to live waits for it
-    # only that long, and answers 504 without asking STS itself.
+    # The first caller's AssumeRole takes 0.7 s; a caller with 0.3 s to live waits for it only
+    # that long, and answers 504 without asking STS itself (waiting longer, it would have the
+    # credentials after its deadline and answer a 504 that blames CCC instead).
     monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
     monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
     backend.roles.add(ROLE)
-    backend.faults.inject("latency", times=1, delay=1.0, action="AssumeRole")
+    backend.faults.inject("latency", times=1, delay=0.7, action="AssumeRole")
     first: list[Any] = []
     leader = threading.Thread(
         target=lambda: first.append(handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000}))
@@ -440,6 +443,78 @@ def test_a_caller_waiting_on_another_s_assume_role_keeps_its_own_deadline(
     assert len(backend.calls_to("AssumeRole")) == 1
 
 
+def _until_asking_sts() -> None:
+    """Return once a caller holds the role's AssumeRole (10 s at most)."""
+    for _ in range(2000):
+        if ROLE in assume_role._flights and assume_role._flights[ROLE].locked():
+            return
+        threading.Event().wait(0.005)
+    pytest.fail("no caller asked STS")
+
+
+def test_a_caller_whose_role_credentials_are_cached_does_not_wait_on_another_s_assume_role(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only callers that find no fresh credentials share an AssumeRole. The execution role's
+    # credentials rotate while a caller is asking STS for the role under the new ones: a caller
+    # still signing with the old ones has the role's credentials cached, and goes on at once.
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
+    backend.roles.add(ROLE)
+    assert handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000})["task_id"] == 3
+    rotated = backend.add_credentials(
+        FakeCredentials("AKIDROTATEDEXECUTIONROLE00000000", "rotated-key", "rotated-token")
+    )
+    backend.faults.inject("latency", times=1, delay=2.0, action="AssumeRole")
+    first: list[Any] = []
+    with monkeypatch.context() as rotation:
+        rotation.setenv("TENCENTCLOUD_SECRETID", rotated.secret_id)
+        rotation.setenv("TENCENTCLOUD_SECRETKEY", rotated.secret_key)
+        rotation.setenv("TENCENTCLOUD_SESSIONTOKEN", rotated.token or "")
+        leader = threading.Thread(
+            target=lambda: first.append(
+                handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000})
+            )
+        )
+        leader.start()
+        _until_asking_sts()  # with the rotated credentials, read when its lookup began
+
+    cached = handler.main_handler(dict(TASK), {"time_limit_in_ms": 1000})
+    leader.join()
+
+    assert cached.get("task_id") == 3, cached
+    assert first[0]["task_id"] == 3
+    assert _signers(backend, "AssumeRole") == [
+        SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"],
+        rotated.secret_id,
+    ]
+
+
+def test_with_ccc_at_an_endpoint_off_this_machine_sts_is_asked_at_its_own_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only the local fake answers STS at CCC's address; a CCC_ENDPOINT elsewhere is CCC's alone,
+    # and the role's credentials come from STS's public host. Looking an address up is the
+    # first thing an attempt does: recorded here and answered "no such name", so that nothing
+    # leaves this machine.
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append((host, port))
+        raise socket.gaierror(socket.EAI_NONAME, "not looked up in the tests")
+
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", "https://ccc.example.invalid")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    body = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
+
+    assert body["status"] == 502
+    assert asked
+    assert set(asked) == {("sts.tencentcloudapi.com", 443)}
+
+
 @pytest.mark.parametrize("field", ["Token", "TmpSecretId", "TmpSecretKey"])
 def test_sts_credentials_with_a_line_break_are_refused_showing_none_of_them(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], field: str
@@ -457,7 +532,10 @@ def test_sts_credentials_with_a_line_break_are_refused_showing_none_of_them(
     # Then it is the role that cannot be had, said once, and nothing of the value shows
     assert answered["status"] == 502
     assert answered["type"] == "urn:autocallout:problem:upstream-auth-failure"
+    assert isinstance(answered["detail"], str)
+    assert "credentials" in answered["detail"]
     out = capsys.readouterr().out
     assert "leaked-1" not in out + json.dumps(answered)
     [line] = [x for x in log_lines(out) if x["message"] == "invocation"]
     assert line["attempts"] == 1
+    assert line["detail"] == answered["detail"]

@@ -5,6 +5,8 @@ that accepts only what its platform would (tests/function/watch_receivers.py).""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import http.client
 import json
 import threading
@@ -12,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import callout_task
 import pytest
@@ -24,6 +26,7 @@ from callout_task.watch_targets import (
     FEISHU_LINE_BYTES,
     MAX_RESPONSE_BYTES,
     TEXT_LIMITS,
+    USER_AGENT,
     Message,
     Target,
     TargetError,
@@ -170,6 +173,16 @@ def test_several_tasks_changes_go_out_as_one_robot_message_and_one_webhook_each(
         assert len(receivers[kind].accepted) == 1, kind
         assert len(receivers[kind].event_ids()) == 4, kind
     assert [result["task_id"] for result in answer["results"]] == [1, 3, 4, 5]
+
+
+def test_every_request_is_json_and_names_the_watch_as_its_client(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    answer = tick(invoke, watch_event([3, 4]))
+    assert answer["watch"]["delivered"] == 2 * len(KINDS)
+    for kind, receiver in receivers.items():
+        assert receiver.refused == [], kind  # each checks the media type its platform reads
+        assert receiver.user_agents == {USER_AGENT}, kind
 
 
 def test_nothing_is_told_again_once_acknowledged(
@@ -624,6 +637,40 @@ def test_a_webhook_secret_signs_alike_with_or_without_its_whsec_prefix(prefix: s
     target = checked_target(WEBHOOK, "https://hooks.example.com/in", prefix + key)
     _, body, headers = request_for(target, Message([EVENT], ""), "campaign", time.time())
     Webhook(f"whsec_{key}").verify(body, headers)  # raises unless signed with that key
+
+
+def test_a_webhook_body_is_the_event_as_compact_utf_8_json_signed_as_sent() -> None:
+    key = base64.b64encode(b"sixteen byte key and more").decode()
+    target = checked_target(WEBHOOK, "https://hooks.example.com/in", f"whsec_{key}")
+    event = {**EVENT, "data": {"name": "任务1"}}
+    _, body, headers = request_for(target, Message([event], ""), "campaign", time.time())
+    assert body == json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "任务1".encode() in body
+    Webhook(f"whsec_{key}").verify(body, headers)
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("https://oapi.dingtalk.com/robot/send?access_token=t0k", {"access_token": ["t0k"]}),
+        ("https://oapi.dingtalk.com/robot/send", {}),  # the signature starts the query
+    ],
+)
+def test_a_signed_dingtalk_url_gets_its_timestamp_and_sign_added_to_its_query(
+    url: str, query: dict[str, list[str]]
+) -> None:
+    spec = TargetSpec("room", "dingtalk", ("watch-dingtalk", "v1"), ("oapi.dingtalk.com",))
+    target = Target(spec, url, "SECret")
+    signed, _, _ = request_for(target, Message([EVENT], "- a change"), "campaign", 1.8e9)
+    parts = urlsplit(signed)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://oapi.dingtalk.com/robot/send"
+    found = parse_qs(parts.query)
+    assert found == {**query, "timestamp": ["1800000000000"], "sign": found["sign"]}
+    key = b"SECret"
+    expected = base64.b64encode(
+        hmac.new(key, b"1800000000000\nSECret", hashlib.sha256).digest()
+    ).decode()
+    assert found["sign"] == [expected]
 
 
 def test_a_webhook_secret_with_a_character_outside_base64_is_refused_naming_the_target() -> None:

@@ -77,6 +77,7 @@ class Receiver:
         self.received: list[bytes] = []  # every body that came, accepted or not
         self.refused: list[str] = []  # why each refused request was refused
         self.strays = 0  # requests addressed to another receiver's URL, answered 404, not kept
+        self.user_agents: set[str | None] = set()  # the User-Agent of every request kept
         self._faults: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -175,6 +176,11 @@ class Receiver:
     # -- the platform's checks ---------------------------------------------------------------
     def _verify(self, path: str, headers: dict[str, str], raw: bytes) -> str | None:
         """None when the platform would accept the request; else why not."""
+        # Every platform reads a JSON body only under its media type (Feishu: "Content-Type:
+        # application/json"; WeCom and DingTalk refuse another)
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return f"content type {media_type or '(none)'}"
         if self.kind == "webhook":
             try:
                 Webhook(self.secret or "").verify(raw, headers)
@@ -278,6 +284,7 @@ class Receiver:
                 with receiver._lock:
                     receiver.received.append(raw)
                     receiver.connections.add(self.client_address[1])
+                    receiver.user_agents.add(self.headers.get("User-Agent"))
                     fault = receiver._faults.pop(0) if receiver._faults else None
                 if fault == "500":
                     return self._answer(500, {"error": "internal"})

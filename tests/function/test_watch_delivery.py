@@ -44,7 +44,7 @@ from autocallout.fake_ccc import CccBackend
 from autocallout.fake_ccc.mock import tencent_hosts_at
 from autocallout.redis_server import RedisServer
 from tests.function.answers import log_lines
-from tests.function.rude_upstream import RudeUpstream, answer
+from tests.function.rude_upstream import RudeUpstream, answer, unanswered_connect
 from tests.function.scenarios import REDIS_PASSWORD, Invoke
 from tests.function.scripted_redis import ScriptedServer
 from tests.function.watch_receivers import FEISHU_BODY_LIMIT, LONG_ANSWER_BYTES, Receiver
@@ -183,6 +183,41 @@ def test_every_request_is_json_and_names_the_watch_as_its_client(
     for kind, receiver in receivers.items():
         assert receiver.refused == [], kind  # each checks the media type its platform reads
         assert receiver.user_agents == {USER_AGENT}, kind
+
+
+@pytest.mark.parametrize("at_root", [False, True], ids=["a path", "its origin alone"])
+def test_a_target_is_posted_to_at_its_url_s_path_and_query_exactly(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke, at_root: bool
+) -> None:
+    # Given a webhook at a path without a query, or at its origin alone, and the robots (whose
+    # keys are in a path or a query)
+    with Receiver("webhook", at_root=at_root) as webhook:
+        watched.secrets[("watch-webhook", "v1")] = webhook.ssm_value()
+        answer = tick(invoke, watch_event([3]))
+    assert answer["watch"]["delivered"] == len(KINDS)
+    # Then each was sent to that path and query, "/" for an origin alone, nothing added
+    assert webhook.paths == ["/" if at_root else urlsplit(webhook.url).path]
+    for kind in ("wecom", "feishu"):  # the key in the query, the token in the path
+        parts = urlsplit(receivers[kind].url)
+        assert receivers[kind].paths == [parts.path + (f"?{parts.query}" if parts.query else "")]
+
+
+def test_a_target_whose_connect_is_never_answered_is_left_at_the_tick_s_deadline(
+    watched: CccBackend, invoke: Invoke
+) -> None:
+    # Given a webhook whose address takes no connection (the SYN is dropped, as by a firewall)
+    with unanswered_connect() as base:
+        target = {"url": f"{base}/in", "secret": WEBHOOK_SECRET}
+        watched.secrets[("watch-webhook", "v1")] = json.dumps(target)
+        answer = tick(invoke, watch_event([3], kinds=("webhook",)), ms=1000)
+        # Then the delivery gave up with the tick: no thread of it still waits on the connect
+        # (which would hang until the system's own connect timeout, minutes later)
+        left = [thread for thread in threading.enumerate() if thread.name == "watch-webhook-room"]
+        for thread in left:
+            thread.join(5.0)
+        assert not any(thread.is_alive() for thread in left)
+    assert answer["watch"]["delivered"] == 0
+    assert answer["watch"]["pending"] == 1
 
 
 def test_nothing_is_told_again_once_acknowledged(

@@ -62,11 +62,13 @@ class Receiver:
         port: int = 0,
         keep_alive: bool = False,
         tls: Path | None = None,
+        at_root: bool = False,
     ) -> None:
         self.kind = kind
         self.keep_alive = keep_alive  # HTTP/1.1 with keep-alive, as the platforms answer
         # https://localhost with the certificate in this folder (server.pem, server.key)
         self.tls = tls
+        self.at_root = at_root  # a webhook whose URL is its origin alone: no path, no query
         self.connections: set[int] = set()  # the client ports requests came from
         self.token = secrets.token_hex(16)
         if kind == "webhook":
@@ -78,6 +80,7 @@ class Receiver:
         self.refused: list[str] = []  # why each refused request was refused
         self.strays = 0  # requests addressed to another receiver's URL, answered 404, not kept
         self.user_agents: set[str | None] = set()  # the User-Agent of every request kept
+        self.paths: list[str] = []  # the request target (path and query) of every request kept
         self._faults: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -118,7 +121,7 @@ class Receiver:
     def url(self) -> str:
         base = f"https://localhost:{self.port}" if self.tls else f"http://127.0.0.1:{self.port}"
         return {
-            "webhook": f"{base}/hooks/autocallout/{self.token}",
+            "webhook": base if self.at_root else f"{base}/hooks/autocallout/{self.token}",
             "wecom": f"{base}/cgi-bin/webhook/send?key={self.token}",
             "feishu": f"{base}/open-apis/bot/v2/hook/{self.token}",
             "dingtalk": f"{base}/robot/send?access_token={self.token}",
@@ -134,7 +137,7 @@ class Receiver:
         """Whether a request's path names this receiver's own token: a request meant for another
         (a closed receiver whose port the OS handed to this one) is no request to this target."""
         mine, theirs = urlsplit(self.url), urlsplit(path)
-        if mine.path != theirs.path:
+        if (mine.path or "/") != theirs.path:
             return False
         wanted = parse_qs(mine.query)
         return all(parse_qs(theirs.query).get(name) == value for name, value in wanted.items())
@@ -285,6 +288,7 @@ class Receiver:
                     receiver.received.append(raw)
                     receiver.connections.add(self.client_address[1])
                     receiver.user_agents.add(self.headers.get("User-Agent"))
+                    receiver.paths.append(self.path)
                     fault = receiver._faults.pop(0) if receiver._faults else None
                 if fault == "500":
                     return self._answer(500, {"error": "internal"})

@@ -969,6 +969,116 @@ def test_a_frozen_redis_costs_a_tick_a_tenth_of_its_time_and_the_warning_says_wh
     assert answer["watch"]["delivered"] == 1
 
 
+def test_a_watch_reads_redis_s_password_from_its_secret_and_without_it_tells_nothing_and_warns(
+    guarded_redis: RedisServer,
+    ccc: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given the deployed form: Redis's URL without the password, which its SSM secret holds
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", guarded_redis.url)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_PASSWORD_SECRET", "callout-redis:v1")
+    webhook = receivers["webhook"]
+    ccc.secrets[("watch-webhook", "v1")] = webhook.ssm_value()
+    event = watch_event([3], kinds=("webhook",))
+
+    # When SSM cannot give the password: the lookups are answered, nothing is told, and one
+    # WARNING says why (not the ERROR of a watch configured without Redis)
+    unread, lines, _ = logged_tick(invoke, event, capsys)
+    [(level, message, _)] = watch_lines(lines)
+    assert level == "WARNING"
+    assert message.startswith("watch memory unavailable: SSM did not give secret callout-redis:v1")
+    assert unread["results"][0]["state"] == "running"
+    assert unread["watch"] == {"name": "campaign", "events": 0, "delivered": 0, "pending": 0} | {
+        "memory": "unavailable"
+    }
+    assert webhook.received == []
+
+    # Then, the secret there, the same instance reads it and tells the change
+    ccc.secrets[("callout-redis", "v1")] = REDIS_PASSWORD
+    told, lines, _ = logged_tick(invoke, event, capsys)
+    assert [line[:2] for line in watch_lines(lines)] == [("INFO", "watch delivery")]
+    assert told["watch"]["delivered"] == 1
+    assert len(webhook.accepted) == 1
+
+
+def seed_pending(
+    server: RedisServer, kind: str, task_id: int, events: list[dict[str, Any]], ticks: int
+) -> None:
+    """A task's record for ``kind``'s target as ticks that could not deliver leave it."""
+    record = {"seen": None, "ordinal": 0, "pending": events, "pending_ticks": ticks}
+    connection = RedisConnection(parse_redis_url(server.url), REDIS_PASSWORD)
+    key = record_key("campaign", SDK_APP_ID, task_id, f"{kind}-room")
+    connection.call("SET", key, json.dumps(record), timeout=2.0)
+    connection.close()
+
+
+def waiting_events(task_id: int, count: int) -> list[dict[str, Any]]:
+    """``count`` changes of a task still waiting for a target, oldest first (long names: each
+    robot line some 250 bytes)."""
+    return [
+        {
+            "id": f"evt_{task_id:016x}{n:016x}",
+            "type": "task.state.changed",
+            "timestamp": "2026-12-05T00:00:00Z",
+            "data": {
+                "watch": "campaign",
+                "sdk_app_id": SDK_APP_ID,
+                "task_id": task_id,
+                "name": f"campaign {n} " + "x" * 150,
+                "before": None,
+                "after": {"state": "running", "state_code": 1},
+                "summary": None,
+                "detail": None,
+            },
+        }
+        for n in range(count)
+    ]
+
+
+def test_a_target_down_long_keeps_a_task_s_newest_100_changes_and_a_robot_takes_5_messages_a_tick(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a WeCom robot that missed 100 changes of each of two tasks (its limit: 100 a task)
+    waiting = {task_id: waiting_events(task_id, 100) for task_id in (3, 4)}
+    for task_id, events in waiting.items():
+        seed_pending(guarded_redis, "wecom", task_id, events, ticks=3)
+
+    # When a tick finds one more change of each
+    answer, lines, _ = logged_tick(invoke, watch_event([3, 4], kinds=("wecom",)), capsys)
+
+    # Then the oldest change of each task is dropped, loudly, and the newest 100 of each kept
+    dropped, (level, message, detail) = watch_lines(lines)
+    assert dropped == (
+        "ERROR",
+        "watch dropped 2 undelivered events (more than 100 per task and target)",
+        None,
+    )
+    wecom = receivers["wecom"]
+    told = wecom.event_ids()
+    left = {task_id: pending_ids(guarded_redis, "wecom", task_id) for task_id in (3, 4)}
+    kept = told + left[3] + left[4]  # in the order they were kept: task 3's, then task 4's
+    assert len(kept) == 200
+    assert kept[:99] == [event["id"] for event in waiting[3][1:]]
+    assert kept[100:199] == [event["id"] for event in waiting[4][1:]]
+    # and the robot got 5 messages, its limit a tick: the rest waits, a WARNING saying why
+    assert len(wecom.received) == len(wecom.accepted) == 5
+    assert (level, message) == ("WARNING", "watch delivery")
+    assert detail.endswith(
+        f"{len(told)} events delivered in 5 sends, {200 - len(told)} pending; "
+        "last failure: the platform's rate limit: the rest waits for the next tick"
+    )
+    assert (answer["watch"]["events"], answer["watch"]["delivered"]) == (2, len(told))
+    assert answer["watch"]["pending"] == sum(len(ids) for ids in left.values()) == 200 - len(told)
+    assert answer["watch"]["targets"]["wecom-room"]["sends"] == 5
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

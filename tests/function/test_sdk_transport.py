@@ -16,8 +16,10 @@ import inspect
 import json
 import os
 import re
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -223,6 +225,8 @@ def _tls_upstream(
     try:
         yield f"https://localhost:{listener.getsockname()[1]}"
     finally:
+        with contextlib.suppress(OSError):  # wakes the accept() it waits in (close alone: not)
+            listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         thread.join(timeout=5)
 
@@ -773,18 +777,61 @@ def test_an_https_endpoint_whose_certificate_names_another_host_is_refused(
     assert "127.0.0.1" in refused.value.message  # "IP address mismatch ... '127.0.0.1'"
 
 
+@pytest.mark.parametrize("folder", ["empty", "missing"])
 def test_where_openssl_finds_no_store_the_distribution_s_bundle_is_trusted(
-    certificates: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    certificates: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, folder: str
 ) -> None:
     # A Python built with an OpenSSL of its own looks for the store under that OpenSSL's prefix,
     # where there may be none (or an empty certs folder): every call to Tencent would fail.
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
-    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path if folder == "empty" else tmp_path / "none"))
     # The distribution's bundle: here, one holding the tests' CA.
     bundles = ("/no/such/bundle.pem", str(certificates / "ca.pem"))
     monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", bundles)
     with _tls_upstream(certificates, b'{"Response": {"RequestId": "tls"}}') as url:
         assert _exchange(url) == b'{"Response": {"RequestId": "tls"}}'
+
+
+@pytest.fixture(scope="module")
+def another_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA that signed nothing the tests serve (``ca.pem``), made with openssl once."""
+    directory = tmp_path_factory.mktemp("another-ca")
+    openssl = shutil.which("openssl") or "openssl"
+    key = ("-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key")
+    subprocess.run(
+        [openssl, "req", "-x509", *key, "-out", "ca.pem", "-subj", "/CN=another CA", "-days", "2"],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+    )
+    return directory / "ca.pem"
+
+
+@pytest.mark.parametrize("found", ["file", "folder"])
+def test_where_openssl_finds_a_store_only_that_store_is_trusted(
+    certificates: Path,
+    another_ca: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    found: str,
+) -> None:
+    # SSL_CERT_FILE or SSL_CERT_DIR name the store (an operator's own CAs): the distribution's
+    # bundle is what stands in for a store that is missing, not an addition to one that is there.
+    # Here that bundle would trust the server, the store OpenSSL finds does not.
+    if found == "file":
+        monkeypatch.setenv("SSL_CERT_FILE", str(another_ca))
+        monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    else:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+        folder = tmp_path / "certs"
+        folder.mkdir()
+        shutil.copy(another_ca, folder / "another-ca.pem")
+        monkeypatch.setenv("SSL_CERT_DIR", str(folder))
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", (str(certificates / "ca.pem"),))
+    with _tls_upstream(certificates, b"{}") as url, pytest.raises(AttemptFailed) as refused:
+        _exchange(url)
+
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
 
 
 def test_a_chunk_of_negative_size_is_read_no_further_than_the_limit() -> None:

@@ -583,6 +583,12 @@ def test_a_targets_ssm_secret_is_asked_of_ccc_s_region_where_scf_names_none(
         ("feishu", "ftp://open.feishu.cn/x", "must be https"),
         ("wecom", "https://[qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "read as a URL"),
         ("dingtalk", "http://127.0.0.1:9/robot/send?access_token=k钥", "not ASCII"),
+        ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k k", "holds spaces"),
+        ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\tk", "holds spaces"),
+        ("wecom", "https:///cgi-bin/webhook/send?key=k", "points to (no host)"),
+        ("dingtalk", "https://oapi.dingtalk.com:99999/robot/send", "an invalid port"),
+        ("dingtalk", "https://user@oapi.dingtalk.com/robot/send", "user or password"),
+        ("webhook", "https://hooks.example.com/in", "a webhook needs a signing secret"),
     ],
 )
 def test_a_target_url_off_its_platforms_host_or_not_https_is_never_called(

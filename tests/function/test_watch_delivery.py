@@ -220,6 +220,15 @@ def test_a_target_whose_connect_is_never_answered_is_left_at_the_tick_s_deadline
     assert answer["watch"]["pending"] == 1
 
 
+@pytest.mark.parametrize("tasks", [[3], [3, 4]])
+def test_a_tick_that_delivers_and_remembers_everything_writes_info_lines_only(
+    watched: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str], tasks: list[int]
+) -> None:
+    answer = tick(invoke, watch_event(tasks, kinds=("webhook",)))
+    assert answer["watch"]["delivered"] == len(tasks)
+    assert {line["level"] for line in log_lines(capsys.readouterr().out)} == {"INFO"}
+
+
 def test_nothing_is_told_again_once_acknowledged(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:
@@ -322,12 +331,36 @@ def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id
 
     # Then the change was told twice, under one id, and then never again
     assert answers[0]["watch"]["delivered"] == 1
-    assert "watch memory not written" in output
+    [unwritten] = [
+        line for line in log_lines(output) if line["message"].startswith("watch memory not written")
+    ]
+    assert unwritten["level"] == "WARNING"
+    assert "lease ran out" in unwritten["detail"]
     assert second["watch"]["delivered"] == 1
     assert third["watch"]["delivered"] == 0
     ids = webhook.event_ids()
     assert len(ids) == 2
     assert len(set(ids)) == 1
+
+
+@pytest.mark.parametrize("kept", ["[1, 2]", '{"seen": {"state"', "null", "7"])
+def test_a_record_that_is_not_the_watchs_is_read_as_a_task_never_seen(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    kept: str,
+) -> None:
+    # Given the task's record holding something else (another program's value, one cut short)
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    admin.call("SET", record_key("campaign", SDK_APP_ID, 3, "webhook-room"), kept, timeout=2.0)
+    admin.close()
+    # When the watch ticks, Then it tells the task as first seen, and remembers it from there
+    first = tick(invoke, watch_event([3], kinds=("webhook",)))
+    second = tick(invoke, watch_event([3], kinds=("webhook",)))
+    assert first["watch"]["delivered"] == 1
+    assert receivers["webhook"].accepted[0]["data"]["before"] is None
+    assert second["watch"]["events"] == 0
 
 
 def test_two_overlapping_ticks_of_one_watch_tell_each_change_once(

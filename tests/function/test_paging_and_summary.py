@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from callout_task import answer_size
+from callout_task import answer_size, http, problems
 from callout_task.answer_stream import AnswerParser, valid_unicode
 from callout_task.normalise import CalleeDigest, normalise, normalise_digested
 from callout_task.request import TaskRequest
@@ -121,8 +121,83 @@ def test_a_task_too_large_to_answer_even_without_callees_is_a_problem_saying_so(
     body = _task(invoke, 951)
 
     assert body["status"] == 413
+    assert "task 951" in body["detail"]  # in a timer's results, among other tasks' entries
     assert "include_callees=false" in body["detail"]
     assert answer_size.cost(body) < 1000
+
+
+def _in_scf_answer(body: Any) -> int:
+    """The bytes ``body`` takes in SCF's answer, which carries it as a JSON string (UTF-8; each
+    quote and backslash escaped): the size SCF's limit is on."""
+    return len(json.dumps(http.encode(body), ensure_ascii=False).encode()) - len('""')
+
+
+@pytest.fixture
+def page_of_40(invoke: Invoke, ccc: CccBackend) -> dict[str, Any]:
+    """A task's page of 40 callees (5 to 44 of 60) whose session ids hold quotes, backslashes and
+    text outside ASCII, which each take more room in SCF's answer than in the task's JSON."""
+    entries = [
+        {"Callee": f"138{n:08d}", "State": 1, "Sessions": [f'"{n}"\\会话\\{chr(34) * (n % 7)}']}
+        for n in range(60)
+    ]
+    ccc.put_task({"SdkAppId": 1400000000, "TaskId": 953, "Callees": entries})
+    body = _task(invoke, 953, callee_offset=5, callee_limit=40)
+    assert body["callee_page"] == {"offset": 5, "limit": 40, "returned": 40, "next_offset": 45}
+    return body
+
+
+def test_an_answer_of_exactly_the_bytes_left_is_given_whole(page_of_40: dict[str, Any]) -> None:
+    whole = _in_scf_answer(page_of_40)
+
+    assert answer_size.fit(page_of_40, whole) == (page_of_40, None)
+    cut, why = answer_size.fit(page_of_40, whole - 1)
+    assert cut["callee_page"]["returned"] == 39
+    assert why is not None
+
+
+def test_a_page_cut_to_any_budget_fits_it_and_leaves_out_only_callees_that_would_not(
+    page_of_40: dict[str, Any],
+) -> None:
+    # Every budget from the whole answer's size down to one that cannot hold the task at all.
+    callees = page_of_40["callees"]
+    budget = _in_scf_answer(page_of_40)
+    kept = []
+    while True:
+        budget -= 1
+        try:
+            cut, why = answer_size.fit(page_of_40, budget)
+        except problems.PayloadTooLarge:
+            break
+        returned = cut["callee_page"]["returned"]
+        assert _in_scf_answer(cut) <= budget
+        assert cut["callees"] == callees[:returned]
+        assert cut["callee_page"] == {
+            "offset": 5,
+            "limit": 40,
+            "returned": returned,
+            "next_offset": 5 + returned,
+        }
+        assert why is not None
+        assert f"callee_offset={5 + returned}" in why
+        # With its next callee the page would pass the budget, less the 16 bytes kept for its
+        # numbers to grow by (and the one or two their own digits change by): not cut short.
+        more = {**cut, "callees": callees[: returned + 1]}
+        more["callee_page"] = {
+            **cut["callee_page"],
+            "returned": returned + 1,
+            "next_offset": 6 + returned,
+        }
+        assert _in_scf_answer(more) > budget - 16 - 2
+        kept.append(returned)
+
+    assert kept[0] == 39
+    assert kept[-1] == 0  # a page of no callees, before a task that cannot fit at all
+    bare = {
+        **page_of_40,
+        "callees": [],
+        "callee_page": {**page_of_40["callee_page"], "returned": 0, "next_offset": 5},
+    }
+    assert budget < _in_scf_answer(bare) + 16 + 2
 
 
 # -- CCC's answer parsed as it arrives: the same task as from the whole answer ------------------

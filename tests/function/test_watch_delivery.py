@@ -18,10 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import callout_task
 import pytest
-from callout_task import ca_store, watch_memory, watch_secrets
+from callout_task import ca_store, watch_memory, watch_secrets, watch_tick
 from callout_task.redis_wire import RedisConnection, parse_redis_url
 from callout_task.watch_config import PLATFORM_HOSTS, TargetSpec, parse_watch
-from callout_task.watch_memory import record_key
+from callout_task.watch_memory import ProcessMemory, record_key
 from callout_task.watch_targets import (
     FEISHU_LINE_BYTES,
     MAX_RESPONSE_BYTES,
@@ -1116,6 +1116,80 @@ def test_a_target_down_long_keeps_a_task_s_newest_100_changes_and_a_robot_takes_
     assert (answer["watch"]["events"], answer["watch"]["delivered"]) == (2, len(told))
     assert answer["watch"]["pending"] == sum(len(ids) for ids in left.values()) == 200 - len(told)
     assert answer["watch"]["targets"]["wecom-room"]["sends"] == 5
+
+
+def test_a_target_whose_delivery_hangs_is_left_out_of_time_and_the_tick_ends_within_its_limit(
+    ccc: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a watch wired as `autocallout watch` wires it (memory in this process, each event
+    # printed), whose WeCom target's thread hangs before it sends (its URL never comes back
+    # within the tick) while its webhook works
+    gate = threading.Event()
+    released: list[bool] = []
+    asked: list[tuple[str, float]] = []  # each target's URL asked for, and within what time
+    printed: list[dict[str, Any]] = []
+    with Receiver("webhook") as webhook, Receiver("wecom") as wecom:
+
+        def resolve(spec: TargetSpec, timeout: float) -> Target:
+            asked.append((spec.name, timeout))
+            if spec.name == "stuck-room":
+                released.append(gate.wait(5))
+                return checked_target(spec, wecom.url, None)
+            return checked_target(spec, webhook.url, webhook.secret)
+
+        targets = [
+            {"name": "stuck-room", "kind": "wecom", "secret": "watch-wecom:v1"},
+            {"name": "crm", "kind": "webhook", "secret": "watch-crm:v1", "host": "h.example.com"},
+        ]
+        message = {
+            "tasks": [{"SdkAppId": SDK_APP_ID, "TaskId": 3}],
+            "watch": {"name": "campaign", "targets": targets},
+        }
+        event = {"Type": "Timer", "TriggerName": "watch", "Message": json.dumps(message)}
+        watch_tick.wire_locally(watch_tick.Wiring(ProcessMemory(), resolve, printed.append))
+        try:
+            answer, lines, took = logged_tick(invoke, event, capsys, ms=1000)
+            # the hung delivery's thread, still waiting: named for its target, and a daemon
+            [stuck] = [
+                thread for thread in threading.enumerate() if thread.name == "watch-stuck-room"
+            ]
+            assert stuck.daemon
+            gate.set()
+            stuck.join(10)
+            sent_late = list(wecom.received)
+            later, _, _ = logged_tick(invoke, event, capsys, ms=10_000)
+        finally:
+            watch_tick.wire_locally(None)
+            gate.set()
+
+    # Then the tick ended within its limit, without waiting for the hung thread
+    assert took <= 1.0
+    assert released[0] is True  # the gate was opened by the test once the tick had ended
+    # the hung target's change waits, out of time; the webhook's went, and was printed once
+    assert answer["watch"]["targets"] == {
+        "stuck-room": {"kind": "wecom", "delivered": 0, "pending": 1, "sends": 0},
+        "crm": {"kind": "webhook", "delivered": 1, "pending": 0, "sends": 1},
+    }
+    stuck_line, crm_line = watch_lines(lines)
+    assert stuck_line == (
+        "WARNING",
+        "watch delivery",
+        "target stuck-room (wecom, qyapi.weixin.qq.com): 0 events delivered in 0 sends, "
+        "1 pending; last failure: out of time",
+    )
+    assert crm_line[:2] == ("INFO", "watch delivery")
+    assert sent_late == []  # the thread, released after the deadline, sent nothing
+    assert [event["id"] for event in printed] == webhook.event_ids()
+    # and the next tick tells the WeCom robot, and prints nothing again
+    assert later["watch"]["targets"]["stuck-room"]["delivered"] == 1
+    assert wecom.event_ids() == webhook.event_ids()
+    assert len(printed) == 1
+    # Each target's URL is asked for within a fifth of the time left to deliver, 50 ms to 1 s:
+    # under 0.13 s in a 1 s tick (0.9 s less the 0.25 s kept to write the memory), 1 s in 10 s
+    first, second = asked[:2], asked[2:]  # the next tick: only the target with a change waiting
+    assert {name for name, _ in first} == {"stuck-room", "crm"}
+    assert all(0.05 <= timeout <= 0.2 * (0.9 - 0.25) for _, timeout in first)
+    assert second == [("stuck-room", 1.0)]
 
 
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(

@@ -109,6 +109,7 @@ def test_passing_several_steps_in_one_tick_is_one_event_and_the_step_is_configur
 
 def test_progress_counts_answered_and_not_answered_callees_only() -> None:
     assert progress_percent(summary(1, 1, 4)) == 50
+    assert progress_percent(summary(3, 1, 4)) == 100  # every callee done: 100, never more
     assert progress_percent({**summary(0, 0, 4), "calling": 2, "waiting_retry": 2}) == 0
     assert progress_percent(summary(0, 0, 0)) is None
 
@@ -174,6 +175,21 @@ def test_the_same_change_of_two_tasks_has_an_id_of_each_task() -> None:
 
     ids = {first_id(1400000000, 3), first_id(1400000000, 4), first_id(1400000001, 3)}
     assert len(ids) == 3
+
+
+def test_an_events_id_is_the_same_from_one_release_to_the_next() -> None:
+    # A change told and acknowledged but not remembered (the memory write failed) is told
+    # again on the next tick, with the id it had, and the receiver drops it as a duplicate.
+    # A deploy may come between the two: the ids below were made by this release, and any
+    # later one must make them alike (a new derivation is a duplicate told to every receiver).
+    watcher = Watcher(Rules(watch="campaign"))
+    watcher.tick(read(0))
+    watcher.tick(read(1, done=2), now=1_800_000_060.0)
+    assert [event["id"] for event in watcher.told] == [
+        "evt_5d115fddd0f245d579c210191b932234",
+        "evt_3fe3d8d9985e5167fa3c5b89ecac1d5e",
+    ]
+    assert watcher.ordinal == 2  # what the memory keeps: the events made for the task
 
 
 @pytest.mark.usefixtures("machine_time_zone")

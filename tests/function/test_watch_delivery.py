@@ -343,15 +343,16 @@ def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id
     assert len(set(ids)) == 1
 
 
-@pytest.mark.parametrize("kept", ["[1, 2]", '{"seen": {"state"', "null", "7"])
+@pytest.mark.parametrize("kept", ["[1, 2]", '{"seen": {"state"', "null", "7", b'\xff{"seen"'])
 def test_a_record_that_is_not_the_watchs_is_read_as_a_task_never_seen(
     watched: CccBackend,
     guarded_redis: RedisServer,
     receivers: dict[str, Receiver],
     invoke: Invoke,
-    kept: str,
+    kept: str | bytes,
 ) -> None:
-    # Given the task's record holding something else (another program's value, one cut short)
+    # Given the task's record holding something else (another program's value, one cut short,
+    # bytes that are not UTF-8)
     admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
     admin.call("SET", record_key("campaign", SDK_APP_ID, 3, "webhook-room"), kept, timeout=2.0)
     admin.close()

@@ -306,6 +306,8 @@ def test_a_watch_with_defaults() -> None:
         ({"targets": [target(secret=None)]}, "watch.targets[0].secret"),
         ({"targets": [target(secret=5)]}, "watch.targets[0].secret"),
         ({"targets": [target(secret="watch-ops")]}, "watch.targets[0].secret"),
+        ({"targets": [target(kind="webhook", host="hooks example.com")]}, "watch.targets[0].host"),
+        ({"events": [["state"]]}, "watch.events"),
     ],
 )
 def test_a_bad_watch_is_refused_naming_the_field(watch: dict[str, Any], field: str) -> None:

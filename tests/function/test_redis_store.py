@@ -306,6 +306,31 @@ def test_a_frozen_redis_costs_a_tenth_of_the_time_left_at_most(
     assert "timed out" in capsys.readouterr().out
 
 
+def test_a_frozen_redis_costs_an_invocation_a_tenth_of_its_time_not_the_store_s_whole_timeout(
+    guarded_redis: RedisServer,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a store timeout of a whole second, and a Redis that froze after the instance
+    # connected to it
+    url = guarded_redis.url.replace("redis://", f"redis://:{PASSWORD}@", 1)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", url)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_TIMEOUT_SECONDS", "1")
+    request = function_url_get(SdkAppId="1400000000", TaskId="3")
+    assert invoke(request)["statusCode"] == 200
+    guarded_redis.pause()
+    try:
+        # When a call comes with a second to live
+        answer = invoke(request, {"time_limit_in_ms": 1000})
+    finally:
+        guarded_redis.resume()
+    # Then the check gave up at a tenth of that (the invocation's time, as the caller passes
+    # it), the instance's own bucket let the call go, and CCC answered in time
+    assert answer["statusCode"] == 200
+    assert "timed out" in capsys.readouterr().out
+
+
 def test_a_refused_password_is_read_again_when_redis_is_tried_again(
     guarded_redis: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

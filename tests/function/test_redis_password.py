@@ -11,13 +11,16 @@ import warnings
 from typing import Any
 
 import pytest
+from callout_task.config import load_settings
 from callout_task.redis_password import read_redis_password
 from callout_task.redis_wire import StoreError
+from callout_task.shared_rate_limit import limiter_for
 
 from autocallout.fake_ccc import CccBackend
 from autocallout.fake_ccc.mock import tencent_hosts_at
+from autocallout.redis_server import RedisServer
 from tests.function.rude_upstream import RudeUpstream, answer, silent, trickle_headers
-from tests.function.scenarios import CREDENTIAL_VARIABLES
+from tests.function.scenarios import CREDENTIAL_VARIABLES, REDIS_PASSWORD
 
 SECRET = ("callout-redis", "v1")
 
@@ -55,6 +58,31 @@ def test_the_secret_is_asked_of_the_functions_region_else_cccs_else_the_default(
         "ssm.tencentcloudapi.com",
         "GetSecretValue",
     )
+
+
+def test_the_shared_limit_connects_with_the_password_of_its_secret_read_in_ccc_s_region(
+    guarded_redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a deployment outside SCF (no TENCENTCLOUD_REGION) whose Redis password is a secret
+    monkeypatch.delenv("TENCENTCLOUD_REGION", raising=False)
+    settings = load_settings(
+        {
+            "RATE_LIMIT_REDIS_URL": guarded_redis.url,
+            "RATE_LIMIT_REDIS_PASSWORD_SECRET": "callout-redis:v1",
+            "CCC_REGION": "ap-shanghai",
+            "RATE_LIMIT_QPS": "10",
+            "RATE_LIMIT_BURST": "5",
+        }
+    )
+    ssm = _ssm({"Response": {"SecretString": REDIS_PASSWORD, "RequestId": "r-1"}})
+    with ssm, tencent_hosts_at(ssm.url):
+        # When an instance spends the burst
+        limit = limiter_for(settings)
+        assert [limit.take(time_left=3.0) for _ in range(5)] == [0.0] * 5
+        # Then it was spent in Redis (which requires the password): another instance has none
+        assert limiter_for(settings).take(time_left=3.0) > 0
+    # And the secret was asked of CCC's region, once per instance
+    assert [request["x-tc-region"] for request in ssm.heads] == ["ap-shanghai"] * 2
 
 
 # The secret asked is the one named, name and version both: the fake keeps another version and

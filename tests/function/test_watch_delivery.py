@@ -251,6 +251,24 @@ def pending_ids(server: RedisServer, kind: str, task_id: int) -> list[str]:
     return [event["id"] for event in json.loads(raw)["pending"]]
 
 
+def last_failure(kind: str, fault: str) -> str:
+    """What a target's line gives as the last failure of a tick of ``fault`` (watch_receivers)."""
+    if fault == "code":
+        code = {"webhook": "503", "feishu": "code 11232", "wecom": "errcode 45009"}
+        return (
+            "answered "
+            + code.get(kind, "errcode 45009")
+            + ("" if kind == "webhook" else " (frequency limited)")
+        )
+    return {
+        "500": "answered 500",
+        "429": "answered 429 (too many requests)",
+        "redirect": "answered 302, a redirect (not followed)",
+        "slow:2": "timed out",
+        "down": "network error (ConnectionRefusedError)",
+    }[fault]
+
+
 @pytest.mark.parametrize("fault", ["500", "429", "code", "redirect", "slow:2", "down"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_failing_target_gets_the_change_on_a_later_tick_with_the_same_id(
@@ -272,7 +290,23 @@ def test_a_failing_target_gets_the_change_on_a_later_tick_with_the_same_id(
 
     first = tick(invoke, event, ms=1000)
 
-    # Then the change stays pending, nothing acknowledged
+    # Then its line is a WARNING naming the last failure; what waits for the next tick (429, a
+    # rate-limit code, a redirect, no answer in time) was sent once
+    output = capsys.readouterr().out
+    assert_no_secret(output, receivers)
+    [line] = [line for line in log_lines(output) if line["message"] == "watch delivery"]
+    assert line["level"] == "WARNING"
+    failures = {last_failure(kind, fault)}
+    if kind == "feishu" and fault in ("500", "down"):
+        # Feishu's messages are spaced 0.2 s apart, and that pause is not weighed against the
+        # time left: the tick's last attempt may start with none and be "timed out" (a wart
+        # noted for the maintainers, not pinned here)
+        failures.add("timed out")
+    assert any(line["detail"].endswith(f" 1 pending; last failure: {why}") for why in failures)
+    if fault in ("429", "redirect", "slow:2") or (fault == "code" and kind != "webhook"):
+        assert first["watch"]["targets"][f"{kind}-room"]["sends"] == 1
+
+    # and the change stays pending, nothing acknowledged
     assert first["watch"]["delivered"] == 0
     assert first["watch"]["pending"] == 1
     waiting = pending_ids(guarded_redis, kind, 3)

@@ -1227,6 +1227,57 @@ def test_a_target_whose_delivery_hangs_is_left_out_of_time_and_the_tick_ends_wit
     assert second == [("stuck-room", 1.0)]
 
 
+def test_the_same_change_told_twice_has_two_ids(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    # Task 5 paused, resumed, paused again, resumed again: each change is a new event, though
+    # the second pause looks exactly like the first (receivers drop an id seen before)
+    event = watch_event([5], kinds=("webhook",))
+    tick(invoke, event)
+    for state in (1, 5, 1, 5):
+        watched.update_task(SDK_APP_ID, 5, State=state)
+        tick(invoke, event)
+
+    told = receivers["webhook"].accepted
+    changes = [(body["data"]["before"], body["data"]["after"]) for body in told]
+    assert [after["state"] for _, after in changes] == [
+        "paused",
+        "running",
+        "paused",
+        "running",
+        "paused",
+    ]
+    assert (changes[3], changes[4]) == (changes[1], changes[2])
+    assert len({body["id"] for body in told}) == 5
+
+
+def test_a_tick_that_could_read_none_of_its_tasks_tells_nothing_and_raises_no_alert(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Every task of the watch refused in its own entry: nothing observed, nothing to compare
+    message = {
+        "tasks": ["not a task", {"SdkAppId": SDK_APP_ID}],
+        "watch": {
+            "name": "campaign",
+            "alert_after_ticks": 1,
+            "targets": [{"name": "wecom-room", "kind": "wecom", "secret": "watch-wecom:v1"}],
+        },
+    }
+    event = {"Type": "Timer", "TriggerName": "watch", "Message": json.dumps(message)}
+
+    answer, lines, _ = logged_tick(invoke, event, capsys)
+
+    assert [result["status"] for result in answer["results"]] == [400, 400]
+    assert answer["watch"]["targets"] == {
+        "wecom-room": {"kind": "wecom", "delivered": 0, "pending": 0, "sends": 0}
+    }
+    assert [line[:2] for line in watch_lines(lines)] == [("INFO", "watch delivery")]
+    assert receivers["wecom"].received == []
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -1278,6 +1278,81 @@ def test_a_tick_that_could_read_none_of_its_tasks_tells_nothing_and_raises_no_al
     assert receivers["wecom"].received == []
 
 
+def test_a_warm_instance_s_ticks_share_one_connection_to_redis(
+    watched: CccBackend, guarded_redis: RedisServer, invoke: Invoke
+) -> None:
+    # A connection is a TCP (in the cloud, TLS) handshake and an AUTH: a warm instance keeps
+    # the one it opened, as its rate limit does
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+
+    def connections() -> int:
+        info = admin.call("INFO", "stats", timeout=2.0)
+        assert isinstance(info, bytes)
+        [line] = [line for line in info.decode().splitlines() if line.startswith("total_conn")]
+        return int(line.partition(":")[2])
+
+    event = watch_event([3], kinds=("webhook",))
+    tick(invoke, event)
+    opened = connections()
+    for _ in range(3):
+        tick(invoke, event)
+    assert connections() == opened
+    admin.close()
+
+
+def test_a_tick_holds_its_watch_until_its_own_deadline_has_passed(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A 1 s tick still delivering (a slow webhook) when another instance's tick of the watch
+    # starts: the second is skipped, though the first has less than a second left
+    event = watch_event([4], kinds=("webhook",))
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:0.4")
+    first = threading.Thread(target=tick, args=(invoke, event, 1000))
+    first.start()
+    while not webhook.received:
+        time.sleep(0.01)
+    callout_task.reset_instance()
+    monkeypatch.setattr(watch_memory, "INSTANCE_TOKEN", "another-instance")
+    second = tick(invoke, event)
+    first.join()
+
+    assert second["watch"]["memory"] == "unavailable"
+    assert len(webhook.received) == 1
+
+
+def test_a_tick_s_lease_on_its_watch_runs_out_a_second_after_its_deadline(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+) -> None:
+    # A tick that dies holding its watch's lease (SCF ends it at its time limit) keeps the
+    # watch's later ticks off until the lease runs out: a second after the tick's deadline, no
+    # sooner (it may still be delivering) and not much later (the next tick would be skipped)
+    event = watch_event([3], kinds=("webhook",))
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:0.3")
+    started = time.monotonic()
+    first = threading.Thread(target=tick, args=(invoke, event, 1000))
+    first.start()
+    while not webhook.received:
+        time.sleep(0.01)
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    left_ms = admin.call("PTTL", "autocallout:watch:{campaign}:tick", timeout=2.0)
+    read = time.monotonic()
+    admin.close()
+    first.join()
+
+    # Its deadline: 0.9 s after it started (a 1 s limit less a tenth to answer in)
+    assert isinstance(left_ms, int)
+    runs_out = read + left_ms / 1000 - started
+    assert 0.9 + 1.0 - 0.05 <= runs_out <= 0.9 + 1.0 + 0.5
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

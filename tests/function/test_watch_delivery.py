@@ -377,6 +377,23 @@ def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id
     assert len(set(ids)) == 1
 
 
+def test_a_record_is_kept_in_redis_as_compact_utf_8_json(
+    watched: CccBackend, guarded_redis: RedisServer, invoke: Invoke
+) -> None:
+    # A tick reads all its records in one reply, bounded at 1 MiB (redis_wire): each is kept
+    # as small as JSON allows, its Chinese task names as UTF-8, not six-byte \u escapes.
+    watched.update_task(SDK_APP_ID, 3, Name="华东区回访任务")
+    answer = tick(invoke, watch_event([3], kinds=("webhook",)))
+    assert answer["watch"]["events"] == 1
+    admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
+    raw = admin.call("GET", record_key("campaign", SDK_APP_ID, 3, "webhook-room"), timeout=2.0)
+    admin.close()
+    assert isinstance(raw, bytes)
+    record = json.loads(raw)
+    assert record["seen"]["name"] == "华东区回访任务"
+    assert raw == json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 @pytest.mark.parametrize("kept", ["[1, 2]", '{"seen": {"state"', "null", "7", b'\xff{"seen"'])
 def test_a_record_that_is_not_the_watchs_is_read_as_a_task_never_seen(
     watched: CccBackend,

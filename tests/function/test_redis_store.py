@@ -499,5 +499,10 @@ def test_the_slowest_rate_allowed_is_kept_in_redis_not_failed_open(
 
 @pytest.mark.parametrize("qps", ["1e-12", "0.0001", "0.000999"])
 def test_a_rate_below_the_floor_is_a_configuration_error(qps: str) -> None:
-    with pytest.raises(ConfigurationError, match=r"RATE_LIMIT_QPS must be 0 \(off\) or from"):
-        load_settings({"RATE_LIMIT_QPS": qps})
+    # The refusal gives the floor as the rate it is, one call every 1 000 s, and the value read.
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings({"RATE_LIMIT_QPS": f" {qps} "})
+    assert str(refused.value) == (
+        "RATE_LIMIT_QPS must be 0 (off) or from 0.001 (one call every 1000 s) to 10000, "
+        f"got {qps!r}"
+    )

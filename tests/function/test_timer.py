@@ -220,6 +220,31 @@ def test_a_timer_run_s_results_stay_under_scf_s_answer_limit_and_say_how_to_page
     assert all("the next page starts at callee_offset=" in line["detail"] for line in lines)
 
 
+def test_a_timer_s_last_task_may_use_to_the_byte_what_the_run_has_left_and_no_more(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # The run's budget is counted byte for byte: each result its bytes and the comma after it.
+    def run(padding: int) -> list[dict[str, Any]]:
+        callee = {"Callee": "13800000000", "State": 1, "Sessions": ["s" * padding]}
+        ccc.put_task({"SdkAppId": 1400000000, "TaskId": 970, "Callees": [callee]})
+        tasks = [{"SdkAppId": 1400000000, "TaskId": n} for n in (3, 7, 970)]
+        event = {"Type": "Timer", "TriggerName": "poll", "Message": json.dumps(tasks)}
+        results: list[dict[str, Any]] = invoke(event, {"time_limit_in_ms": 60_000})["results"]
+        return results
+
+    *others, last = run(0)
+    left = answer_size.TIMER_BUDGET - sum(answer_size.cost(other) + 1 for other in others)
+    padding = left - answer_size.cost(last)  # each letter of the session is a byte more
+
+    *_, whole = run(padding)
+    assert answer_size.cost(whole) == left
+    assert whole["callee_page"]["next_offset"] is None
+    assert whole["callees"][0]["session_ids"] == ["s" * padding]
+
+    *_, cut = run(padding + 1)
+    assert (cut["callees"], cut["callee_page"]["next_offset"]) == ([], 0)
+
+
 @pytest.mark.parametrize(("name", "shown"), [("every-minute", "'every-minute'"), (None, "''")])
 def test_a_misconfigured_timer_s_error_line_names_its_trigger_or_none(
     invoke: Invoke, capsys: pytest.CaptureFixture[str], name: str | None, shown: str

@@ -59,6 +59,23 @@ def test_a_success_logs_no_detail_and_no_upstream_code(
     assert (line["status"], line["detail"], line["upstream_code"]) == (200, None, None)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("OPTIONS", "/", 204), ("GET", "/openapi.json", 200)]
+)
+def test_an_answer_without_a_lookup_logs_no_task_no_detail_and_no_attempt(
+    invoke: Invoke, capsys: pytest.CaptureFixture[str], method: str, path: str, status: int
+) -> None:
+    event = function_url_get()
+    event.update(httpMethod=method, path=path)
+
+    assert invoke(event)["statusCode"] == status
+
+    line = _line(capsys.readouterr().out)
+    assert (line["status"], line["attempts"], line["detail"]) == (status, 0, None)
+    assert (line["sdk_app_id"], line["task_id"], line["task_state"]) == (None, None, None)
+    assert (line["upstream_code"], line["upstream_request_id"]) == (None, None)
+
+
 @pytest.mark.parametrize("query", [{}, {"SdkAppId": "1400000000", "TaskId": "3"}])
 def test_only_a_429_carries_retry_after(invoke: Invoke, query: dict[str, str]) -> None:
     response = invoke(function_url_get(**query))

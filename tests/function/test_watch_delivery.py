@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import random
 import threading
 import time
 from collections.abc import Iterator
@@ -1106,9 +1107,9 @@ def seed_pending(
     connection.close()
 
 
-def waiting_events(task_id: int, count: int) -> list[dict[str, Any]]:
+def waiting_events(task_id: int, count: int, name_length: int = 150) -> list[dict[str, Any]]:
     """``count`` changes of a task still waiting for a target, oldest first (long names: each
-    robot line some 250 bytes)."""
+    robot line some 100 bytes longer than the name)."""
     return [
         {
             "id": f"evt_{task_id:016x}{n:016x}",
@@ -1118,7 +1119,7 @@ def waiting_events(task_id: int, count: int) -> list[dict[str, Any]]:
                 "watch": "campaign",
                 "sdk_app_id": SDK_APP_ID,
                 "task_id": task_id,
-                "name": f"campaign {n} " + "x" * 150,
+                "name": f"campaign {n} " + "x" * name_length,
                 "before": None,
                 "after": {"state": "running", "state_code": 1},
                 "summary": None,
@@ -1368,6 +1369,66 @@ def test_a_tick_s_lease_on_its_watch_runs_out_a_second_after_its_deadline(
     assert isinstance(left_ms, int)
     runs_out = read + left_ms / 1000 - started
     assert 0.9 + 1.0 - 0.05 <= runs_out <= 0.9 + 1.0 + 0.5
+
+
+class SleepsRecorded:
+    """The watch's clock, its pauses written down (each still slept in full)."""
+
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+        self.monotonic = time.monotonic
+        self.time = time.time
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        time.sleep(seconds)
+
+
+def test_a_failing_target_is_retried_after_pauses_of_full_jitter_under_a_doubling_ceiling(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a webhook answering 500 to every attempt, and the watch's jitter drawn from a
+    # generator of known seed
+    webhook = receivers["webhook"]
+    webhook.fail_next(*["500"] * 50)
+    clock = SleepsRecorded()
+    monkeypatch.setattr(watch_tick, "random", random.Random(2026))
+    monkeypatch.setattr(watch_tick, "time", clock)
+
+    answer = tick(invoke, watch_event([3], kinds=("webhook",)))
+
+    # Then each retry came after a pause drawn from 0 to a ceiling of 0.2 s, doubling to 1 s
+    # (full jitter), for as long as a pause and an attempt fitted in the tick (2.6 s here)
+    draws = random.Random(2026)
+    ceilings = [min(1.0, 0.1 * 2**retry) for retry in range(1, len(clock.slept) + 1)]
+    assert clock.slept == [draws.uniform(0, ceiling) for ceiling in ceilings]
+    assert len(clock.slept) >= 3
+    # an attempt after each pause (but the last, if its pause overslept into the last 50 ms)
+    sends = answer["watch"]["targets"]["webhook-room"]["sends"]
+    assert sends == len(webhook.received) in (len(clock.slept), len(clock.slept) + 1)
+
+
+def test_a_feishu_robot_s_messages_go_a_fifth_of_a_second_apart(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Feishu takes 5 messages a second from a bot: changes filling three of its 20 KB posts
+    seed_pending(guarded_redis, "feishu", 3, waiting_events(3, 40, name_length=1200), ticks=1)
+    clock = SleepsRecorded()
+    monkeypatch.setattr(watch_tick, "time", clock)
+
+    answer = tick(invoke, watch_event([3], kinds=("feishu",)))
+
+    feishu = receivers["feishu"]
+    assert answer["watch"]["pending"] == 0
+    assert len(feishu.accepted) >= 3
+    assert clock.slept == [0.2] * (len(feishu.accepted) - 1)  # between messages, not before
 
 
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import callout_task
 import pytest
@@ -577,6 +578,44 @@ def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
     assert failed.value.code == "ClientNetworkError"
 
 
+def _recording_resolver(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every address an attempt looks up, in order; each lookup answered "no such name", so
+    that nothing leaves this machine (looking its address up is an attempt's first step)."""
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append((host, port))
+        raise socket.gaierror(socket.EAI_NONAME, "not looked up in the tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("host", "no_proxy", "direct"),
+    [
+        ("[2001:db8::5]:443", "2001:db8::5", True),  # an IPv6 address, as written alone
+        ("[2001:db8::5]:443", "[2001:db8::5]", True),  # ...or in brackets, as in a URL
+        ("xccc.example.box", "XCCC.EXAMPLE.BOX", True),  # host names have no case
+        ("ccc.example.invalid", "other.example", False),
+        ("ccc.example.invalid", "le.invalid", False),  # the end of a name is not its domain
+        ("ccc.example.invalid", "ccc.example", False),
+    ],
+)
+def test_no_proxy_names_a_host_or_its_domains_whole_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, host: str, no_proxy: str, direct: bool
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    asked = _recording_resolver(monkeypatch)
+    with pytest.raises(AttemptFailed):
+        _exchange(f"https://{host}")
+
+    address = urlsplit(f"https://{host}").hostname
+    assert asked == [(address, 443) if direct else ("proxy.example.invalid", 3128)]
+
+
 @pytest.mark.parametrize(
     "value", ["socks5://127.0.0.1:1080", "ftp://proxy.example:21", "http://proxy.example:99999"]
 )
@@ -605,17 +644,9 @@ def test_a_proxy_that_cannot_be_used_fails_each_attempt_saying_so_without_quotin
 def test_a_proxy_is_called_at_its_port_or_at_80_the_port_of_http(
     monkeypatch: pytest.MonkeyPatch, value: str, address: tuple[str, int]
 ) -> None:
-    # The first thing an attempt through a proxy does is look the proxy's address up: recorded
-    # here, and answered "no such name", so that nothing leaves this machine.
-    asked: list[tuple[str, int]] = []
-
-    def resolver(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
-        asked.append((host, port))
-        raise socket.gaierror(socket.EAI_NONAME, "not looked up in the tests")
-
     _no_proxy_variables(monkeypatch)
     monkeypatch.setenv("HTTPS_PROXY", value)
-    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    asked = _recording_resolver(monkeypatch)
     with pytest.raises(AttemptFailed) as failed:
         _exchange("https://ccc.example.invalid")
 

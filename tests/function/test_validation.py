@@ -730,6 +730,14 @@ def test_a_missing_id_names_the_near_spelling_that_was_not_taken(
     ]
 
 
+@pytest.mark.parametrize("length", [40, 41, 5000])
+def test_a_near_spelling_is_quoted_up_to_40_characters(invoke: Invoke, length: int) -> None:
+    given = "SDK_APP_ID".ljust(length, "_")  # underscores aside, SdkAppId: a near miss
+    response = invoke(function_url_get(**{given: "1400000000", "TaskId": "3"}))
+    [error] = http_body(response)["errors"]
+    assert error["message"].endswith(f"({given[:40]!r} was given: names are case-sensitive)")
+
+
 @pytest.mark.parametrize(("first", "second"), [("yes", "no"), ("yes", "YES"), ("on", "")])
 def test_two_different_words_for_a_boolean_are_a_conflict_not_one_refusal(
     invoke: Invoke, ccc: CccBackend, first: str, second: str

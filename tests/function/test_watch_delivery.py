@@ -806,6 +806,14 @@ def test_a_webhook_secret_with_a_character_outside_base64_is_refused_naming_the_
         checked_target(WEBHOOK, "https://hooks.example.com/in", "whsec_QUJD!RA==")
 
 
+@pytest.mark.parametrize("text", ['{"url": "https://hooks.example.com/in"', "{url}"])
+def test_an_ssm_secret_that_opens_an_object_and_is_no_json_is_refused_naming_the_target(
+    text: str,
+) -> None:
+    with pytest.raises(TargetError, match=r"^target hooks: its SSM secret is not valid JSON$"):
+        watch_secrets.target_from_text(WEBHOOK, text)
+
+
 @pytest.mark.parametrize("signing", [5, ["SEC1"], {"key": "SEC1"}])
 def test_an_ssm_secret_whose_signing_secret_is_no_text_is_refused_naming_the_shape(
     signing: Any,

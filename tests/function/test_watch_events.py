@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from callout_task import problems
-from callout_task.watch_config import MAX_TARGETS, parse_watch, watch_request
+from callout_task.watch_config import MAX_TARGETS, PLATFORM_HOSTS, parse_watch, watch_request
 from callout_task.watch_events import (
     LOOKUP_FAILED,
     LOOKUP_RECOVERED,
@@ -126,6 +126,16 @@ def test_a_lookup_failing_twice_is_told_once_and_its_recovery_once() -> None:
     assert failure["after"]["lookup_status"] == 503
     assert failure["detail"] == "The task does not exist."
     assert failure["summary"] is None
+    recovery = next(e for e in watcher.told if e["type"] == LOOKUP_RECOVERED)["data"]
+    assert (recovery["before"]["lookup_status"], recovery["after"]["lookup_status"]) == (503, 200)
+
+
+def test_failed_lookups_count_in_a_row_a_good_one_between_starts_the_count_again() -> None:
+    watcher = Watcher()  # failing_after 2
+    watcher.tick(read(1))
+    for _ in range(3):
+        assert watcher.tick(failed(503)) == []
+        assert watcher.tick(read(1)) == []
 
 
 def test_a_state_changed_while_lookups_failed_is_told_with_the_recovery() -> None:
@@ -201,6 +211,7 @@ def test_the_event_follows_the_standard_webhooks_payload_shape() -> None:
     # every field of data the integration guide shows, the watch's name first of them
     assert set(event["data"]) == set(_GUIDE_EVENT["data"])
     assert event["data"]["watch"] == "watch"
+    assert event["data"]["after"]["lookup_status"] == 200  # a task read: its lookup's status
     assert event["timestamp"] == "2027-01-15T08:00:00Z"
     assert event["data"]["summary"]["answered"] == 2
     assert event["data"]["name"] == "任务1"
@@ -281,6 +292,15 @@ def test_a_watch_with_defaults() -> None:
     assert watch.rules == Rules()
     assert watch.targets[0].hosts == ("qyapi.weixin.qq.com",)
     assert watch.targets[0].secret == ("watch-ops", "v1")
+
+
+@pytest.mark.parametrize("kind", ["wecom", "feishu", "dingtalk"])
+def test_a_robot_given_a_host_is_refused_naming_its_platform_s_own(kind: str) -> None:
+    with pytest.raises(problems.InvalidRequest) as refused:
+        parse_watch({"targets": [target(kind=kind, host="hooks.example.com")]})
+    [error] = refused.value.errors
+    assert error["field"] == "watch.targets[0].host"
+    assert error["message"] == f"a {kind} robot always posts to {PLATFORM_HOSTS[kind][0]}"
 
 
 @pytest.mark.parametrize(

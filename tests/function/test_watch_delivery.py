@@ -1439,6 +1439,26 @@ def test_a_feishu_robot_s_messages_go_a_fifth_of_a_second_apart(
     assert clock.slept == [0.2] * (len(feishu.accepted) - 1)  # between messages, not before
 
 
+def test_a_lookup_cut_short_by_the_lookups_share_of_the_time_is_not_compared(
+    watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
+) -> None:
+    # Given a 3 s tick, whose lookups may use 70 % of the 2.85 s it has (2 s), and CCC taking
+    # 2.4 s to answer task 3's lookup: a watch told of any failed lookup at once
+    watched.faults.inject("latency", delay=2.4, times=1)
+    event = watch_event([3], kinds=("webhook",), failing_after=1)
+
+    cut = tick(invoke, event)
+
+    # Then the lookup is answered 504 and says nothing of the task: nothing is told
+    assert cut["results"][0]["status"] == 504
+    assert cut["watch"]["events"] == 0
+    assert receivers["webhook"].received == []
+    # and the next tick sees the task as the first time
+    tick(invoke, event)
+    [told] = receivers["webhook"].accepted
+    assert (told["type"], told["data"]["before"]) == ("task.state.changed", None)
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

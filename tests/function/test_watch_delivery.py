@@ -1459,6 +1459,29 @@ def test_a_lookup_cut_short_by_the_lookups_share_of_the_time_is_not_compared(
     assert (told["type"], told["data"]["before"]) == ("task.state.changed", None)
 
 
+def test_a_redis_password_ssm_is_slow_to_give_costs_a_tick_a_fifth_of_its_time(
+    guarded_redis: RedisServer,
+    ccc: CccBackend,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # SSM takes 5 s to give the watch its Redis password: a 1 s tick waits a fifth of what it
+    # has for it, then answers its lookups within its limit and warns
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", guarded_redis.url)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_PASSWORD_SECRET", "callout-redis:v1")
+    ccc.secrets[("callout-redis", "v1")] = REDIS_PASSWORD
+    ccc.faults.inject("latency", delay=5.0, times=1, action="GetSecretValue")
+
+    answer, lines, took = logged_tick(invoke, watch_event([3]), capsys, ms=1000)
+
+    assert took <= 1.0
+    assert answer["results"][0]["state"] == "running"
+    [(level, message, _)] = watch_lines(lines)
+    assert level == "WARNING"
+    assert message.startswith("watch memory unavailable: SSM did not give secret callout-redis:v1")
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -276,8 +276,11 @@ def test_a_lookup_answered_with_any_4xx_or_5xx_is_a_failed_lookup() -> None:
     for status in (400, 404, 503):
         seen = Observation.of(1400000000, 3, status, {"detail": "refused", "name": "任务1"})
         assert (seen.name, seen.detail) == (None, "refused"), status
+        assert (seen.sdk_app_id, seen.task_id, seen.status) == (1400000000, 3, status)
+        assert Observation.of(1400000000, 3, status, {}).detail is None  # a problem without one
     read_back = Observation.of(1400000000, 3, 200, {"name": "任务1", "state": "running"})
     assert (read_back.name, read_back.state, read_back.detail) == ("任务1", "running", None)
+    assert (read_back.sdk_app_id, read_back.task_id, read_back.status) == (1400000000, 3, 200)
 
 
 # --- the watch in a timer's Message ------------------------------------------------------------
@@ -343,17 +346,21 @@ def test_a_message_without_a_watch_is_a_plain_timer() -> None:
 
 
 @pytest.mark.parametrize(
-    "message",
+    ("message", "field"),
     [
-        {"watch": {}},
-        {"watch": {}, "tasks": []},
-        {"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}] * 51},
-        {"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}], "extra": 1},
+        ({"watch": {}}, "tasks"),
+        ({"watch": {}, "tasks": []}, "tasks"),
+        ({"watch": {}, "tasks": {"SdkAppId": 1, "TaskId": 1}}, "tasks"),
+        ({"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}] * 51}, "tasks"),
+        ({"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}], "extra": 1}, "Message"),
     ],
 )
-def test_a_watching_message_needs_its_tasks(message: dict[str, Any]) -> None:
-    with pytest.raises(problems.InvalidRequest):
+def test_a_watching_message_needs_its_tasks(message: dict[str, Any], field: str) -> None:
+    with pytest.raises(problems.InvalidRequest) as refused:
         watch_request(message)
+    [error] = refused.value.errors
+    assert error["field"] == field
+    assert field.lower() in error["message"].lower()  # says what is wrong with it
 
 
 def test_a_watching_message_with_another_key_is_refused_naming_the_message() -> None:

@@ -297,6 +297,28 @@ def run_mutmut(max_children: int, only: list[str]) -> float:
     return time.monotonic() - started
 
 
+def started_at() -> str:
+    return f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
+# Exit codes of a mutant's run that a stop (Ctrl-C, SIGTERM to mutmut) gave it: no outcome.
+_INTERRUPTED = (-2, -15, 130, 143)
+
+
+def forget_interrupted() -> int:
+    """Marks the mutants a stopped run was in the middle of as not run; returns how many."""
+    forgotten = 0
+    for meta in (STAGE / "mutants" / "src").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for name, code in codes.items():
+            if code in _INTERRUPTED:
+                codes[name] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    return forgotten
+
+
 def sample(size: int, seed: int, max_children: int) -> tuple[list[str], int]:
     """``size`` mutant names drawn at random from every mutant the stage makes, and how many
     there are: the mutants are made (and only made) first, to draw from their names."""
@@ -502,6 +524,13 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         f"{wall} (load average before the run: {run['load']})",
         f"- Tests: `{' '.join(TESTS)}`",
         f"- Re-run after tests were added (`--again`): {rerun}",
+        *(
+            f"- Stopped and resumed (`--again` without names: the mutants not run yet, against "
+            f"the tests of commit `{r['commit']}`) at {r['started']} with {r['workers']} workers, "
+            f"{r['seconds'] / 60:.1f} min; {r['interrupted']} mutants it had stopped in the middle "
+            "run again"
+            for r in run.get("resumed", [])
+        ),
         f"- Prose strings left unmutated (messages, log text): {prose}",
         f"- Completeness: {completeness}",
         f"- Ledger (`mutation/equivalent/`): {sum(1 for a in argued.values() if a)} survivors "
@@ -740,15 +769,31 @@ def main(argv: list[str] | None = None) -> int:
         )
         prose = STAGE / "prose-not-mutated.txt"
         recorded = prose.read_bytes() if prose.exists() else b""
-        run_mutmut(args.max_children, args.only)
+        # Without --only: a stopped run goes on with the mutants it had not run yet, against the
+        # tests as they are now; the ones it stopped in the middle are not run yet either.
+        interrupted = 0 if args.only else forget_interrupted()
+        seconds = run_mutmut(args.max_children, args.only)
         # mutmut makes some files' mutants again, and the wrapper would count their prose twice.
         prose.write_bytes(recorded)
         with (STAGE / "again.txt").open("a", encoding="utf-8") as again:
             again.writelines(f"{name}\n" for name in args.only)
+        if not args.only:
+            run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
+            run.setdefault("resumed", []).append(
+                {
+                    "commit": commit(),
+                    "started": started_at(),
+                    "workers": args.max_children,
+                    "seconds": seconds,
+                    "interrupted": interrupted,
+                    "load": load,
+                }
+            )
+            (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
     elif not args.report_only:
         modules, patterns = scope(args.only)
         stage(modules)
-        started = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+        started = started_at()
         # Recorded before the run, so that a report of a run still going (--report-only) can
         # say what it ran on; the wall time is added at the end.
         run = {

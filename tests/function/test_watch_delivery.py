@@ -1482,6 +1482,19 @@ def test_a_redis_password_ssm_is_slow_to_give_costs_a_tick_a_fifth_of_its_time(
     assert message.startswith("watch memory unavailable: SSM did not give secret callout-redis:v1")
 
 
+def test_a_watched_lookup_s_error_line_names_the_invocation_too(
+    ccc: CccBackend, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The lookups run on the tick's share of the time, as the same invocation: an operator
+    # finds their ERROR lines by SCF's id as any other of the tick's lines
+    ccc.faults.error("AuthFailure.SecretIdNotFound")
+    _, lines, _ = logged_tick(invoke, watch_event([3]), capsys)
+
+    [error] = [line for line in lines if line["message"].startswith("misconfiguration: CCC")]
+    assert (error["scf_request_id"], error["trigger"]) == (SCF_REQUEST_ID, "timer")
+    assert error["request_id"] == SCF_REQUEST_ID
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -432,6 +432,26 @@ def test_a_wrong_server_s_long_answer_is_a_store_failure_in_a_short_line(
     assert len(str(line["detail"])) < 400
 
 
+@pytest.mark.parametrize(
+    ("answer", "quoted"),
+    [(b":-5\r\n", "answered -5"), (b"$-1\r\n", "answered None"), (b"+OK\r\n", "answered b'OK'")],
+    ids=["a negative wait", "nil", "a status"],
+)
+def test_an_answer_the_script_never_gives_is_a_store_failure_quoted_in_the_warning(
+    answer: bytes, quoted: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given something at Redis's address answering what GCRA never does (a wait is a number,
+    # 0 or more)
+    with ScriptedServer([(0.0, answer)]) as server:
+        limit = _limit(server.url, rate=10, burst=5, password=None)
+        # When a call comes, Then the instance's own bucket answers it
+        assert limit.take() == 0.0
+    # And the warning quotes what came
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["level"] == "WARNING"
+    assert quoted in str(line["detail"])
+
+
 def test_a_wait_of_one_interval_is_believed(capsys: pytest.CaptureFixture[str]) -> None:
     # The longest wait the script gives at 10 a second: 100 000 µs. That is Redis's answer.
     one_interval = [(0.0, b":100000\r\n")]

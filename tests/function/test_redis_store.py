@@ -461,6 +461,22 @@ def test_a_wait_of_one_interval_is_believed(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == ""
 
 
+@pytest.mark.parametrize(("rate", "interval"), [(10, 100_000), (3, 333_333), (7, 142_857)])
+def test_a_wait_one_microsecond_past_the_interval_redis_is_sent_is_a_store_failure(
+    rate: int, interval: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The interval is a second over the rate in whole microseconds, rounded: the script never
+    # asks for more
+    answers = [(0.0, b":%d\r\n" % interval)], [(0.0, b":%d\r\n" % (interval + 1))]
+    with ScriptedServer(*answers) as server:
+        limit = _limit(server.url, rate=rate, burst=5, password=None)
+        assert limit.take() == interval / 1_000_000
+        assert capsys.readouterr().out == ""
+        assert limit.take() == 0.0  # the local bucket's
+    [line] = log_lines(capsys.readouterr().out)
+    assert f"a wait of {interval + 1} µs" in str(line["detail"])
+
+
 def test_a_wrong_server_at_the_redis_address_does_not_lock_callers_out(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:

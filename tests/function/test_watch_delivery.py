@@ -1495,6 +1495,55 @@ def test_a_watched_lookup_s_error_line_names_the_invocation_too(
     assert error["request_id"] == SCF_REQUEST_ID
 
 
+class WakingLate(SleepsRecorded):
+    """The watch's clock, jumping a minute on once its first pause is slept: a thread
+    descheduled while it waited wakes with its time gone (the network keeps the real clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ahead = 0.0
+        self.monotonic = lambda: time.monotonic() + self.ahead
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
+        self.ahead = 60.0
+
+
+def test_a_robot_whose_time_runs_out_between_messages_keeps_the_rest_saying_out_of_time(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given changes filling three Feishu posts, and the delivering thread waking from its
+    # pause after the first with no time left
+    seed_pending(guarded_redis, "feishu", 3, waiting_events(3, 40, name_length=1200), ticks=1)
+    monkeypatch.setattr(watch_tick, "time", WakingLate())
+
+    answer, lines, _ = logged_tick(invoke, watch_event([3], kinds=("feishu",)), capsys)
+
+    # Then the last post never went (its attempt would start with no time left): what went
+    # is acknowledged, the rest waits, and the line says why. (The pause is slept after the
+    # time left was weighed, so the post it precedes may still go: noted, not pinned.)
+    feishu = receivers["feishu"]
+    sends = answer["watch"]["targets"]["feishu-room"]["sends"]
+    told = len(feishu.event_ids())
+    assert len(feishu.received) == len(feishu.accepted) == sends < 3
+    assert answer["watch"]["targets"]["feishu-room"] == {
+        "kind": "feishu",
+        "delivered": told,
+        "pending": 41 - told,
+        "sends": sends,
+    }
+    [(level, _, detail)] = watch_lines(lines)
+    assert level == "WARNING"
+    assert detail.endswith(
+        f"{told} events delivered in {sends} sends, {41 - told} pending; last failure: out of time"
+    )
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

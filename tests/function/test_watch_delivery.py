@@ -1544,6 +1544,55 @@ def test_a_robot_whose_time_runs_out_between_messages_keeps_the_rest_saying_out_
     )
 
 
+def test_a_robot_s_pause_between_messages_never_outlasts_the_deliveries_time(
+    ccc: CccBackend, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a Feishu robot with three posts to send in a 1 s tick, the watch wired locally, and
+    # its clock moved on after the first pause to 0.19 s before the deliveries' end (learnt from
+    # the time the robot's URL is asked within: a fifth of what is left)
+    memory = ProcessMemory()
+    key = record_key("campaign", SDK_APP_ID, 3, "feishu-room")
+    events = waiting_events(3, 40, name_length=1200)
+    memory.save({key: {"seen": None, "ordinal": 0, "pending": events, "pending_ticks": 1}}, 60, 1)
+    ends: list[float] = []
+
+    class Clock(SleepsRecorded):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ahead = 0.0
+            self.monotonic = lambda: time.monotonic() + self.ahead
+
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            if len(self.slept) == 1:
+                self.ahead = ends[0] - 0.19 - time.monotonic()
+
+    clock = Clock()
+    monkeypatch.setattr(watch_tick, "time", clock)
+    with Receiver("feishu") as feishu:
+
+        def resolve(spec: TargetSpec, timeout: float) -> Target:
+            ends.append(clock.monotonic() + timeout / 0.2)
+            return checked_target(spec, feishu.url, feishu.secret)
+
+        target = {"name": "feishu-room", "kind": "feishu", "secret": "watch-feishu:v1"}
+        message = {
+            "tasks": [{"SdkAppId": SDK_APP_ID, "TaskId": 3}],
+            "watch": {"name": "campaign", "targets": [target]},
+        }
+        watch_tick.wire_locally(watch_tick.Wiring(memory, resolve))
+        try:
+            invoke({"Type": "Timer", "Message": json.dumps(message)}, {"time_limit_in_ms": 1000})
+        finally:
+            watch_tick.wire_locally(None)
+
+    # Then the first pause is Feishu's 0.2 s, the next only what was left (under 0.19 s)
+    first, *rest = clock.slept
+    assert first == 0.2
+    assert rest
+    assert all(0 <= pause < 0.19 for pause in rest)
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

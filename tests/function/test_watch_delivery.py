@@ -1597,6 +1597,33 @@ def test_a_robot_s_pause_between_messages_never_outlasts_the_deliveries_time(
     assert all(0 <= pause < 0.19 for pause in rest)
 
 
+def test_a_frozen_redis_costs_a_long_tick_a_second_at_most(
+    watched: CccBackend,
+    guarded_redis: RedisServer,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A tick of 20 s: a tenth of its time would be 2 s; the memory's round trip is given 1 s at
+    # most (the rate limit off, so that its own wait on Redis is not counted in)
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0")
+    guarded_redis.pause()
+    try:
+        answer, lines, took = logged_tick(invoke, watch_event([3]), capsys, ms=20_000)
+    finally:
+        guarded_redis.resume()
+
+    assert 1.0 <= took < 1.6
+    assert answer["watch"]["memory"] == "unavailable"
+    assert [line[:2] for line in watch_lines(lines)] == [
+        (
+            "WARNING",
+            "watch memory unavailable: nothing delivered this tick; changes are told once it is "
+            "back",
+        )
+    ]
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -578,6 +578,25 @@ def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
     assert failed.value.code == "ClientNetworkError"
 
 
+@pytest.mark.parametrize(
+    ("url", "tunnel"),
+    [
+        ("https://ccc.example.invalid", "ccc.example.invalid:443"),
+        ("https://ccc.example.invalid:8443", "ccc.example.invalid:8443"),
+    ],
+)
+def test_the_tunnel_asked_of_the_proxy_goes_to_the_endpoint_s_port_else_443(
+    monkeypatch: pytest.MonkeyPatch, url: str, tunnel: str
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    with _TunnelProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        with pytest.raises(AttemptFailed):  # the proxy hangs up inside the tunnel
+            _exchange(url)
+
+    assert proxy.head.decode("latin-1").startswith(f"CONNECT {tunnel} HTTP/1.")
+
+
 def _recording_resolver(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Every address an attempt looks up, in order; each lookup answered "no such name", so
     that nothing leaves this machine (looking its address up is an attempt's first step)."""

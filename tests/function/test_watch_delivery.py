@@ -1624,6 +1624,37 @@ def test_a_frozen_redis_costs_a_long_tick_a_second_at_most(
     ]
 
 
+def test_an_attempt_given_up_at_its_5_s_is_tried_again_in_the_tick(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An attempt gets 5 s at most: the clock of the watch's delivering threads set 4.7 s back,
+    # the first attempt is given up 0.3 s in, while the webhook takes 1 s to answer it; the
+    # tick has time to try again
+    clock = SleepsRecorded()
+
+    def monotonic() -> float:
+        delivering = threading.current_thread().name.startswith("watch-")
+        return time.monotonic() - (4.7 if delivering else 0.0)
+
+    clock.monotonic = monotonic
+    monkeypatch.setattr(watch_tick, "time", clock)
+    webhook = receivers["webhook"]
+    webhook.fail_next("slow:1")
+
+    answer = tick(invoke, watch_event([3], kinds=("webhook",)))
+
+    assert answer["watch"]["targets"]["webhook-room"] == {
+        "kind": "webhook",
+        "delivered": 1,
+        "pending": 0,
+        "sends": 2,
+    }
+    assert len(clock.slept) == 1  # one pause between the two attempts
+
+
 def test_fifty_tasks_and_four_targets_are_told_in_one_tick(
     watched: CccBackend, receivers: dict[str, Receiver], invoke: Invoke
 ) -> None:

@@ -301,9 +301,9 @@ def _answer_then_close(body: bytes) -> Step:
     return step
 
 
-def _exchange_with(endpoint: sdk_transport.Endpoint) -> bytes:
+def _exchange_with(endpoint: sdk_transport.Endpoint, seconds: float = 2.0) -> bytes:
     chunks: list[bytes] = []
-    deadline = Deadline(time.monotonic() + 2.0)
+    deadline = Deadline(time.monotonic() + seconds)
     sdk_transport.exchange(
         endpoint,
         "DescribeAutoCalloutTask",
@@ -327,6 +327,19 @@ def test_an_endpoint_keeps_its_connection_alive_between_calls() -> None:
         bodies = [_exchange_with(endpoint), _exchange_with(endpoint)]
 
     assert bodies == [task_body("first"), task_body("second")]
+    assert (server.requests, server.connections) == (2, 1)
+
+
+def test_a_kept_alive_connection_is_checked_without_waiting_on_it() -> None:
+    # Whether the server has dropped it is asked of the socket without blocking: a connection
+    # that is fine has nothing to read, and waiting for something would spend the call's time
+    # (here all of it: the check would last until the deadline shut the socket).
+    with RudeUpstream(answer(task_body("first")), answer(task_body("second"))) as server:
+        endpoint = _endpoint(server.url)
+        first = _exchange_with(endpoint)
+        second = _exchange_with(endpoint, seconds=0.8)
+
+    assert (first, second) == (task_body("first"), task_body("second"))
     assert (server.requests, server.connections) == (2, 1)
 
 

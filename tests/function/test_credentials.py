@@ -211,6 +211,15 @@ def test_the_process_environment_is_read_when_none_is_given(
     assert read_credentials() == ("AKIDPROCESS", "process-key", None)
 
 
+def test_every_visible_ascii_character_is_one_a_credential_may_hold() -> None:
+    # "!" to "~": a session token or a key may hold any of them, the first and the last too.
+    visible = "".join(chr(code) for code in range(ord("!"), ord("~") + 1))
+    environ = {"TENCENTCLOUD_SECRET_ID": "AKIDLOCAL", "TENCENTCLOUD_SECRET_KEY": visible}
+    environ["TENCENTCLOUD_SESSION_TOKEN"] = visible[::-1]
+
+    assert read_credentials(environ) == ("AKIDLOCAL", visible, visible[::-1])
+
+
 @pytest.mark.parametrize("value", ["AKID\nX", "k\x7fy", "t\u2028k", "tök", "a\x85b"])
 def test_a_credential_with_a_character_no_credential_has_is_malformed(value: str) -> None:
     environ = {"TENCENTCLOUD_SECRET_ID": "AKIDLOCAL", "TENCENTCLOUD_SECRET_KEY": value}

@@ -434,8 +434,14 @@ def test_a_wrong_server_s_long_answer_is_a_store_failure_in_a_short_line(
 
 @pytest.mark.parametrize(
     ("answer", "quoted"),
-    [(b":-5\r\n", "answered -5"), (b"$-1\r\n", "answered None"), (b"+OK\r\n", "answered b'OK'")],
-    ids=["a negative wait", "nil", "a status"],
+    [
+        (b":-5\r\n", "answered -5"),
+        (b"$-1\r\n", "answered None"),
+        (b"+OK\r\n", "answered b'OK'"),
+        # text where a number is due, quoted to its first 200 bytes
+        (b"$500\r\n" + b"x" * 500 + b"\r\n", "answered b'" + "x" * 200 + "'"),
+    ],
+    ids=["a negative wait", "nil", "a status", "long text"],
 )
 def test_an_answer_the_script_never_gives_is_a_store_failure_quoted_in_the_warning(
     answer: bytes, quoted: str, capsys: pytest.CaptureFixture[str]

@@ -14,7 +14,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from callout_task.redis_wire import RedisConnection, StoreError, encode_command, parse_redis_url
+from callout_task.redis_wire import (
+    MAX_REPLY_BYTES,
+    RedisConnection,
+    StoreError,
+    encode_command,
+    parse_redis_url,
+)
 
 from autocallout.redis_server import RedisServer
 from tests.function.rude_upstream import unanswered_connect
@@ -166,6 +172,21 @@ def test_an_error_reply_is_quoted_whole_to_200_characters_and_beyond_them_cut_wi
         RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
     cut = "…" if quoted < size else ""
     assert str(refused.value) == "Redis answered " + said[:quoted].decode() + cut
+
+
+def test_a_reply_line_of_the_bound_s_length_is_read_and_one_byte_longer_is_refused() -> None:
+    # Each line arrives whole before its CRLF, which comes a moment later: the bound is checked
+    # on what was read so far while the line has not ended
+    bound = b"+" + b"x" * (MAX_REPLY_BYTES - 1)  # MAX_REPLY_BYTES bytes with its "+"
+    longer = b"+" + b"x" * MAX_REPLY_BYTES
+    with ScriptedServer([(0.0, bound), (0.5, b"\r\n")]) as server:
+        reply = RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
+    assert reply == b"x" * (MAX_REPLY_BYTES - 1)
+    with (
+        ScriptedServer([(0.0, longer), (0.5, b"\r\n")]) as server,
+        pytest.raises(StoreError, match=f"^a reply line longer than {MAX_REPLY_BYTES} bytes$"),
+    ):
+        RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
 
 
 def test_a_bulk_reply_arriving_in_pieces_is_read_to_its_end() -> None:

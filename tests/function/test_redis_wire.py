@@ -189,6 +189,17 @@ def test_a_reply_line_of_the_bound_s_length_is_read_and_one_byte_longer_is_refus
         RedisConnection(parse_redis_url(server.url)).call("PING", timeout=5)
 
 
+def test_a_bulk_reply_of_the_bound_s_size_is_read_and_one_byte_bigger_is_refused() -> None:
+    bound = b"$%d\r\n%s\r\n" % (MAX_REPLY_BYTES, b"x" * MAX_REPLY_BYTES)
+    with ScriptedServer([(0.0, bound)]) as server:
+        reply = RedisConnection(parse_redis_url(server.url)).call("GET", "k", timeout=5)
+    assert reply == b"x" * MAX_REPLY_BYTES
+    bigger = b"$%d\r\n" % (MAX_REPLY_BYTES + 1)  # refused on its size, before its bytes
+    said = f"^a reply of {MAX_REPLY_BYTES + 1} bytes, more than {MAX_REPLY_BYTES} bytes$"
+    with ScriptedServer([(0.0, bigger)]) as server, pytest.raises(StoreError, match=said):
+        RedisConnection(parse_redis_url(server.url)).call("GET", "k", timeout=5)
+
+
 def test_a_bulk_reply_arriving_in_pieces_is_read_to_its_end() -> None:
     pieces = [(0.0, b"$10\r\n0123"), (0.05, b"4567"), (0.05, b"89\r\n")]
     with ScriptedServer(pieces, [(0.0, b"+PONG\r\n")]) as server:

@@ -353,6 +353,7 @@ def test_a_message_without_a_watch_is_a_plain_timer() -> None:
         ({"watch": {}, "tasks": {"SdkAppId": 1, "TaskId": 1}}, "tasks"),
         ({"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}] * 51}, "tasks"),
         ({"watch": {}, "tasks": [{"SdkAppId": 1, "TaskId": 1}], "extra": 1}, "Message"),
+        ({"watch": "campaign", "tasks": [{"SdkAppId": 1, "TaskId": 1}]}, "watch"),
     ],
 )
 def test_a_watching_message_needs_its_tasks(message: dict[str, Any], field: str) -> None:

@@ -897,6 +897,87 @@ def test_where_openssl_finds_a_store_only_that_store_is_trusted(
     assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
 
 
+@pytest.fixture(scope="module")
+def off_this_machine(certificates: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A certificate for ccc.example.invalid (``server.pem``, ``server.key``) that the tests' CA
+    signed: a name off this machine, so that a proxy is used for it."""
+    directory = tmp_path_factory.mktemp("off-this-machine")
+    (directory / "san.cnf").write_text("subjectAltName=DNS:ccc.example.invalid\n")
+    openssl = shutil.which("openssl") or "openssl"
+    key = ("-newkey", "rsa:2048", "-nodes", "-keyout", "server.key")
+    ca = ("-CA", str(certificates / "ca.pem"), "-CAkey", str(certificates / "ca.key"))
+    sign = ("x509", "-req", "-in", "server.csr", *ca, "-CAcreateserial", "-out", "server.pem")
+    for command in (
+        [openssl, "req", *key, "-out", "server.csr", "-subj", "/CN=ccc.example.invalid"],
+        [openssl, *sign],
+    ):
+        subprocess.run(
+            [*command, "-days", "2", *(["-extfile", "san.cnf"] if "x509" in command else [])],
+            cwd=directory,
+            check=True,
+            capture_output=True,
+        )
+    return directory
+
+
+@contextlib.contextmanager
+def _relaying_proxy(to: str) -> Iterator[str]:
+    """An http proxy that grants one CONNECT and relays the tunnel to ``to`` (host:port), as a
+    proxy would to the host asked for."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    host, port = to.rsplit(":", 1)
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            client, _ = listener.accept()
+            with client, socket.create_connection((host, int(port))) as upstream:
+                client.settimeout(5)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    head += client.recv(4096)
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
+                back.start()
+                pipe(client, upstream)
+                with contextlib.suppress(OSError):  # the client is done: so is the tunnel
+                    upstream.shutdown(socket.SHUT_RDWR)
+                back.join(timeout=5)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_through_a_proxy_tls_trusts_the_store_a_direct_call_trusts(
+    certificates: Path, off_this_machine: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The same TLS settings inside the tunnel: here the distribution's bundle, where OpenSSL
+    # finds no store (what an https connection made with http.client's defaults would not see).
+    _no_proxy_variables(monkeypatch)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))  # empty
+    monkeypatch.setattr(ca_store, "DISTRIBUTION_BUNDLES", (str(certificates / "ca.pem"),))
+    body = b'{"Response": {"RequestId": "tunnelled"}}'
+    with _tls_upstream(off_this_machine, body) as upstream:
+        relayed_to = f"127.0.0.1:{urlsplit(upstream).port}"
+        with _relaying_proxy(relayed_to) as proxy:
+            monkeypatch.setenv("HTTPS_PROXY", proxy)
+            assert _exchange("https://ccc.example.invalid") == body
+
+
 def test_a_chunk_of_negative_size_is_read_no_further_than_the_limit() -> None:
     # http.client's read(amount) reads such a chunk whole, to the connection's end, before
     # the limit sees any of it: 8 MiB here, as much as the server sends by the deadline

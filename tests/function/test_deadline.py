@@ -170,6 +170,7 @@ def test_the_parse_rate_allowed_covers_what_the_time_left_must_cover() -> None:
     rate = sdk_transport.PARSE_SECONDS_PER_MIB
     later = Deadline(time.monotonic() + rate * 200)  # time to parse 200 MiB
     sdk_transport._in_time_for(100 * 2**20 + 10, 10, later)  # 100 MiB to come: half of it
+    sdk_transport._in_time_for(300 * 2**20, 150 * 2**20, later)  # what is still to come counts
     sdk_transport._in_time_for(None, 10, later)  # no length: only the deadline counts
     with pytest.raises(AttemptFailed) as late:
         sdk_transport._in_time_for(300 * 2**20, 0, later)  # 300 MiB: 1.5 times the time left

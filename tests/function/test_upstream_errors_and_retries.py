@@ -372,6 +372,23 @@ def test_an_upstream_s_long_error_code_message_and_request_id_are_cut_where_they
     assert all(len(line) < 8 * tencent_call.MAX_MESSAGE_CHARS for line in out.splitlines())
 
 
+def test_an_upstream_s_error_code_message_and_request_id_at_their_limits_are_kept_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code = "InvalidParameter." + "X" * (tencent_call.MAX_CODE_CHARS - len("InvalidParameter."))
+    message = "m" * tencent_call.MAX_MESSAGE_CHARS
+    request_id = "r" * tencent_call.MAX_CODE_CHARS
+    body = json.dumps(
+        {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}}
+    ).encode()
+    with rude_upstream.RudeUpstream(rude_upstream.answer(body)) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        result = handler.main_handler({"SdkAppId": 1400000000, "TaskId": 3}, {})
+
+    assert (result["upstream_code"], result["detail"]) == (code, message)
+    assert result["upstream_request_id"] == request_id
+
+
 def test_the_upstream_wording_of_throttling_is_not_passed_on(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

@@ -389,6 +389,24 @@ def test_an_upstream_s_error_code_message_and_request_id_at_their_limits_are_kep
     assert result["upstream_request_id"] == request_id
 
 
+@pytest.mark.parametrize(
+    "body", [b'{"Response": {"RequestId": "r-1", ', b"<html>busy</html>"], ids=["cut", "not JSON"]
+)
+def test_an_answer_that_is_not_ccc_s_json_is_a_502_whose_log_line_says_why(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    # Found as it arrives (not JSON from its first byte) or at its end (cut inside its JSON).
+    with rude_upstream.RudeUpstream(rude_upstream.answer(body)) as server:
+        monkeypatch.setenv("CCC_ENDPOINT", server.url)
+        result = handler.main_handler({"SdkAppId": 1400000000, "TaskId": 3}, {})
+    [line] = [x for x in log_lines(capsys.readouterr().out) if x["message"] == "invocation"]
+
+    assert (result["status"], "upstream_code" in result) == (502, False)
+    assert (line["upstream_code"], line["attempts"]) == ("BadBody", 1)
+    assert line["detail"].startswith(result["detail"])
+    assert "not JSON" in line["detail"].removeprefix(result["detail"])  # what was wrong
+
+
 def test_the_upstream_wording_of_throttling_is_not_passed_on(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

@@ -143,7 +143,8 @@ class Receiver:
         return all(parse_qs(theirs.query).get(name) == value for name, value in wanted.items())
 
     def fail_next(self, *faults: str) -> None:
-        """``"500"``, ``"429"``, ``"code"`` (an error code in a 200), ``"slow:<seconds>"``,
+        """``"500"``, ``"429"`` (``"429:<Retry-After>"``: with that header), ``"code"`` (an error
+        code in a 200), ``"slow:<seconds>"``,
         ``"redirect"``, ``"echo"`` (an error code whose message quotes the URL's path and
         query), ``"long"`` (accepted, with an answer padded to ``LONG_ANSWER_BYTES``): one request
         each, in order."""
@@ -294,6 +295,8 @@ class Receiver:
                     return self._answer(500, {"error": "internal"})
                 if fault == "429":
                     return self._answer(429, {"error": "slow down"}, **{"Retry-After": "1"})
+                if fault and fault.startswith("429:"):  # Retry-After as given (latin-1 on the wire)
+                    return self._answer(429, {"error": "slow down"}, **{"Retry-After": fault[4:]})
                 if fault == "redirect":
                     return self._answer(302, None, Location="http://127.0.0.1:9/elsewhere")
                 if fault == "code":

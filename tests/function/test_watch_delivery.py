@@ -354,8 +354,7 @@ def test_a_change_acknowledged_but_not_remembered_is_told_again_with_the_same_id
     answers: list[dict[str, Any]] = []
     running = threading.Thread(target=lambda: answers.append(tick(invoke, event)))
     running.start()
-    while not webhook.received:
-        time.sleep(0.01)
+    webhook.wait_for_request()
     admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
     admin.call("DEL", "autocallout:watch:{campaign}:tick", timeout=2.0)
     admin.close()
@@ -431,8 +430,7 @@ def test_two_overlapping_ticks_of_one_watch_tell_each_change_once(
     webhook.fail_next("slow:1.5")
     first = threading.Thread(target=tick, args=(invoke, event))
     first.start()
-    while not webhook.received:
-        time.sleep(0.01)
+    webhook.wait_for_request()
     watched.advance_task(SDK_APP_ID, 4)  # initial -> running
     # The other instance: its own connection and token
     callout_task.reset_instance()
@@ -1051,8 +1049,7 @@ def test_a_frozen_redis_costs_a_tick_a_tenth_of_its_time_and_the_warning_says_wh
     event = watch_event([4], kinds=("webhook",))
     running = threading.Thread(target=lambda: done.append(logged_tick(invoke, event, capsys, 1500)))
     running.start()
-    while not webhook.received:
-        time.sleep(0.01)
+    webhook.wait_for_request()
     guarded_redis.pause()
     try:
         running.join()
@@ -1341,8 +1338,7 @@ def test_a_tick_holds_its_watch_until_its_own_deadline_has_passed(
     webhook.fail_next("slow:0.4")
     first = threading.Thread(target=tick, args=(invoke, event, 1000))
     first.start()
-    while not webhook.received:
-        time.sleep(0.01)
+    webhook.wait_for_request()
     callout_task.reset_instance()
     monkeypatch.setattr(watch_memory, "INSTANCE_TOKEN", "another-instance")
     second = tick(invoke, event)
@@ -1367,8 +1363,7 @@ def test_a_tick_s_lease_on_its_watch_runs_out_a_second_after_its_deadline(
     started = time.monotonic()
     first = threading.Thread(target=tick, args=(invoke, event, 1000))
     first.start()
-    while not webhook.received:
-        time.sleep(0.01)
+    webhook.wait_for_request()
     admin = RedisConnection(parse_redis_url(guarded_redis.url), REDIS_PASSWORD)
     left_ms = admin.call("PTTL", "autocallout:watch:{campaign}:tick", timeout=2.0)
     read = time.monotonic()

@@ -151,6 +151,15 @@ class Receiver:
         with self._lock:
             self._faults.extend(faults)
 
+    def wait_for_request(self, seconds: float = 10.0) -> None:
+        """Until a request has come: a test waiting on a tick's delivery fails, and says so, if
+        the tick never sends (it ran out of time first on a loaded machine) instead of hanging."""
+        ends = time.monotonic() + seconds
+        while not self.received:
+            if time.monotonic() > ends:
+                raise AssertionError(f"no request came to the {self.kind} receiver in {seconds} s")
+            time.sleep(0.01)
+
     def event_ids(self) -> list[str]:
         """The ids of the events accepted, in order (a robot message may hold several)."""
         return [event_id for body in self.accepted for event_id in self._ids(body)]

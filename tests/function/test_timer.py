@@ -220,6 +220,21 @@ def test_a_timer_run_s_results_stay_under_scf_s_answer_limit_and_say_how_to_page
     assert all("the next page starts at callee_offset=" in line["detail"] for line in lines)
 
 
+def test_a_task_too_large_for_its_share_of_the_run_is_refused_naming_the_share_in_bytes(
+    invoke: Invoke, ccc: CccBackend
+) -> None:
+    # Each task may take an even share of the run's budget: half of it, the first of two.
+    ccc.put_task({"SdkAppId": 1400000000, "TaskId": 951, "Name": "n" * 3_000_000, "Callees": []})
+    tasks = [{"SdkAppId": 1400000000, "TaskId": n} for n in (951, 3)]
+    event = {"Type": "Timer", "TriggerName": "poll", "Message": json.dumps(tasks)}
+
+    refused, answered = invoke(event)["results"]
+
+    assert (refused["status"], refused["task_id"], answered["task_id"]) == (413, 951, 3)
+    share = answer_size.TIMER_BUDGET // 2
+    assert f"task 951 would pass the {share} bytes this answer has left" in refused["detail"]
+
+
 def test_a_timer_s_last_task_may_use_to_the_byte_what_the_run_has_left_and_no_more(
     invoke: Invoke, ccc: CccBackend
 ) -> None:

@@ -16,6 +16,7 @@ import inspect
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import ssl
@@ -361,8 +362,14 @@ def test_a_dropped_connection_is_replaced_even_on_a_descriptor_select_cannot_wat
     # select() watches descriptors below 1024 only; a process with many files open (the local
     # server holding many connections) gets sockets past that. Such a kept-alive connection
     # cannot be checked for the server's end, so it is never trusted: replaced before each call.
-    fillers = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    # Room for them where the soft limit on open files is Linux's usual 1024 (CI machines).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < 4096:
+        room = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (room, hard))
+    fillers: list[int] = []
     try:
+        fillers.extend(os.open(os.devnull, os.O_RDONLY) for _ in range(1100))
         script = (_answer_then_close(task_body("first")), answer(task_body("second")))
         with RudeUpstream(*script) as server:
             endpoint = _endpoint(server.url)
@@ -374,6 +381,7 @@ def test_a_dropped_connection_is_replaced_even_on_a_descriptor_select_cannot_wat
     finally:
         for descriptor in fillers:
             os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
     assert (first, second) == (task_body("first"), task_body("second"))
     assert (server.requests, server.connections) == (2, 2)

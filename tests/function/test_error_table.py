@@ -119,7 +119,9 @@ def test_an_sdk_app_id_outside_the_allow_list_is_403_before_ccc(
     monkeypatch.setenv("ALLOWED_SDK_APP_IDS", "1400000001, 1400000002")
     response = _http(invoke)
     assert response["statusCode"] == 403
-    assert http_body(response)["type"] == "urn:autocallout:problem:forbidden"
+    body = http_body(response)
+    assert body["type"] == "urn:autocallout:problem:forbidden"
+    assert "SdkAppId 1400000000 " in body["detail"]  # which one was refused
     assert ccc.calls == []
 
 

@@ -179,6 +179,16 @@ def test_the_parse_rate_allowed_covers_what_the_time_left_must_cover() -> None:
         sdk_transport._in_time_for(None, 10, Deadline(time.monotonic() - 0.001))  # passed
 
 
+@pytest.mark.parametrize(("announced", "read"), [(None, 10), (1000, 1000)])
+def test_with_nothing_known_to_come_only_the_deadline_counts(
+    monkeypatch: pytest.MonkeyPatch, announced: int | None, read: int
+) -> None:
+    # No length (a body read to the connection's end), or all of it read: however slow parsing
+    # is taken to be (here an hour a MiB), nothing is given up before the deadline.
+    monkeypatch.setattr(sdk_transport, "PARSE_SECONDS_PER_MIB", 3600.0)
+    sdk_transport._in_time_for(announced, read, Deadline(time.monotonic() + 60))
+
+
 @pytest.mark.parametrize(
     ("fault", "options", "status", "attempts"), MATRIX, ids=[row[0] for row in MATRIX]
 )

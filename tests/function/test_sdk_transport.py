@@ -411,16 +411,20 @@ def _answer_and_wait_for_the_close(head: bytes, closed: threading.Event) -> Step
 
 
 @pytest.mark.parametrize(
-    ("head", "code"),
+    ("head", "code", "said"),
     [
-        (b"HTTP/1.1 503 Busy\r\nConnection: close\r\n\r\n", "ServerNetworkError"),
-        (b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\n\r\n", "ServerNetworkError"),
-        (b"HTTP/1.0 200 OK\r\n\r\n", "BodyTooLarge"),
+        (b"HTTP/1.1 503 Busy\r\nConnection: close\r\n\r\n", "ServerNetworkError", "HTTP 503"),
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\n\r\n",
+            "ServerNetworkError",
+            "HTTP 302",
+        ),
+        (b"HTTP/1.0 200 OK\r\n\r\n", "BodyTooLarge", "1024"),
     ],
     ids=["503 ending the connection", "302 without a length", "200 past the limit"],
 )
 def test_a_failed_answer_s_connection_is_closed_when_the_attempt_ends(
-    head: bytes, code: str
+    head: bytes, code: str, said: str
 ) -> None:
     # An answer that ends its connection has http.client hand the socket over to the answer: a
     # failed attempt that closed only the connection left the socket open for as long as the
@@ -436,6 +440,7 @@ def test_a_failed_answer_s_connection_is_closed_when_the_attempt_ends(
         seen = closed.wait(2.0)
 
     assert failed.value.code == code
+    assert said in failed.value.message  # what the log line says went wrong: the status
     assert seen, "the client's end of the connection is still open"
 
 

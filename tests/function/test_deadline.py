@@ -179,6 +179,19 @@ def test_the_parse_rate_allowed_covers_what_the_time_left_must_cover() -> None:
         sdk_transport._in_time_for(None, 10, Deadline(time.monotonic() - 0.001))  # passed
 
 
+def test_the_parse_rate_s_edges_with_the_clock_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock stopped at 0, so that the time left is exactly what the deadline says: a body
+    # whose rest can be parsed in exactly the time left is read on; a deadline reached exactly
+    # has passed, whatever is still to come.
+    monkeypatch.setattr("callout_task.deadline.time", SimpleNamespace(monotonic=lambda: 0.0))
+    rate = sdk_transport.PARSE_SECONDS_PER_MIB
+    sdk_transport._in_time_for(2**20 + 10, 10, Deadline(rate))  # 1 MiB to come, its time left
+    for announced in (None, 10):  # nothing known to come, or all of it read
+        with pytest.raises(AttemptFailed) as reached:
+            sdk_transport._in_time_for(announced, 10, Deadline(0.0))
+        assert reached.value.code == "DeadlineReached"
+
+
 @pytest.mark.parametrize(("announced", "read"), [(None, 10), (1000, 1000)])
 def test_with_nothing_known_to_come_only_the_deadline_counts(
     monkeypatch: pytest.MonkeyPatch, announced: int | None, read: int

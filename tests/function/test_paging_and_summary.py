@@ -200,6 +200,18 @@ def test_a_page_cut_to_any_budget_fits_it_and_leaves_out_only_callees_that_would
     assert budget < _in_scf_answer(bare) + 16 + 2
 
 
+@pytest.mark.parametrize("budget", [0, -70])
+def test_a_task_left_no_bytes_is_told_none_were_left_not_a_negative_number(
+    page_of_40: dict[str, Any], budget: int
+) -> None:
+    # A timer run's later task, when the tasks before it took the whole of its answer's budget.
+    with pytest.raises(problems.PayloadTooLarge) as refused:
+        answer_size.fit(page_of_40, budget)
+
+    assert "would pass the 0 bytes" in refused.value.detail
+    assert "task 953" in refused.value.detail
+
+
 # -- CCC's answer parsed as it arrives: the same task as from the whole answer ------------------
 # What the function did before it parsed answers as they arrive: the whole body decoded (lone
 # surrogates made U+FFFD), then normalised. Every streamed answer must equal it.

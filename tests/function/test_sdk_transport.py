@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -744,6 +745,23 @@ def test_a_network_failure_with_almost_no_time_left_is_the_deadline_reached() ->
 
     assert failed.value.code == "DeadlineReached"
     assert "refused" in failed.value.message
+
+
+def test_a_network_failure_with_exactly_the_slack_left_is_the_network_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The rule's edge: only below the slack is a failure taken for the deadline's. The clocks of
+    # the deadline and of the watch stopped at 0, so that the time left is the slack exactly.
+    stopped = SimpleNamespace(monotonic=lambda: 0.0)
+    monkeypatch.setattr("callout_task.deadline.time", stopped)
+    monkeypatch.setattr("callout_task.watchdog.time", stopped)
+    endpoint = _endpoint(_closed_port())
+    deadline = Deadline(sdk_transport.DEADLINE_SLACK_SECONDS)
+    assert deadline.remaining() == sdk_transport.DEADLINE_SLACK_SECONDS
+    with pytest.raises(AttemptFailed) as failed:
+        sdk_transport.exchange(endpoint, "X", {}, deadline, LIMIT, [].append)
+
+    assert failed.value.code == "ClientNetworkError"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 from callout_task import handler, problems, tencent_call
@@ -212,6 +213,38 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Pauses]:
     monkeypatch.setattr(time, "sleep", recorder.sleep)
     yield recorder
     random.setstate(state)
+
+
+def _stopped_at(seconds_left: float, monkeypatch: pytest.MonkeyPatch) -> Invocation:
+    """An invocation with exactly ``seconds_left`` left, for as long as the test runs: the
+    deadline's clock stopped at 0 (the edges of the time rules, which a running clock passes
+    before they can be checked)."""
+    monkeypatch.setattr("callout_task.deadline.time", SimpleNamespace(monotonic=lambda: 0.0))
+    limits = (Settings(retry_max_attempts=3), TokenBucket(0, 1), Deadline(seconds_left))
+    return Invocation(*limits, "direct", "our-request", None, 0.0, False)
+
+
+def test_an_attempt_is_made_with_exactly_the_least_time_an_attempt_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    invocation = _stopped_at(MIN_ATTEMPT_SECONDS, monkeypatch)
+    script = _Script()
+
+    assert with_retries(script, invocation, CallReport(), "CCC") == "answer"
+    assert script.calls == 1
+
+
+def test_a_retry_is_made_when_its_pause_leaves_exactly_the_least_time_an_attempt_needs(
+    pauses: _Pauses, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pause = 0.125  # drawn: the time left less it is MIN_ATTEMPT_SECONDS to the last bit
+    monkeypatch.setattr(random, "uniform", lambda low, high: pause)
+    invocation = _stopped_at(MIN_ATTEMPT_SECONDS + pause, monkeypatch)
+    assert invocation.deadline.remaining() - pause == MIN_ATTEMPT_SECONDS
+    script = _Script("InternalError")
+
+    assert pauses.run(script, invocation, CallReport()) == "answer"
+    assert (script.calls, pauses.runs) == (2, [[(pause, MIN_ATTEMPT_SECONDS + pause)]])
 
 
 def test_passing_failures_are_retried_and_reported_until_the_answer(

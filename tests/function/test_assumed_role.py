@@ -25,7 +25,11 @@ from typing import Any
 
 import pytest
 from callout_task import assume_role, handler
+from callout_task.config import Settings
 from callout_task.credentials import Credentials
+from callout_task.deadline import Deadline
+from callout_task.invocation import CallReport, Invocation
+from callout_task.rate_limit import TokenBucket
 
 from autocallout.fake_ccc import CccBackend, FakeCccServer
 from autocallout.fake_ccc.models import FakeCredentials
@@ -488,6 +492,41 @@ def test_a_caller_whose_role_credentials_are_cached_does_not_wait_on_another_s_a
         SCF_CREDENTIALS["TENCENTCLOUD_SECRETID"],
         rotated.secret_id,
     ]
+
+
+def test_credentials_expiring_as_they_are_cached_take_no_other_role_s_place(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache holds MAX_CACHED_ROLES roles, and drops the expired before the oldest: eight
+    # roles cached, a ninth whose credentials expire the moment they arrive (the function's clock
+    # stopped there) is dropped, and the eight stay. Expired "at" is expired.
+    stopped = float(int(time.time()))
+    monkeypatch.setattr(assume_role, "time", SimpleNamespace(time=lambda: stopped))
+    roles = [f"{ROLE}-{n}" for n in range(assume_role.MAX_CACHED_ROLES + 1)]
+    backend.roles.update(roles)
+    backend.max_clock_skew = assume_role.DURATION_SECONDS + 60.0
+    invocation = Invocation(
+        Settings(ccc_endpoint=fake_server.url),
+        TokenBucket(0, 1),
+        Deadline(time.monotonic() + 5),
+        "direct",
+        "our-request",
+        None,
+        time.monotonic(),
+        False,
+    )
+    base = Credentials(*SCF_CREDENTIALS.values())
+
+    def assumed(role: str) -> Credentials:
+        return assume_role.role_credentials(base, role, invocation, CallReport())
+
+    first = [assumed(role) for role in roles[:-1]]
+    backend.clock = lambda: stopped - assume_role.DURATION_SECONDS  # expires at `stopped`
+    assumed(roles[-1])
+    again = [assumed(role) for role in roles[:-1]]
+
+    assert again == first  # all eight from the cache
+    assert len(backend.calls_to("AssumeRole")) == len(roles)
 
 
 def test_with_ccc_at_an_endpoint_off_this_machine_sts_is_asked_at_its_own_host(

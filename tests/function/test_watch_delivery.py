@@ -1652,11 +1652,6 @@ def test_an_attempt_given_up_at_its_5_s_is_tried_again_in_the_tick(
     assert len(clock.slept) == 1  # one pause between the two attempts
 
 
-@pytest.mark.xfail(
-    reason="known bug, told the lead: http.client reads header values as latin-1, and "
-    "interpret takes a Retry-After of '\\xb2' ('²': str.isdigit() is true) to float(), whose "
-    "ValueError ends the delivering thread: the 429 is then reported as 'out of time'",
-)
 def test_a_429_whose_retry_after_is_no_number_is_told_as_a_429(
     watched: CccBackend,
     receivers: dict[str, Receiver],
@@ -1771,11 +1766,6 @@ def test_a_webhooks_answer_is_read_by_its_status(
     assert ("redirect (not followed)" in result.reason) == (300 <= status < 400)
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    reason="known bug, told the lead: interpret hashes the code (`code in RATE_LIMIT_CODES`), "
-    "so a code that is a JSON list or object raises TypeError in the delivering thread",
-)
 @pytest.mark.parametrize(
     ("kind", "answer"),
     [("wecom", {"errcode": [45009], "errmsg": "?"}), ("feishu", {"code": {"n": 9499}})],

@@ -275,7 +275,10 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
     if 300 <= status < 400:
         return Result(False, f"answered {status}, a redirect (not followed)", retry=False)
     if status == 429:
-        wait = float(retry_after) if retry_after and retry_after.isdigit() else 0.0
+        # ASCII digits only: http.client reads header values as latin-1, where "²" is a digit
+        # to str.isdigit() and no number to float().
+        digits = retry_after or ""
+        wait = float(digits) if digits.isascii() and digits.isdigit() else 0.0
         return Result(False, "answered 429 (too many requests)", retry=False, wait=wait)
     if status >= 500 or status == 408:
         return Result(False, f"answered {status}", retry=True)
@@ -295,7 +298,8 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
         return Result(True, f"answered {field} 0", retry=False)
     # Whole (to a bound): ``scrub`` must see any key it quotes before the reason is shortened.
     message = str(answer.get("msg") or answer.get("errmsg") or "")[:MAX_RESPONSE_BYTES]
-    limited = code in RATE_LIMIT_CODES.get(kind, set())
+    # A code that is a JSON list or object is no code of a limit (and cannot be hashed).
+    limited = not isinstance(code, (list, dict)) and code in RATE_LIMIT_CODES.get(kind, set())
     # WeCom's -1 is "system busy": worth another attempt; other codes are not (or are limits).
     return Result(False, f"answered {field} {code} ({message})", retry=code == -1 and not limited)
 

@@ -544,6 +544,8 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
             " — of a random sample: the whole's score lies in {:.1%} to {:.1%} "
             "(95 % Wilson interval)".format(*wilson(caught, considered))
             if run.get("sample")
+            else f" — of the mutants run: {not_run} were not, so this is no whole run's score"
+            if not_run
             else ""
         ),
         "",

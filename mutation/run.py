@@ -311,11 +311,11 @@ def forget_interrupted() -> int:
     for meta in (STAGE / "mutants" / "src").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
-        for name, code in codes.items():
-            if code in _INTERRUPTED:
-                codes[name] = None
-                forgotten += 1
-        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+        stopped = [name for name, code in codes.items() if code in _INTERRUPTED]
+        if stopped:
+            codes.update(dict.fromkeys(stopped))
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+            forgotten += len(stopped)
     return forgotten
 
 

@@ -76,6 +76,16 @@ def role(monkeypatch: pytest.MonkeyPatch, ccc: CccBackend) -> None:
     assume_role.forget_all()
 
 
+@pytest.fixture
+def role_on_fake_server(
+    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CCC and STS on the fake's own server, the function told to assume a role it knows."""
+    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
+    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
+    backend.roles.add(ROLE)
+
+
 def _signers(ccc: CccBackend, action: str) -> list[str | None]:
     return [call.secret_id for call in ccc.calls_to(action)]
 
@@ -350,12 +360,9 @@ def test_forgetting_role_credentials_no_longer_cached_is_no_error() -> None:
 
 
 def test_with_ccc_on_a_loopback_endpoint_sts_is_asked_there_in_its_scheme(
-    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+    role_on_fake_server: None, backend: CccBackend
 ) -> None:
     # The local fake serves plain HTTP: STS asked over HTTPS there would never answer.
-    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
-    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
-    backend.roles.add(ROLE)
 
     body = handler.main_handler(dict(TASK), {"time_limit_in_ms": 3000})
 
@@ -390,13 +397,10 @@ def test_role_credentials_are_renewed_from_the_moment_they_are_300_s_from_expiry
 
 
 def test_cold_concurrent_lookups_share_one_assume_role(
-    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+    role_on_fake_server: None, backend: CccBackend
 ) -> None:
     # 8 cold threads once made 8 AssumeRole calls. STS answers late here, so that every
     # thread asks for the role's credentials while the first call is still out.
-    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
-    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
-    backend.roles.add(ROLE)
     backend.faults.inject("latency", times=None, delay=0.3, action="AssumeRole")
     start = threading.Barrier(8)
     answers: list[Any] = []
@@ -417,14 +421,11 @@ def test_cold_concurrent_lookups_share_one_assume_role(
 
 
 def test_a_caller_waiting_on_another_s_assume_role_keeps_its_own_deadline(
-    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+    role_on_fake_server: None, backend: CccBackend
 ) -> None:
     # The first caller's AssumeRole takes 0.7 s; a caller with 0.3 s to live waits for it only
     # that long, and answers 504 without asking STS itself (waiting longer, it would have the
     # credentials after its deadline and answer a 504 that blames CCC instead).
-    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
-    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
-    backend.roles.add(ROLE)
     backend.faults.inject("latency", times=1, delay=0.7, action="AssumeRole")
     first: list[Any] = []
     leader = threading.Thread(
@@ -457,14 +458,11 @@ def _until_asking_sts() -> None:
 
 
 def test_a_caller_whose_role_credentials_are_cached_does_not_wait_on_another_s_assume_role(
-    fake_server: FakeCccServer, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
+    role_on_fake_server: None, backend: CccBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Only callers that find no fresh credentials share an AssumeRole. The execution role's
     # credentials rotate while a caller is asking STS for the role under the new ones: a caller
     # still signing with the old ones has the role's credentials cached, and goes on at once.
-    monkeypatch.setenv("CCC_ROLE_ARN", ROLE)
-    monkeypatch.setenv("CCC_ENDPOINT", fake_server.url)
-    backend.roles.add(ROLE)
     assert handler.main_handler(dict(TASK), {"time_limit_in_ms": 5000})["task_id"] == 3
     rotated = backend.add_credentials(
         FakeCredentials("AKIDROTATEDEXECUTIONROLE00000000", "rotated-key", "rotated-token")

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from callout_task import ca_store, shared_rate_limit
@@ -406,6 +407,17 @@ def test_a_wait_longer_than_the_rate_can_produce_is_a_store_failure(
 _TWO_MB = b"x" * 2_000_000
 
 
+def _the_warning_after(answer: bytes, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """Redis's address answers ``answer`` to the script: the instance's own bucket answers the
+    call, and the one line logged, a WARNING, is returned."""
+    with ScriptedServer([(0.0, answer)]) as server:
+        limit = _limit(server.url, rate=10, burst=5, password=None)
+        assert limit.take() == 0.0
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["level"] == "WARNING"
+    return line
+
+
 @pytest.mark.parametrize(
     "answer",
     [
@@ -422,13 +434,8 @@ def test_a_wrong_server_s_long_answer_is_a_store_failure_in_a_short_line(
 ) -> None:
     # Given something at Redis's address answering 2 MB where the script answers a number (its
     # text once went whole into the warning: a 2 MB log line)
-    with ScriptedServer([(0.0, answer)]) as server:
-        limit = _limit(server.url, rate=10, burst=5, password=None)
-        # When a call comes, Then the instance's own bucket answers it
-        assert limit.take() == 0.0
-    # And one warning says why, in a line of ordinary length
-    [line] = log_lines(capsys.readouterr().out)
-    assert line["level"] == "WARNING"
+    line = _the_warning_after(answer, capsys)
+    # Then the instance's own bucket answers, and its one WARNING is a line of ordinary length
     assert len(str(line["detail"])) < 400
 
 
@@ -448,13 +455,8 @@ def test_an_answer_the_script_never_gives_is_a_store_failure_quoted_in_the_warni
 ) -> None:
     # Given something at Redis's address answering what GCRA never does (a wait is a number,
     # 0 or more)
-    with ScriptedServer([(0.0, answer)]) as server:
-        limit = _limit(server.url, rate=10, burst=5, password=None)
-        # When a call comes, Then the instance's own bucket answers it
-        assert limit.take() == 0.0
-    # And the warning quotes what came
-    [line] = log_lines(capsys.readouterr().out)
-    assert line["level"] == "WARNING"
+    line = _the_warning_after(answer, capsys)
+    # Then the instance's own bucket answers, and its one WARNING quotes what came
     assert quoted in str(line["detail"])
 
 

@@ -913,34 +913,33 @@ def test_a_tick_tells_each_target_s_figures_in_an_info_line_and_with_nothing_new
     first, first_lines, _ = logged_tick(invoke, event, capsys)
     second, second_lines, _ = logged_tick(invoke, event, capsys)
 
+    def each_target_told(hosts: dict[str, str], told: int) -> list[tuple[str, str, str]]:
+        return [
+            (
+                "INFO",
+                "watch delivery",
+                f"target {kind}-room ({kind}, {hosts[kind]}): "
+                f"{told} events delivered in {told} sends, 0 pending",
+            )
+            for kind in KINDS
+        ]
+
+    def counted(told: int) -> dict[str, dict[str, Any]]:
+        return {
+            f"{kind}-room": {"kind": kind, "delivered": told, "pending": 0, "sends": told}
+            for kind in KINDS
+        }
+
     # Then each target's line is INFO, names it, its kind and host, and counts what went
-    assert watch_lines(first_lines) == [
-        (
-            "INFO",
-            "watch delivery",
-            f"target {kind}-room ({kind}, {where[kind]}): 1 events delivered in 1 sends, 0 pending",
-        )
-        for kind in KINDS
-    ]
-    assert first["watch"]["targets"] == {
-        f"{kind}-room": {"kind": kind, "delivered": 1, "pending": 0, "sends": 1} for kind in KINDS
-    }
+    assert watch_lines(first_lines) == each_target_told(where, 1)
+    assert first["watch"]["targets"] == counted(1)
     # and a tick with nothing new sends nothing, raises no alert, and says so per target
     hosts = {
         kind: ("hooks.example.com" if kind == "webhook" else PLATFORM_HOSTS[kind][0])
         for kind in KINDS
     }
-    assert watch_lines(second_lines) == [
-        (
-            "INFO",
-            "watch delivery",
-            f"target {kind}-room ({kind}, {hosts[kind]}): 0 events delivered in 0 sends, 0 pending",
-        )
-        for kind in KINDS
-    ]
-    assert second["watch"]["targets"] == {
-        f"{kind}-room": {"kind": kind, "delivered": 0, "pending": 0, "sends": 0} for kind in KINDS
-    }
+    assert watch_lines(second_lines) == each_target_told(hosts, 0)
+    assert second["watch"]["targets"] == counted(0)
     assert all(len(receiver.received) == 1 for receiver in receivers.values())
 
 

@@ -174,6 +174,9 @@ def scope(only: list[str]) -> tuple[list[str], list[str]]:
     return sorted(chosen), patterns
 
 
+_READ_BY_TESTS = ("tests", "events", "functions", "infra", "docs")
+
+
 def stage(modules: list[str]) -> None:
     """A copy of the project where both packages are under src/, as mutmut expects; only
     ``modules`` (all when empty) are mutated."""
@@ -181,7 +184,7 @@ def stage(modules: list[str]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(FUNCTION_PACKAGE, STAGE / "src" / "callout_task", ignore=ignore)
     shutil.copytree(REPO / "src" / "autocallout", STAGE / "src" / "autocallout", ignore=ignore)
-    for folder in ("tests", "events", "functions", "infra", "docs"):  # what the tests read
+    for folder in _READ_BY_TESTS:
         shutil.copytree(REPO / folder, STAGE / folder, ignore=ignore)
     sources = ["src/callout_task"] + [f"src/autocallout/fake_ccc/{m}.py" for m in FAKE_MODULES]
     every = source_modules()
@@ -194,6 +197,59 @@ def stage(modules: list[str]) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def refresh_stage() -> list[str]:
+    """Brings a stopped run's stage to the project as it is now; returns the sources changed.
+
+    What the tests read is copied afresh, here and in mutmut's own copy (where a file deleted
+    since would still be collected). A source is copied only if its text changed, with a new
+    modification time: mutmut then makes that file's mutants again and forgets the outcomes of
+    the functions whose text changed (it keeps the others'). A copy that kept the old time, or
+    every file copied, would have it keep stale outcomes or redo every file."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for folder in _READ_BY_TESTS:
+        for place in (STAGE / folder, STAGE / "mutants" / folder):
+            shutil.rmtree(place, ignore_errors=True)
+        shutil.copytree(REPO / folder, STAGE / folder, ignore=ignore)
+    pairs = [(FUNCTION_PACKAGE, STAGE / "src" / "callout_task")]
+    pairs.append((REPO / "src" / "autocallout", STAGE / "src" / "autocallout"))
+    changed = []
+    for source_root, staged_root in pairs:
+        for source in sorted(source_root.rglob("*.py")):
+            staged = staged_root / source.relative_to(source_root)
+            if not staged.exists() or staged.read_bytes() != source.read_bytes():
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, staged)
+                changed.append(str(staged.relative_to(STAGE)))
+    return changed
+
+
+# The kills a run under load may have made falsely: the mutant's tests failed only after this
+# share of the time they took in the clean run (a test with a deadline losing its race on a
+# crowded machine looks just like a test catching the mutant), for tests of at least 5 s.
+_LATE = 0.8
+
+
+def forget_late_kills() -> int:
+    """Marks as not run the kills that came late in their tests' time; returns how many."""
+    forgotten = 0
+    for meta in (STAGE / "mutants" / "src").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes, took = data["exit_code_by_key"], data["durations_by_key"]
+        expected = data["estimated_durations_by_key"]
+        late = [
+            name
+            for name, code in codes.items()
+            if _OUTCOME.get(code) == KILLED
+            and expected.get(name, 0) >= 5
+            and took.get(name, 0) >= _LATE * expected[name]
+        ]
+        if late:
+            codes.update(dict.fromkeys(late))
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+            forgotten += len(late)
+    return forgotten
 
 
 # mutmut's own command line, with one change: string literals holding a space (prose: messages,
@@ -529,6 +585,17 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
             f"the tests of commit `{r['commit']}`) at {r['started']} with {r['workers']} workers, "
             f"{r['seconds'] / 60:.1f} min; {r['interrupted']} mutants it had stopped in the middle "
             "run again"
+            + (
+                f"; {r['late_kills']} kills made late in their tests' time run again"
+                if r.get("late_kills")
+                else ""
+            )
+            + (
+                f"; sources changed since, their changed functions' mutants made afresh: "
+                f"{', '.join(r['refreshed'])}"
+                if r.get("refreshed")
+                else ""
+            )
             for r in run.get("resumed", [])
         ),
         f"- Prose strings left unmutated (messages, log text): {prose}",
@@ -680,9 +747,11 @@ this file alone. After adding a test, `python mutation/run.py --again --only NAM
 mutants again against the tests as they are now, in the same stage; `--report-only` rewrites
 the report from the stage. Each run's commit, start and wall time are in its report's header.
 A whole run stopped part way (Ctrl-C, or SIGTERM to mutmut) goes on with `--again` and no
-names: the mutants not run yet, against the tests as they are now; the header lists each resume.
-Keep the workers within what the cores carry (`--max-children 4` on 2 cores): at a load of 7 to
-14 (8 and 12 workers) deadline tests failed under load and counted survivors as killed.
+names: the mutants not run yet, against the code and tests as they are now (a function changed
+since has its mutants made afresh); the header lists each resume. Keep the workers within what
+the cores carry (`--max-children 4` on 2 cores): at a load of 7 to 14 (8 and 12 workers) deadline
+tests failed under load and counted survivors as killed. `--again --late-kills` also runs again
+every kill that came only after 80 % of its tests' time, which is how such false kills look.
 
 When there is no time for every mutant (a whole run took 20 minutes with 4 workers on an idle
 2-core machine in early December; since the watch and the http.client transport, the 7 430
@@ -724,6 +793,37 @@ a new SCF instance would have it. Sixteen mutants "survived" this way before it 
 """
 
 
+def again(only: list[str], max_children: int, late_kills: bool, load: str) -> None:
+    """``--again``: the named mutants, or a stopped run's rest, against the project as it is now."""
+    refreshed = refresh_stage()
+    prose = STAGE / "prose-not-mutated.txt"
+    recorded = prose.read_bytes() if prose.exists() else b""
+    # Without --only: a stopped run goes on with the mutants it had not run yet, against the
+    # code and tests as they are now; the ones it stopped in the middle are not run yet either.
+    interrupted = 0 if only else forget_interrupted()
+    late = forget_late_kills() if late_kills else 0
+    seconds = run_mutmut(max_children, only)
+    # mutmut makes some files' mutants again, and the wrapper would count their prose twice.
+    prose.write_bytes(recorded)
+    with (STAGE / "again.txt").open("a", encoding="utf-8") as record:
+        record.writelines(f"{name}\n" for name in only)
+    if not only:
+        run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
+        run.setdefault("resumed", []).append(
+            {
+                "commit": commit(),
+                "started": started_at(),
+                "workers": max_children,
+                "seconds": seconds,
+                "interrupted": interrupted,
+                "late_kills": late,
+                "refreshed": refreshed,
+                "load": load,
+            }
+        )
+        (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     # Two workers a core: the slowest mutants are the survivors of the widest functions, whose
@@ -758,9 +858,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--again",
         action="store_true",
-        help="keep the last run, take the tests as they are now and run --only those mutants",
+        help="keep the last run, take the code and tests as they are now and run --only those "
+        "mutants (without --only: the mutants not run yet)",
+    )
+    parser.add_argument(
+        "--late-kills",
+        action="store_true",
+        help="with --again and no --only: also run again the kills that came only after "
+        f"{_LATE:.0%} of their tests' time (a run on an overloaded machine makes false ones)",
     )
     args = parser.parse_args(argv)
+    if args.late_kills and (args.only or not args.again):
+        parser.error("--late-kills goes with --again and no --only")
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     if args.ledger:
         stage(scope(args.only)[0])
@@ -771,33 +880,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(stale)} stale arguments (a run also finds those whose mutant is killed now)")
         return 1 if stale else 0
     if args.again:
-        shutil.rmtree(STAGE / "tests")
-        shutil.copytree(
-            REPO / "tests", STAGE / "tests", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        prose = STAGE / "prose-not-mutated.txt"
-        recorded = prose.read_bytes() if prose.exists() else b""
-        # Without --only: a stopped run goes on with the mutants it had not run yet, against the
-        # tests as they are now; the ones it stopped in the middle are not run yet either.
-        interrupted = 0 if args.only else forget_interrupted()
-        seconds = run_mutmut(args.max_children, args.only)
-        # mutmut makes some files' mutants again, and the wrapper would count their prose twice.
-        prose.write_bytes(recorded)
-        with (STAGE / "again.txt").open("a", encoding="utf-8") as again:
-            again.writelines(f"{name}\n" for name in args.only)
-        if not args.only:
-            run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
-            run.setdefault("resumed", []).append(
-                {
-                    "commit": commit(),
-                    "started": started_at(),
-                    "workers": args.max_children,
-                    "seconds": seconds,
-                    "interrupted": interrupted,
-                    "load": load,
-                }
-            )
-            (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
+        again(args.only, args.max_children, args.late_kills, load)
     elif not args.report_only:
         modules, patterns = scope(args.only)
         stage(modules)

@@ -666,7 +666,36 @@ def test_no_proxy_names_a_host_or_its_domains_whole_in_any_case(
 
 
 @pytest.mark.parametrize(
-    "value", ["socks5://127.0.0.1:1080", "ftp://proxy.example:21", "http://proxy.example:99999"]
+    ("url", "address"),
+    [
+        ("https://[2001:db8::5]", ("2001:db8::5", 443)),
+        ("http://[2001:db8::5]", ("2001:db8::5", 80)),
+        ("https://[2001:db8::5]:8443", ("2001:db8::5", 8443)),
+        ("https://ccc.example.invalid", ("ccc.example.invalid", 443)),
+    ],
+)
+def test_an_endpoint_without_a_port_is_called_at_its_scheme_s_even_an_ipv6_address(
+    monkeypatch: pytest.MonkeyPatch, url: str, address: tuple[str, int]
+) -> None:
+    # http.client reads "2001:db8::5" given alone as host "2001:db8:" at port 5.
+    _no_proxy_variables(monkeypatch)
+    asked = _recording_resolver(monkeypatch)
+    with pytest.raises(AttemptFailed) as failed:
+        _exchange(url)
+
+    assert asked == [address]
+    assert failed.value.code == "ClientNetworkError"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "socks5://127.0.0.1:1080",
+        "ftp://proxy.example:21",
+        "http://proxy.example:99999",
+        "http://[2001:db8::7:3128",  # a bracket not closed: no URL at all
+        "[2001:db8::7",
+    ],
 )
 def test_a_proxy_that_cannot_be_used_fails_each_attempt_saying_so_without_quoting_it(
     monkeypatch: pytest.MonkeyPatch, value: str

@@ -363,7 +363,8 @@ def _tls_context() -> Any:
 
 
 def _open(endpoint: Endpoint, timeout: float) -> http.client.HTTPConnection:
-    host, port = endpoint.hostname, endpoint.port
+    # A port always: given none, http.client takes an IPv6 address's last group for one.
+    host, port = endpoint.hostname, endpoint.port or (443 if endpoint.scheme == "https" else 80)
     plain, tls = _connection_classes()
     connection: http.client.HTTPConnection
     if endpoint.scheme != "https":
@@ -374,7 +375,7 @@ def _open(endpoint: Endpoint, timeout: float) -> http.client.HTTPConnection:
         raise AttemptFailed("ClientNetworkError", endpoint.proxy)
     proxy_host, proxy_port, proxy_headers = endpoint.proxy
     connection = tls(proxy_host, proxy_port, timeout=timeout, context=_tls_context())
-    connection.set_tunnel(host, port or 443, proxy_headers)
+    connection.set_tunnel(host, port, proxy_headers)
     return connection
 
 
@@ -402,12 +403,12 @@ def _proxy_for(host: str) -> Proxy | str | None:
 
 def _proxy(variable: str, value: str) -> Proxy | str:
     """``http://[user:password@]host[:port]`` (no scheme: http) as host, port and headers."""
-    parts = urlsplit(value if "://" in value else f"http://{value}")
-    try:
+    try:  # a bracket not closed, a port that is no number or out of range: ValueError
+        parts = urlsplit(value if "://" in value else f"http://{value}")
         port = parts.port or 80
     except ValueError:
         port = 0
-    if parts.scheme != "http" or not parts.hostname or not port:
+    if not port or parts.scheme != "http" or not parts.hostname:
         # Not quoted: a proxy URL may carry a password.
         return f"{variable} is not an http://host:port proxy (the only kind used)"
     headers = {}

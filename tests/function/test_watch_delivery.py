@@ -265,7 +265,7 @@ def last_failure(kind: str, fault: str) -> str:
         )
     return {
         "500": "answered 500",
-        "429": "answered 429 (too many requests)",
+        "429": "answered 429 (too many requests, Retry-After 1 s)",  # the receiver asks 1 s
         "redirect": "answered 302, a redirect (not followed)",
         "slow:2": "timed out",
         "down": "network error (ConnectionRefusedError)",
@@ -1455,6 +1455,29 @@ def test_a_lookup_cut_short_by_the_lookups_share_of_the_time_is_not_compared(
     assert (told["type"], told["data"]["before"]) == ("task.state.changed", None)
 
 
+def test_a_lookup_the_function_s_own_rate_limit_refused_is_not_compared(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given one lookup every 10 s and two watched tasks, on a watch told of any failed lookup
+    # at once: each tick's budget reaches one task at most, and the next token is past the tick
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0.1")
+    event = watch_event([3, 4], kinds=("webhook",), failing_after=1)
+
+    first = tick(invoke, event)
+    second = tick(invoke, event)
+
+    # Then the lookups the function did not make (429, its own limit) say nothing of the task:
+    # task 3, looked up once, is told as first seen; nothing else, no failed lookup
+    assert [r.get("status", 200) for r in first["results"]] == [200, 429]
+    assert [r.get("status", 200) for r in second["results"]] == [429, 429]
+    assert first["results"][1]["type"].endswith(":rate-limited")
+    told = [(body["type"], body["data"]["task_id"]) for body in receivers["webhook"].accepted]
+    assert told == [("task.state.changed", 3)]
+
+
 @pytest.mark.parametrize(("ms", "waited"), [(1000, (0.9 * 0.2 * 0.9, 1.0)), (10_000, (1.0, 1.9))])
 def test_a_redis_password_ssm_is_slow_to_give_costs_a_tick_a_fifth_of_its_time_at_most_1_s(
     guarded_redis: RedisServer,
@@ -1544,13 +1567,19 @@ def test_a_robot_whose_time_runs_out_between_messages_keeps_the_rest_saying_out_
     )
 
 
-def test_a_robot_s_pause_between_messages_never_outlasts_the_deliveries_time(
-    ccc: CccBackend, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("left", "accepted"), [(0.19, 2), (0.2 + 0.05 + 0.001, 3)])
+def test_a_robot_s_pause_between_messages_is_whole_or_the_message_waits_for_the_next_tick(
+    ccc: CccBackend,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    left: float,
+    accepted: int,
 ) -> None:
     # Given a Feishu robot with three posts to send, the watch wired locally, and its clock
     # moving only with the pauses it sleeps (the time left is then what this test sets, however
-    # loaded the machine), set after the first pause to 0.19 s before the deliveries' end (learnt
-    # from the time the robot's URL is asked within: a fifth of what is left)
+    # loaded the machine), set after the first pause to ``left`` before the deliveries' end
+    # (learnt from the time the robot's URL is asked within: a fifth of what is left)
     memory = ProcessMemory()
     key = record_key("campaign", SDK_APP_ID, 3, "feishu-room")
     events = waiting_events(3, 40, name_length=1200)
@@ -1565,7 +1594,7 @@ def test_a_robot_s_pause_between_messages_never_outlasts_the_deliveries_time(
 
         def sleep(self, seconds: float) -> None:
             super().sleep(seconds)
-            self.now = ends[0] - 0.19 if len(self.slept) == 1 else self.now + seconds
+            self.now = ends[0] - left if len(self.slept) == 1 else self.now + seconds
 
     clock = Clock()
     monkeypatch.setattr(watch_tick, "time", clock)
@@ -1586,11 +1615,14 @@ def test_a_robot_s_pause_between_messages_never_outlasts_the_deliveries_time(
         finally:
             watch_tick.wire_locally(None)
 
-    # Then the first pause is Feishu's 0.2 s, the next only what was left: 0.19 s
-    first, *rest = clock.slept
-    assert first == 0.2
-    assert rest == [pytest.approx(0.19, abs=1e-9)]
-    assert len(feishu.accepted) == 3
+    # Then every pause is Feishu's whole 0.2 s; with less than a pause and an attempt's 50 ms
+    # left, the third post is not sent (nor sent sooner than Feishu allows): it waits
+    assert clock.slept == [0.2] * (accepted - 1)
+    assert len(feishu.accepted) == accepted
+    [(level, _, detail)] = watch_lines(log_lines(capsys.readouterr().out))
+    assert (level, detail.endswith("pending; last failure: out of time")) == (
+        ("WARNING", True) if accepted < 3 else ("INFO", False)
+    )
 
 
 def test_a_frozen_redis_costs_a_long_tick_a_second_at_most(
@@ -1651,22 +1683,26 @@ def test_an_attempt_given_up_at_its_5_s_is_tried_again_in_the_tick(
     assert len(clock.slept) == 1  # one pause between the two attempts
 
 
-def test_a_429_whose_retry_after_is_no_number_is_told_as_a_429(
+@pytest.mark.parametrize(("retry_after", "asked"), [("\xb2", ""), ("30", ", Retry-After 30 s")])
+def test_a_429_is_told_with_the_wait_it_asks_for_when_that_is_a_number(
     watched: CccBackend,
     receivers: dict[str, Receiver],
     invoke: Invoke,
     capsys: pytest.CaptureFixture[str],
+    retry_after: str,
+    asked: str,
 ) -> None:
-    # Given a webhook answering 429 with a Retry-After that is no number of seconds
+    # Given a webhook answering 429 with a Retry-After of seconds, or one that is no number
     webhook = receivers["webhook"]
-    webhook.fail_next("429:\xb2")
+    webhook.fail_next(f"429:{retry_after}")
 
     answer, lines, _ = logged_tick(invoke, watch_event([3], kinds=("webhook",)), capsys)
 
-    # Then the tick says the target answered 429, sent it once, and keeps the change
+    # Then the tick says the target answered 429 (and the wait asked for), sent it once, and
+    # keeps the change for the next tick
     [(level, _, detail)] = watch_lines(lines)
     assert level == "WARNING"
-    assert detail.endswith("1 pending; last failure: answered 429 (too many requests)")
+    assert detail.endswith(f"1 pending; last failure: answered 429 (too many requests{asked})")
     assert answer["watch"]["targets"]["webhook-room"]["sends"] == 1
 
 
@@ -1739,30 +1775,35 @@ def test_a_robot_line_cut_inside_a_character_drops_the_character_not_the_message
 
 
 @pytest.mark.parametrize(
-    ("status", "retry_after", "acknowledged", "retry", "wait"),
+    ("status", "retry_after", "acknowledged", "retry", "asked"),
     [
-        (200, None, True, False, 0.0),
-        (299, None, True, False, 0.0),
-        (300, None, False, False, 0.0),  # a redirect is answered, never followed
-        (399, None, False, False, 0.0),
-        (400, None, False, False, 0.0),
-        (408, None, False, True, 0.0),  # the target timed out reading: worth another attempt
-        (429, "7", False, False, 7.0),  # no more this tick; Retry-After kept
-        (429, None, False, False, 0.0),
-        (429, "soon", False, False, 0.0),
-        (430, "7", False, False, 0.0),
-        (499, None, False, False, 0.0),
-        (500, None, False, True, 0.0),
-        (503, "7", False, True, 0.0),
+        (200, None, True, False, ""),
+        (299, None, True, False, ""),
+        (300, None, False, False, ""),  # a redirect is answered, never followed
+        (399, None, False, False, ""),
+        (400, None, False, False, ""),
+        (408, None, False, True, ""),  # the target timed out reading: worth another attempt
+        (429, "7", False, False, ", Retry-After 7 s"),  # no more this tick; the wait logged
+        (429, " 0120 ", False, False, ", Retry-After 120 s"),
+        (429, None, False, False, ""),
+        (429, "soon", False, False, ""),
+        (429, "\xb2", False, False, ""),  # "²", a digit to str.isdigit(), read as latin-1
+        (429, "-1", False, False, ""),
+        (430, "7", False, False, ""),
+        (499, None, False, False, ""),
+        (500, None, False, True, ""),
+        (503, "7", False, True, ""),
     ],
 )
 def test_a_webhooks_answer_is_read_by_its_status(
-    status: int, retry_after: str | None, acknowledged: bool, retry: bool, wait: float
+    status: int, retry_after: str | None, acknowledged: bool, retry: bool, asked: str
 ) -> None:
     result = interpret("webhook", status, b"", retry_after)
-    assert (result.acknowledged, result.retry, result.wait) == (acknowledged, retry, wait)
+    assert (result.acknowledged, result.retry) == (acknowledged, retry)
     assert result.reason.startswith(f"answered {status}")
     assert ("redirect (not followed)" in result.reason) == (300 <= status < 400)
+    if status == 429:
+        assert result.reason == f"answered 429 (too many requests{asked})"
 
 
 @pytest.mark.parametrize(

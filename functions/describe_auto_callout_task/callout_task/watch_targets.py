@@ -267,7 +267,6 @@ class Result(NamedTuple):
     acknowledged: bool
     reason: str  # for the log line: never a URL's path or query, never a secret
     retry: bool  # whether another attempt this tick may help
-    wait: float = 0.0  # Retry-After, when the target gave one
 
 
 def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> Result:
@@ -275,11 +274,12 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
     if 300 <= status < 400:
         return Result(False, f"answered {status}, a redirect (not followed)", retry=False)
     if status == 429:
-        # ASCII digits only: http.client reads header values as latin-1, where "²" is a digit
-        # to str.isdigit() and no number to float().
-        digits = retry_after or ""
-        wait = float(digits) if digits.isascii() and digits.isdigit() else 0.0
-        return Result(False, "answered 429 (too many requests)", retry=False, wait=wait)
+        # Not tried again before the next tick; the wait asked for is for the operator to see
+        # (ASCII digits only: http.client reads header values as latin-1, where "²" is a
+        # digit to str.isdigit()).
+        digits = (retry_after or "").strip()
+        asked = f", Retry-After {int(digits)} s" if digits.isascii() and digits.isdigit() else ""
+        return Result(False, f"answered 429 (too many requests{asked})", retry=False)
     if status >= 500 or status == 408:
         return Result(False, f"answered {status}", retry=True)
     if not 200 <= status < 300:

@@ -28,6 +28,7 @@ from callout_task import logs
 from callout_task.deadline import Deadline
 from callout_task.events import _parse_json, task_sources
 from callout_task.invocation import Invocation
+from callout_task.problems import PROBLEM_TYPE_PREFIX, RateLimited
 from callout_task.redis_wire import RedisConnection, StoreError
 from callout_task.request import Source
 from callout_task.watch_config import TargetSpec, Watch, WatchRequest, watch_request
@@ -50,6 +51,8 @@ from callout_task.watch_targets import (
 )
 
 LOOKUP_SHARE = 0.7  # of the time left when the tick starts (50 tasks at 20 QPS: 1.5 s)
+# The problem type of a lookup this function's own rate limit did not let it make.
+_REFUSED_HERE = PROBLEM_TYPE_PREFIX + RateLimited.slug
 SAVE_RESERVE_SECONDS = 0.25  # kept back after the deliveries to write the memory
 MEMORY_SHARE = 0.1  # a memory round trip never takes more than this share of the time left
 ATTEMPT_SECONDS = 5.0  # one delivery attempt at most
@@ -280,9 +283,11 @@ def _look_up(
         outcome = lookup(lookups, sources)
         log(invocation, outcome)
         results.append(entry(outcome))
-        # A lookup cut short by the lookups' share says nothing about the task: not observed.
+        # A lookup cut short by the lookups' share, or never made because the function's own
+        # rate limit had no token for it in time, says nothing about the task: not observed.
         cut_short = outcome.status == 504 and lookups.deadline.remaining() <= 0
-        if outcome.sdk_app_id is not None and outcome.task_id is not None and not cut_short:
+        said = not cut_short and outcome.body.get("type") != _REFUSED_HERE
+        if said and outcome.sdk_app_id is not None and outcome.task_id is not None:
             observations.append(
                 Observation.of(outcome.sdk_app_id, outcome.task_id, outcome.status, outcome.body)
             )
@@ -440,10 +445,13 @@ def _send_all(
             if sends >= SENDS_PER_TICK[spec.kind]:
                 reason = reason or "the platform's rate limit: the rest waits for the next tick"
                 return _done(target, acknowledged, sends, reason)
-            if ends - time.monotonic() < MIN_ATTEMPT_SECONDS:
+            # The platform's spacing (Feishu's) is never cut short: a pause and an attempt
+            # that do not both fit leave the message for the next tick.
+            pause = spacing if sends else 0.0
+            if ends - time.monotonic() < pause + MIN_ATTEMPT_SECONDS:
                 return _done(target, acknowledged, sends, reason or "out of time")
-            if sends and spacing:
-                time.sleep(min(spacing, max(0.0, ends - time.monotonic())))
+            if pause:
+                time.sleep(pause)
             sends += 1
             result = _attempt(target, message, watch, ends, poster)
             if result.acknowledged:

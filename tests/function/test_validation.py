@@ -775,9 +775,37 @@ def test_a_whole_json_number_past_the_largest_id_is_refused_as_too_large(
     assert ccc.calls == []
 
 
-def test_two_numbers_of_up_to_25_digits_are_compared_exactly(invoke: Invoke) -> None:
-    response = invoke(_body('{"SdkAppId": 1400000000, "TaskId": 15e24, "task_id": 25e24}'))
+@pytest.mark.parametrize(
+    "pair", ['"TaskId": 15e23, "task_id": 25e23', f'"TaskId": {"1" * 25}, "task_id": {"2" * 25}']
+)
+def test_two_numbers_of_up_to_25_digits_are_compared_exactly(invoke: Invoke, pair: str) -> None:
+    response = invoke(_body(f'{{"SdkAppId": 1400000000, {pair}}}'))
     assert http_body(response)["errors"] == [{"field": "task_id", "message": CONFLICT}]
+
+
+TOO_LARGE = [{"field": "TaskId", "message": "must be at most 9223372036854775807"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "query"),
+    [
+        (f'"TaskId": {"1" * 26}', {"TaskId": "1" * 26}),  # one number, in the body and the URL
+        (f'"TaskId": {"1" * 26}, "task_id": "{"1" * 26}"', {}),  # a number and its digits
+        (f'"TaskId": 1.1e25, "task_id": "11{"0" * 24}"', {}),
+        (f'"TaskId": {"1" * 26}, "task_id": {"2" * 26}', {}),  # two numbers past 25 digits
+        (f'"TaskId": {"1" * 26}, "task_id": 1.1e25', {}),
+        (f'"TaskId": {"9" * 5000}', {}),  # past what Python's int() reads from text
+    ],
+)
+def test_a_number_past_25_digits_is_too_large_however_and_wherever_it_is_written(
+    invoke: Invoke, ccc: CccBackend, body: str, query: dict[str, str]
+) -> None:
+    # The same cut-off for JSON integers, JSON numbers with an exponent, digit strings and the
+    # query string: past it, one value however written, refused once as too large.
+    event = _body(f'{{"SdkAppId": 1400000000, {body}}}')
+    event["queryString"] = query
+    assert http_body(invoke(event))["errors"] == TOO_LARGE
+    assert ccc.calls == []
 
 
 @pytest.mark.parametrize(
@@ -805,6 +833,12 @@ def test_past_25_digits_every_number_is_only_too_large(invoke: Invoke) -> None:
     assert http_body(response)["errors"] == [
         {"field": "TaskId", "message": "must be at most 9223372036854775807"}
     ]
+
+
+@pytest.mark.parametrize("task_id", [f"-{'1' * 26}", "-1.1e25", f"-{'9' * 5000}", "-2e26"])
+def test_a_negative_number_past_25_digits_is_too_small(invoke: Invoke, task_id: str) -> None:
+    response = invoke(_body(f'{{"SdkAppId": 1400000000, "TaskId": {task_id}}}'))
+    assert http_body(response)["errors"] == [{"field": "TaskId", "message": "must be at least 1"}]
 
 
 def test_parameters_after_an_unknown_one_are_still_read(invoke: Invoke) -> None:

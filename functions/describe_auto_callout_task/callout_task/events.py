@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from callout_task.problems import InvalidRequest, PayloadTooLarge
-from callout_task.request import SPELLINGS, Source, same_value
+from callout_task.request import SPELLINGS, Source, json_integer, same_value
 
 APIGW, FUNCTION_URL, TIMER, DIRECT = "apigw", "function_url", "timer", "direct"
 HTTP_TRIGGERS = frozenset({APIGW, FUNCTION_URL})
@@ -196,6 +196,7 @@ def _parse_json(data: bytes | str, what: str) -> Any:
             object_pairs_hook=_object_without_repeats,
             parse_constant=_not_a_number,
             parse_float=Decimal,
+            parse_int=json_integer,
         )
     except _RepeatedName as repeated:
         raise InvalidRequest(

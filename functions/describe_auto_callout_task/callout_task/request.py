@@ -91,6 +91,13 @@ def _digits(value: str) -> int:
     return int(significant or "0") if len(significant) <= 25 else _PAST_25_DIGITS
 
 
+def json_integer(text: str) -> int | Decimal:
+    """A JSON integer's text (json.loads's ``parse_int``): its int up to 25 digits, else a
+    Decimal, read as out of range below like every number past 25 digits however written (an
+    int() of it could make two spellings of one number two values, and refuses 4300 digits)."""
+    return int(text) if len(text.lstrip("-")) <= 25 else Decimal(text)
+
+
 def _from_text(field: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value  # `true` for a key without a value, refused by the model where wrong
@@ -119,7 +126,9 @@ def _whole_number(field: str, value: Any) -> Any:
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         # past 25 digits it is out of range whatever it is; int() of 1e999999999 would not end.
         # A zero's exponent says nothing of its size: 0e30 is 0.
-        return int(value) if value.adjusted() <= 25 or value.is_zero() else _PAST_25_DIGITS
+        if value.adjusted() < 25 or value.is_zero():
+            return int(value)
+        return -_PAST_25_DIGITS if value.is_signed() else _PAST_25_DIGITS
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return int(value)
     return value

@@ -231,24 +231,39 @@ def refresh_stage() -> list[str]:
 _LATE = 0.8
 
 
-def forget_late_kills() -> int:
-    """Marks as not run the kills that came late in their tests' time; returns how many."""
+_REDO = {
+    "late_kills": f"kills that came after {_LATE:.0%} of their tests' time",
+    "survivors": "survivors not argued equivalent (against the tests written since)",
+}
+
+
+def _late(name: str, took: dict[str, float], expected: dict[str, float]) -> bool:
+    return expected.get(name, 0) >= 5 and took.get(name, 0) >= _LATE * expected[name]
+
+
+def forget(late_kills: bool, survivors: bool) -> int:
+    """Marks as not run the kills that came late in their tests' time (``late_kills``) and the
+    survivors no argument stands for (``survivors``: they may have survived only tests older
+    than the ones now); returns how many."""
+    unargued: set[str] = set()
+    if survivors:
+        ledger = equivalence_arguments()
+        unargued = {m.name for m in collect() if m.outcome == SURVIVED and not _argument(m, ledger)}
     forgotten = 0
     for meta in (STAGE / "mutants" / "src").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes, took = data["exit_code_by_key"], data["durations_by_key"]
         expected = data["estimated_durations_by_key"]
-        late = [
+        chosen = [
             name
             for name, code in codes.items()
-            if _OUTCOME.get(code) == KILLED
-            and expected.get(name, 0) >= 5
-            and took.get(name, 0) >= _LATE * expected[name]
+            if name in unargued
+            or (late_kills and _OUTCOME.get(code) == KILLED and _late(name, took, expected))
         ]
-        if late:
-            codes.update(dict.fromkeys(late))
+        if chosen:
+            codes.update(dict.fromkeys(chosen))
             meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
-            forgotten += len(late)
+            forgotten += len(chosen)
     return forgotten
 
 
@@ -586,8 +601,8 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
             f"{r['seconds'] / 60:.1f} min; {r['interrupted']} mutants it had stopped in the middle "
             "run again"
             + (
-                f"; {r['late_kills']} kills made late in their tests' time run again"
-                if r.get("late_kills")
+                f"; run again too: {r['redone']} " + " and ".join(_REDO[flag] for flag in r["redo"])
+                if r.get("redone")
                 else ""
             )
             + (
@@ -751,7 +766,8 @@ names: the mutants not run yet, against the code and tests as they are now (a fu
 since has its mutants made afresh); the header lists each resume. Keep the workers within what
 the cores carry (`--max-children 4` on 2 cores): at a load of 7 to 14 (8 and 12 workers) deadline
 tests failed under load and counted survivors as killed. `--again --late-kills` also runs again
-every kill that came only after 80 % of its tests' time, which is how such false kills look.
+every kill that came only after 80 % of its tests' time, which is how such false kills look;
+`--again --survivors` every survivor not argued equivalent, against the tests written since.
 
 When there is no time for every mutant (a whole run took 20 minutes with 4 workers on an idle
 2-core machine in early December; since the watch and the http.client transport, the 7 430
@@ -793,7 +809,7 @@ a new SCF instance would have it. Sixteen mutants "survived" this way before it 
 """
 
 
-def again(only: list[str], max_children: int, late_kills: bool, load: str) -> None:
+def again(only: list[str], max_children: int, redo: dict[str, bool], load: str) -> None:
     """``--again``: the named mutants, or a stopped run's rest, against the project as it is now."""
     refreshed = refresh_stage()
     prose = STAGE / "prose-not-mutated.txt"
@@ -801,7 +817,7 @@ def again(only: list[str], max_children: int, late_kills: bool, load: str) -> No
     # Without --only: a stopped run goes on with the mutants it had not run yet, against the
     # code and tests as they are now; the ones it stopped in the middle are not run yet either.
     interrupted = 0 if only else forget_interrupted()
-    late = forget_late_kills() if late_kills else 0
+    redone = forget(**redo) if any(redo.values()) else 0
     seconds = run_mutmut(max_children, only)
     # mutmut makes some files' mutants again, and the wrapper would count their prose twice.
     prose.write_bytes(recorded)
@@ -816,7 +832,8 @@ def again(only: list[str], max_children: int, late_kills: bool, load: str) -> No
                 "workers": max_children,
                 "seconds": seconds,
                 "interrupted": interrupted,
-                "late_kills": late,
+                "redone": redone,
+                "redo": [flag for flag, chosen in redo.items() if chosen],
                 "refreshed": refreshed,
                 "load": load,
             }
@@ -867,9 +884,15 @@ def main(argv: list[str] | None = None) -> int:
         help="with --again and no --only: also run again the kills that came only after "
         f"{_LATE:.0%} of their tests' time (a run on an overloaded machine makes false ones)",
     )
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="with --again and no --only: also run again every surviving mutant not argued "
+        "equivalent, against the tests as they are now",
+    )
     args = parser.parse_args(argv)
-    if args.late_kills and (args.only or not args.again):
-        parser.error("--late-kills goes with --again and no --only")
+    if (args.late_kills or args.survivors) and (args.only or not args.again):
+        parser.error("--late-kills and --survivors go with --again and no --only")
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     if args.ledger:
         stage(scope(args.only)[0])
@@ -880,7 +903,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(stale)} stale arguments (a run also finds those whose mutant is killed now)")
         return 1 if stale else 0
     if args.again:
-        again(args.only, args.max_children, args.late_kills, load)
+        redo = {"late_kills": args.late_kills, "survivors": args.survivors}
+        again(args.only, args.max_children, redo, load)
     elif not args.report_only:
         modules, patterns = scope(args.only)
         stage(modules)

@@ -835,6 +835,25 @@ def test_past_25_digits_every_number_is_only_too_large(invoke: Invoke) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"TaskId": int("1" * 26), "task_id": "1" * 26},  # a number and its digits
+        {"TaskId": int("1" * 26), "task_id": int("2" * 26)},  # two numbers past 25 digits
+        {"TaskId": int("1" * 26), "task_id": 1.1e25},  # past 25 digits as an int and a float
+        {"TaskId": 10**25, "task_id": 2e25},
+    ],
+)
+def test_a_direct_number_past_25_digits_is_too_large_as_in_json_text(
+    invoke: Invoke, ccc: CccBackend, params: dict[str, Any]
+) -> None:
+    # A direct invocation hands Python ints and floats, not JSON text: the same cut-off, so a
+    # number past 25 digits is one value however it is given, refused once as too large.
+    body = _direct(invoke, SdkAppId=1400000000, **params)
+    assert body["errors"] == TOO_LARGE
+    assert ccc.calls == []
+
+
 @pytest.mark.parametrize("task_id", [f"-{'1' * 26}", "-1.1e25", f"-{'9' * 5000}", "-2e26"])
 def test_a_negative_number_past_25_digits_is_too_small(invoke: Invoke, task_id: str) -> None:
     response = invoke(_body(f'{{"SdkAppId": 1400000000, "TaskId": {task_id}}}'))

@@ -82,6 +82,7 @@ _NUMBER_FIELDS = frozenset({"sdk_app_id", "task_id", "callee_offset", "callee_li
 ID_FIELDS = frozenset({"sdk_app_id", "task_id"})  # may be canonical digit strings in JSON too
 _EXACT_FLOAT_LIMIT = 2**53  # every whole float below it stands for exactly one integer
 _PAST_25_DIGITS = 10**26  # what any whole number longer than 25 digits is read as
+_FIRST_PAST_25_DIGITS = 10**25  # the smallest whole number of 26 digits
 
 
 def _digits(value: str) -> int:
@@ -129,6 +130,9 @@ def _whole_number(field: str, value: Any) -> Any:
         if value.adjusted() < 25 or value.is_zero():
             return int(value)
         return -_PAST_25_DIGITS if value.is_signed() else _PAST_25_DIGITS
+    if (type(value) is int or isinstance(value, float)) and abs(value) >= _FIRST_PAST_25_DIGITS:
+        # A direct invocation's int or float (the platform parsed its JSON): the same cut-off.
+        return -_PAST_25_DIGITS if value < 0 else _PAST_25_DIGITS
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
         return int(value)
     return value

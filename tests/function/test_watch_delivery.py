@@ -1683,7 +1683,14 @@ def test_an_attempt_given_up_at_its_5_s_is_tried_again_in_the_tick(
     assert len(clock.slept) == 1  # one pause between the two attempts
 
 
-@pytest.mark.parametrize(("retry_after", "asked"), [("\xb2", ""), ("30", ", Retry-After 30 s")])
+@pytest.mark.parametrize(
+    ("retry_after", "asked"),
+    [
+        ("\xb2", ""),
+        ("30", ", Retry-After 30 s"),
+        ("9" * 5000, ", Retry-After over 999999 s"),  # past what Python's int() reads
+    ],
+)
 def test_a_429_is_told_with_the_wait_it_asks_for_when_that_is_a_number(
     watched: CccBackend,
     receivers: dict[str, Receiver],
@@ -1789,6 +1796,9 @@ def test_a_robot_line_cut_inside_a_character_drops_the_character_not_the_message
         (429, "soon", False, False, ""),
         (429, "\xb2", False, False, ""),  # "²", a digit to str.isdigit(), read as latin-1
         (429, "-1", False, False, ""),
+        (429, "999999", False, False, ", Retry-After 999999 s"),
+        (429, "0" * 20 + "1000000", False, False, ", Retry-After over 999999 s"),
+        (429, "9" * 5000, False, False, ", Retry-After over 999999 s"),  # no int() of it
         (430, "7", False, False, ""),
         (499, None, False, False, ""),
         (500, None, False, True, ""),

@@ -276,9 +276,13 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
     if status == 429:
         # Not tried again before the next tick; the wait asked for is for the operator to see
         # (ASCII digits only: http.client reads header values as latin-1, where "²" is a
-        # digit to str.isdigit()).
+        # digit to str.isdigit(). At most 6 shown: the log masks 7 as a phone number's, and
+        # int() would refuse 4300.)
         digits = (retry_after or "").strip()
-        asked = f", Retry-After {int(digits)} s" if digits.isascii() and digits.isdigit() else ""
+        asked = ""
+        if digits.isascii() and digits.isdigit():
+            seconds = digits.lstrip("0") or "0"
+            asked = f", Retry-After {seconds if len(seconds) <= 6 else 'over 999999'} s"
         return Result(False, f"answered 429 (too many requests{asked})", retry=False)
     if status >= 500 or status == 408:
         return Result(False, f"answered {status}", retry=True)

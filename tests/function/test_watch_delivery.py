@@ -1478,6 +1478,28 @@ def test_a_lookup_the_function_s_own_rate_limit_refused_is_not_compared(
     assert told == [("task.state.changed", 3)]
 
 
+def test_a_lookup_ccc_throttled_is_compared_though_the_own_limit_refused_its_retry(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given one lookup every 10 s, a watch told of any failed lookup at once, and CCC throttling
+    # the one lookup the tick's token lets it make: its retry has no token within the tick
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0.1")
+    watched.faults.inject("error", code="RequestLimitExceeded", times=1)
+    event = watch_event([3], kinds=("webhook",), failing_after=1)
+
+    answer = tick(invoke, event)
+
+    # Then the lookup was made and CCC refused it: it counts towards task.lookup.failed, like
+    # any CCC 429 (only a lookup the function never made is not compared)
+    assert watched.calls_to("DescribeAutoCalloutTask")
+    assert answer["results"][0]["status"] == 429
+    told = [(body["type"], body["data"]["task_id"]) for body in receivers["webhook"].accepted]
+    assert told == [("task.lookup.failed", 3)]
+
+
 @pytest.mark.parametrize(("ms", "waited"), [(1000, (0.9 * 0.2 * 0.9, 1.0)), (10_000, (1.0, 1.9))])
 def test_a_redis_password_ssm_is_slow_to_give_costs_a_tick_a_fifth_of_its_time_at_most_1_s(
     guarded_redis: RedisServer,

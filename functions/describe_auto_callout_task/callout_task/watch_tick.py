@@ -285,8 +285,11 @@ def _look_up(
         results.append(entry(outcome))
         # A lookup cut short by the lookups' share, or never made because the function's own
         # rate limit had no token for it in time, says nothing about the task: not observed.
+        # One whose attempt failed first (CCC's 429, a 503) and whose retry had no token was
+        # made: it is compared, like any other failed lookup.
         cut_short = outcome.status == 504 and lookups.deadline.remaining() <= 0
-        said = not cut_short and outcome.body.get("type") != _REFUSED_HERE
+        never_made = outcome.body.get("type") == _REFUSED_HERE and not outcome.call.codes
+        said = not cut_short and not never_made
         if said and outcome.sdk_app_id is not None and outcome.task_id is not None:
             observations.append(
                 Observation.of(outcome.sdk_app_id, outcome.task_id, outcome.status, outcome.body)

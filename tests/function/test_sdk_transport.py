@@ -613,6 +613,8 @@ def test_an_endpoint_named_by_no_proxy_goes_straight_to_its_host(
     [
         ("https://ccc.example.invalid", "ccc.example.invalid:443"),
         ("https://ccc.example.invalid:8443", "ccc.example.invalid:8443"),
+        ("https://[2001:db8::5]", "[2001:db8::5]:443"),  # an IPv6 address in its brackets
+        ("https://[2001:db8::5]:8443", "[2001:db8::5]:8443"),
     ],
 )
 def test_the_tunnel_asked_of_the_proxy_goes_to_the_endpoint_s_port_else_443(

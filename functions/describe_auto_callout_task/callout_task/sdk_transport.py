@@ -318,7 +318,16 @@ def _connection_classes() -> tuple[type[Any], type[Any]]:
             super().close()
 
     class WatchedHTTPS(WatchedHTTP, http.client.HTTPSConnection):
-        pass
+        def _tunnel(self) -> None:
+            # Before 3.12 http.client asks the proxy to CONNECT 2001:db8::5:443, no brackets
+            # (RFC 9110 needs them); the bare address is kept for TLS's name check afterwards.
+            host: str = self._tunnel_host  # type: ignore[has-type]
+            if ":" in host and not host.startswith("["):
+                self._tunnel_host = f"[{host}]"
+            try:
+                super()._tunnel()  # type: ignore[misc]
+            finally:
+                self._tunnel_host = host
 
     _classes = (WatchedHTTP, WatchedHTTPS)
     return _classes

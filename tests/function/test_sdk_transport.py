@@ -695,6 +695,8 @@ def test_an_endpoint_without_a_port_is_called_at_its_scheme_s_even_an_ipv6_addre
         "socks5://127.0.0.1:1080",
         "ftp://proxy.example:21",
         "http://proxy.example:99999",
+        "http://proxy.example:0",  # no port a proxy listens at (not "none given": 80)
+        "http://[2001:db8::7]:0",
         "http://[2001:db8::7:3128",  # a bracket not closed: no URL at all
         "[2001:db8::7",
     ],

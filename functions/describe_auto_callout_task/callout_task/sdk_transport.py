@@ -414,7 +414,7 @@ def _proxy(variable: str, value: str) -> Proxy | str:
     """``http://[user:password@]host[:port]`` (no scheme: http) as host, port and headers."""
     try:  # a bracket not closed, a port that is no number or out of range: ValueError
         parts = urlsplit(value if "://" in value else f"http://{value}")
-        port = parts.port or 80
+        port = 80 if parts.port is None else parts.port  # ":0" is no port, not none given
     except ValueError:
         port = 0
     if not port or parts.scheme != "http" or not parts.hostname:

@@ -647,6 +647,8 @@ def _recording_resolver(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]
     [
         ("[2001:db8::5]:443", "2001:db8::5", True),  # an IPv6 address, as written alone
         ("[2001:db8::5]:443", "[2001:db8::5]", True),  # ...or in brackets, as in a URL
+        ("[2001:db8::5]:443", "[2001:db8::5]:443", True),  # ...with a port
+        ("[2001:db8::5]:443", "[2001:db8::6]:443", False),
         ("xccc.example.box", "XCCC.EXAMPLE.BOX", True),  # host names have no case
         ("ccc.example.invalid", "other.example", False),
         ("ccc.example.invalid", "le.invalid", False),  # the end of a name is not its domain

@@ -400,8 +400,11 @@ def _proxy_for(host: str) -> Proxy | str | None:
     environ = os.environ
     bypass = environ.get("NO_PROXY", environ.get("no_proxy", ""))
     for entry in bypass.replace(" ", "").split(","):
-        name = entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
-        name = name.strip("[]").lstrip(".").lower()
+        if entry.startswith("["):  # an IPv6 address in brackets, a port after them or not
+            name = entry[1:].partition("]")[0]
+        else:
+            name = entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
+        name = name.lstrip(".").lower()
         if name == "*" or (name and (host == name or host.endswith("." + name))):
             return None
     for variable in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):

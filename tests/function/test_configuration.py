@@ -140,6 +140,8 @@ def test_each_variable_is_read_trimmed_up_to_the_ends_of_its_range(
         ({"CCC_ENDPOINT": "https://ccc.example.com?region=ap-guangzhou"}, "CCC_ENDPOINT"),
         ({"CCC_ENDPOINT": "https://ccc.example.com#top"}, "CCC_ENDPOINT"),
         ({"CCC_ENDPOINT": "https://ccc.example.com:99999"}, "CCC_ENDPOINT"),
+        ({"CCC_ENDPOINT": "https://ccc.example.com:0"}, "CCC_ENDPOINT"),  # no port to call
+        ({"CCC_ENDPOINT": "https://[2001:db8::5]:0"}, "CCC_ENDPOINT"),
         ({"CCC_ENDPOINT": "https://ccc.example.com:https"}, "CCC_ENDPOINT"),
         ({"CCC_ENDPOINT": "http://localhost.example.com"}, "CCC_ENDPOINT"),
         (

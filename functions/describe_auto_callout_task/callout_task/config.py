@@ -132,9 +132,11 @@ def _endpoint(raw: str) -> str:
         )
     parts = urlsplit(raw if "://" in raw else "https://" + raw)
     try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+        port = parts.port  # raises ValueError for a port that is not one
     except ValueError:
-        raise ConfigurationError(f"CCC_ENDPOINT has an invalid port: {raw!r}") from None
+        port = 0
+    if port == 0:  # ":0" too: no port to call (the transport would take it for none given)
+        raise ConfigurationError(f"CCC_ENDPOINT has an invalid port: {raw!r}")
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
         raise ConfigurationError(
             f"CCC_ENDPOINT must be https://host[:port] (http only on loopback), got {raw!r}"

@@ -206,7 +206,9 @@ def refresh_stage() -> list[str]:
     since would still be collected). A source is copied only if its text changed, with a new
     modification time: mutmut then makes that file's mutants again and forgets the outcomes of
     the functions whose text changed (it keeps the others'). A copy that kept the old time, or
-    every file copied, would have it keep stale outcomes or redo every file."""
+    every file copied, would have it keep stale outcomes or redo every file. A source deleted
+    since goes with its mutants and their outcomes; a package's other files (openapi.json)
+    changed since are copied into mutmut's copy too."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for folder in _READ_BY_TESTS:
         for place in (STAGE / folder, STAGE / "mutants" / folder):
@@ -216,13 +218,34 @@ def refresh_stage() -> list[str]:
     pairs.append((REPO / "src" / "autocallout", STAGE / "src" / "autocallout"))
     changed = []
     for source_root, staged_root in pairs:
-        for source in sorted(source_root.rglob("*.py")):
+        for staged in sorted(_package_files(staged_root)):
+            if not (source_root / staged.relative_to(staged_root)).exists():
+                # Deleted since: mutmut would still mutate it, and count its recorded outcomes.
+                mutant = STAGE / "mutants" / staged.relative_to(STAGE)
+                for gone in [staged, mutant, *mutant.parent.glob(f"{mutant.name}.*")]:
+                    gone.unlink(missing_ok=True)
+                changed.append(str(staged.relative_to(STAGE)))
+        for source in sorted(_package_files(source_root)):
             staged = staged_root / source.relative_to(source_root)
             if not staged.exists() or staged.read_bytes() != source.read_bytes():
                 staged.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, staged)
+                if source.suffix != ".py":
+                    # Not mutated, and copied by mutmut only when its copy is missing.
+                    mutant = STAGE / "mutants" / staged.relative_to(STAGE)
+                    mutant.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, mutant)
                 changed.append(str(staged.relative_to(STAGE)))
     return changed
+
+
+def _package_files(root: Path) -> list[Path]:
+    """The files of a package as the stage copies them (no bytecode)."""
+    return [
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
 
 
 # The kills a run under load may have made falsely: the mutant's tests failed only after this

@@ -1589,7 +1589,10 @@ def test_a_robot_whose_time_runs_out_between_messages_keeps_the_rest_saying_out_
     )
 
 
-@pytest.mark.parametrize(("left", "accepted"), [(0.19, 2), (0.2 + 0.05 + 0.001, 3)])
+@pytest.mark.parametrize(
+    ("left", "accepted"),
+    [(0.19, 2), (0.2 + 0.05 - 0.001, 2), (0.2 + 0.05 + 0.001, 3)],  # a pause fits, no attempt
+)
 def test_a_robot_s_pause_between_messages_is_whole_or_the_message_waits_for_the_next_tick(
     ccc: CccBackend,
     invoke: Invoke,

@@ -384,11 +384,17 @@ def _mutmut(*args: str) -> None:
     )
 
 
-def run_mutmut(max_children: int, only: list[str]) -> float:
-    """Runs mutmut in the stage; returns the wall time taken."""
+def run_mutmut(max_children: int, only: list[str]) -> tuple[float, bool]:
+    """Runs mutmut in the stage; returns the wall time taken, and whether mutmut was stopped
+    (SIGTERM or Ctrl-C to it: what it finished is kept, and ``--again`` goes on from there)."""
     started = time.monotonic()
-    _mutmut("run", "--max-children", str(max_children), *only)
-    return time.monotonic() - started
+    try:
+        _mutmut("run", "--max-children", str(max_children), *only)
+    except subprocess.CalledProcessError as failed:
+        if failed.returncode not in _INTERRUPTED:
+            raise
+        return time.monotonic() - started, True
+    return time.monotonic() - started, False
 
 
 def started_at() -> str:
@@ -578,6 +584,7 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
     caught, considered, function_score = score(groups["callout_task"])
     wall = (
         f"{run['seconds'] / 60:.1f} min wall time"
+        + (" (then stopped: resumed below)" if run.get("stopped") else "")
         if run["seconds"] is not None
         else "wall time not recorded: the run had not finished when this was written"
     )
@@ -621,8 +628,8 @@ def report(mutants: list[Mutant], run: dict[str, Any], max_children: int) -> str
         *(
             f"- Stopped and resumed (`--again` without names: the mutants not run yet, against "
             f"the tests of commit `{r['commit']}`) at {r['started']} with {r['workers']} workers, "
-            f"{r['seconds'] / 60:.1f} min; {r['interrupted']} mutants it had stopped in the middle "
-            "run again"
+            f"{r['seconds'] / 60:.1f} min{' (stopped again)' if r.get('stopped') else ''}; "
+            f"{r['interrupted']} mutants it had stopped in the middle run again"
             + (
                 f"; run again too: {r['redone']} " + " and ".join(_REDO[flag] for flag in r["redo"])
                 if r.get("redone")
@@ -834,6 +841,7 @@ a new SCF instance would have it. Sixteen mutants "survived" this way before it 
 
 def again(only: list[str], max_children: int, redo: dict[str, bool], load: str) -> None:
     """``--again``: the named mutants, or a stopped run's rest, against the project as it is now."""
+    tests_of, started = commit(), started_at()
     refreshed = refresh_stage()
     prose = STAGE / "prose-not-mutated.txt"
     recorded = prose.read_bytes() if prose.exists() else b""
@@ -841,7 +849,7 @@ def again(only: list[str], max_children: int, redo: dict[str, bool], load: str) 
     # code and tests as they are now; the ones it stopped in the middle are not run yet either.
     interrupted = 0 if only else forget_interrupted()
     redone = forget(**redo) if any(redo.values()) else 0
-    seconds = run_mutmut(max_children, only)
+    seconds, stopped = run_mutmut(max_children, only)
     # mutmut makes some files' mutants again, and the wrapper would count their prose twice.
     prose.write_bytes(recorded)
     with (STAGE / "again.txt").open("a", encoding="utf-8") as record:
@@ -850,10 +858,11 @@ def again(only: list[str], max_children: int, redo: dict[str, bool], load: str) 
         run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
         run.setdefault("resumed", []).append(
             {
-                "commit": commit(),
-                "started": started_at(),
+                "commit": tests_of,
+                "started": started,
                 "workers": max_children,
                 "seconds": seconds,
+                "stopped": stopped,
                 "interrupted": interrupted,
                 "redone": redone,
                 "redo": [flag for flag, chosen in redo.items() if chosen],
@@ -946,7 +955,7 @@ def main(argv: list[str] | None = None) -> int:
             patterns, population = sample(args.sample, args.seed, args.max_children)
             run["sample"] = {"size": len(patterns), "of": population, "seed": args.seed}
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
-        run["seconds"] = run_mutmut(args.max_children, patterns)
+        run["seconds"], run["stopped"] = run_mutmut(args.max_children, patterns)
         (STAGE / "run.json").write_text(json.dumps(run), encoding="utf-8")
     run = json.loads((STAGE / "run.json").read_text(encoding="utf-8"))
     mutants = collect()

@@ -4,6 +4,7 @@ project as it is now, on a small project of files in a temporary folder (mutmut 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -63,3 +64,34 @@ def test_a_resume_drops_a_deleted_source_and_takes_changed_package_data(
     for root in (stage / "src", stage / "mutants" / "src"):
         assert (root / "callout_task" / "openapi.json").read_text() == '{"openapi": "3.1.0"}'
     assert sorted(changed) == ["src/callout_task/gone.py", "src/callout_task/openapi.json"]
+
+
+@pytest.mark.parametrize(("code", "stopped"), [(-15, True), (143, True), (130, True), (0, False)])
+def test_a_mutmut_stopped_by_a_signal_ends_the_run_as_stopped_and_any_other_failure_raises(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, code: int, stopped: bool
+) -> None:
+    # Given mutmut ending with ``code`` (-15: SIGTERM to it; 143 and 130: its shell's words
+    # for SIGTERM and Ctrl-C; 0: finished)
+    run = _run_module(monkeypatch, tmp_path)
+
+    def mutmut(*args: str) -> None:
+        if code:
+            raise subprocess.CalledProcessError(code, ["mutmut", *args])
+
+    monkeypatch.setattr(run, "_mutmut", mutmut)
+    # Then the run says whether it was stopped (what it finished is kept, and recorded)
+    seconds, was_stopped = run.run_mutmut(4, [])
+    assert (was_stopped, seconds >= 0) == (stopped, True)
+
+
+def test_a_mutmut_that_failed_otherwise_is_not_taken_for_a_stop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    run = _run_module(monkeypatch, tmp_path)
+
+    def mutmut(*args: str) -> None:
+        raise subprocess.CalledProcessError(1, ["mutmut", *args])  # its clean tests failed
+
+    monkeypatch.setattr(run, "_mutmut", mutmut)
+    with pytest.raises(subprocess.CalledProcessError):
+        run.run_mutmut(4, [])

@@ -159,6 +159,42 @@ def test_throttled_callers_cannot_multiply_calls_by_the_retry_count(
     assert statuses == [429] * 5
 
 
+@pytest.mark.parametrize("code", ["RequestLimitExceeded", "InternalError"])
+def test_a_retry_the_rate_limit_has_no_token_for_is_its_429_naming_what_ccc_answered(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst, code: str
+) -> None:
+    # Given one token, and CCC failing the one attempt it pays for with a retryable code
+    burst_of(1)
+    ccc.faults.error(code)
+
+    body = invoke(dict(TASK))
+
+    # Then the answer is this limit's 429 (its Retry-After says when a token is there), and it
+    # says what CCC answered: an operator would otherwise look at the limit alone
+    assert len(ccc.calls) == 1
+    assert (body["status"], body["type"]) == (429, "urn:autocallout:problem:rate-limited")
+    assert body["upstream_code"] == code
+    assert body["upstream_request_id"] == ccc.calls[0].request_id
+    assert f"The last attempt failed ({code})" in body["detail"]
+    assert body["retry_after"] >= 1
+
+
+def test_the_function_s_own_429_before_any_attempt_names_no_upstream_answer(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst
+) -> None:
+    burst_of(1)
+    invoke(dict(TASK))
+
+    body = invoke(dict(TASK))
+
+    assert len(ccc.calls) == 1
+    assert body["type"] == "urn:autocallout:problem:rate-limited"
+    assert "upstream_code" not in body
+    assert (
+        body["detail"] == "This function's rate limit was reached; retry after the indicated time."
+    )
+
+
 def test_an_sts_call_takes_a_token_too(
     invoke: Invoke, ccc: CccBackend, burst_of: Burst, monkeypatch: pytest.MonkeyPatch
 ) -> None:

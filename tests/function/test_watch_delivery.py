@@ -1496,6 +1496,7 @@ def test_a_lookup_ccc_throttled_is_compared_though_the_own_limit_refused_its_ret
     # any CCC 429 (only a lookup the function never made is not compared)
     assert watched.calls_to("DescribeAutoCalloutTask")
     assert answer["results"][0]["status"] == 429
+    assert answer["results"][0]["upstream_code"] == "RequestLimitExceeded"  # told why
     told = [(body["type"], body["data"]["task_id"]) for body in receivers["webhook"].accepted]
     assert told == [("task.lookup.failed", 3)]
 

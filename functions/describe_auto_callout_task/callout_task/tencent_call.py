@@ -57,7 +57,8 @@ def with_retries(
 
     Retried, with exponential backoff and full jitter: throttling, network errors and internal
     errors (the calls are read-only). Every attempt takes a rate-limit token first (RateLimited,
-    429, when it cannot have one); none starts without MIN_ATTEMPT_SECONDS left. A failure
+    429, when it cannot have one: after a failed attempt, naming that failure); none starts
+    without MIN_ATTEMPT_SECONDS left. A failure
     becomes the Problem ``problem_for`` (default: CCC's table) gives for its code.
     """
     to_problem = problem_for or problem_from_upstream
@@ -74,7 +75,21 @@ def with_retries(
             time.sleep(pause)
         if deadline.remaining() < MIN_ATTEMPT_SECONDS:
             break
-        rate_limit.acquire(invocation.limiter, deadline, invocation.waits_for_tokens)
+        try:
+            rate_limit.acquire(invocation.limiter, deadline, invocation.waits_for_tokens)
+        except problems.RateLimited as refused:
+            if last is None:
+                raise
+            # A retry with no token: still this limit's 429 and its Retry-After, but saying
+            # what the service answered (an operator would otherwise look at the limit alone).
+            raise problems.RateLimited(
+                f"The last attempt failed ({last.code}) and this function's rate limit had no "
+                "token for another; retry after the indicated time.",
+                retry_after=refused.retry_after,
+                upstream_code=None if last.code in _FUNCTION_CODES else last.code,
+                upstream_request_id=last.request_id or None,
+                upstream_message=last.message or None,
+            ) from None
         if deadline.remaining() < MIN_ATTEMPT_SECONDS:
             break
         report.attempts += 1

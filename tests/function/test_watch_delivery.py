@@ -1455,6 +1455,30 @@ def test_a_lookup_cut_short_by_the_lookups_share_of_the_time_is_not_compared(
     assert (told["type"], told["data"]["before"]) == ("task.state.changed", None)
 
 
+def test_a_lookup_the_lookups_share_left_no_room_for_is_not_compared(
+    watched: CccBackend,
+    receivers: dict[str, Receiver],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a tick whose lookups may use only about 0.09 s: less than the 0.1 s no attempt
+    # starts without, but still ahead, on a watch told of any failed lookup at once
+    share = watch_tick.LOOKUP_SHARE
+    monkeypatch.setattr(watch_tick, "LOOKUP_SHARE", 0.03)
+    event = watch_event([3], kinds=("webhook",), failing_after=1)
+
+    short = tick(invoke, event)
+
+    # Then the lookup is not made (504) and says nothing of the task: nothing is told
+    assert short["results"][0]["status"] == 504
+    assert receivers["webhook"].received == []
+    # and with the whole share, the next tick sees the task as the first time
+    monkeypatch.setattr(watch_tick, "LOOKUP_SHARE", share)
+    tick(invoke, event)
+    [told] = receivers["webhook"].accepted
+    assert (told["type"], told["data"]["before"]) == ("task.state.changed", None)
+
+
 def test_a_lookup_the_function_s_own_rate_limit_refused_is_not_compared(
     watched: CccBackend,
     receivers: dict[str, Receiver],
@@ -1818,6 +1842,7 @@ def test_a_robot_line_cut_inside_a_character_drops_the_character_not_the_message
         (408, None, False, True, ""),  # the target timed out reading: worth another attempt
         (429, "7", False, False, ", Retry-After 7 s"),  # no more this tick; the wait logged
         (429, " 0120 ", False, False, ", Retry-After 120 s"),
+        (429, "000", False, False, ", Retry-After 0 s"),
         (429, None, False, False, ""),
         (429, "soon", False, False, ""),
         (429, "\xb2", False, False, ""),  # "²", a digit to str.isdigit(), read as latin-1

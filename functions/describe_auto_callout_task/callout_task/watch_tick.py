@@ -29,6 +29,7 @@ from callout_task.deadline import Deadline
 from callout_task.events import _parse_json, task_sources
 from callout_task.invocation import Invocation
 from callout_task.problems import PROBLEM_TYPE_PREFIX, RateLimited
+from callout_task.rate_limit import MIN_ATTEMPT_SECONDS as MIN_LOOKUP_SECONDS
 from callout_task.redis_wire import RedisConnection, StoreError
 from callout_task.request import Source
 from callout_task.watch_config import TargetSpec, Watch, WatchRequest, watch_request
@@ -283,11 +284,12 @@ def _look_up(
         outcome = lookup(lookups, sources)
         log(invocation, outcome)
         results.append(entry(outcome))
-        # A lookup cut short by the lookups' share, or never made because the function's own
-        # rate limit had no token for it in time, says nothing about the task: not observed.
-        # One whose attempt failed first (CCC's 429, a 503) and whose retry had no token was
-        # made: it is compared, like any other failed lookup.
-        cut_short = outcome.status == 504 and lookups.deadline.remaining() <= 0
+        # A lookup cut short by the lookups' share, or not made because the share had no room
+        # left for an attempt (less than the 0.1 s none starts without), or because the
+        # function's own rate limit had no token for it in time, says nothing about the task:
+        # not observed. One whose attempt failed first (CCC's 429, a 503) and whose retry had
+        # no token was made: it is compared, like any other failed lookup.
+        cut_short = outcome.status == 504 and lookups.deadline.remaining() < MIN_LOOKUP_SECONDS
         never_made = outcome.body.get("type") == _REFUSED_HERE and not outcome.call.codes
         said = not cut_short and not never_made
         if said and outcome.sdk_app_id is not None and outcome.task_id is not None:

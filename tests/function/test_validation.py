@@ -860,6 +860,14 @@ def test_a_negative_number_past_25_digits_is_too_small(invoke: Invoke, task_id: 
     assert http_body(response)["errors"] == [{"field": "TaskId", "message": "must be at least 1"}]
 
 
+@pytest.mark.parametrize("task_id", [-(10**25), -int("9" * 30), -1.1e25])
+def test_a_direct_negative_number_past_25_digits_is_too_small(
+    invoke: Invoke, task_id: float
+) -> None:
+    body = _direct(invoke, SdkAppId=1400000000, TaskId=task_id)
+    assert body["errors"] == [{"field": "TaskId", "message": "must be at least 1"}]
+
+
 def test_parameters_after_an_unknown_one_are_still_read(invoke: Invoke) -> None:
     body = invoke(
         {"Action": "DescribeAutoCalloutTask", 7: "x", "SdkAppId": 1400000000, "TaskId": 3}

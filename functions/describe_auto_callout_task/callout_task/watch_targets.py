@@ -42,7 +42,6 @@ SENDS_PER_TICK = {"webhook": 100, "wecom": 5, "feishu": 20, "dingtalk": 5}
 # Feishu takes at most 5 messages a second from one bot.
 SPACING_SECONDS = {"feishu": 0.2}
 # Error codes in a 200 body that mean "too many messages": no more attempts this tick.
-RATE_LIMIT_CODES = {"wecom": {45009}, "feishu": {11232, 9499}, "dingtalk": {130101, 410100}}
 MAX_RESPONSE_BYTES = 64 * 1024
 USER_AGENT = "autocallout-watch/1"
 
@@ -302,10 +301,10 @@ def interpret(kind: str, status: int, body: bytes, retry_after: str | None) -> R
         return Result(True, f"answered {field} 0", retry=False)
     # Whole (to a bound): ``scrub`` must see any key it quotes before the reason is shortened.
     message = str(answer.get("msg") or answer.get("errmsg") or "")[:MAX_RESPONSE_BYTES]
-    # A code that is a JSON list or object is no code of a limit (and cannot be hashed).
-    limited = not isinstance(code, (list, dict)) and code in RATE_LIMIT_CODES.get(kind, set())
-    # WeCom's -1 is "system busy": worth another attempt; other codes are not (or are limits).
-    return Result(False, f"answered {field} {code} ({message})", retry=code == -1 and not limited)
+    # WeCom's -1 is "system busy": worth another attempt. No other code is: a rate limit's
+    # (WeCom 45009, Feishu 11232 and 9499, DingTalk 130101 and 410100) waits for the next tick
+    # like any refusal.
+    return Result(False, f"answered {field} {code} ({message})", retry=code == -1)
 
 
 class Poster:

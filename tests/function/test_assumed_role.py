@@ -271,6 +271,29 @@ def test_sts_throttling_keeps_sts_request_id(invoke: Invoke, ccc: CccBackend) ->
 
 
 @pytest.mark.usefixtures("role")
+def test_sts_failing_an_attempt_whose_retry_has_no_token_is_named_as_sts(
+    invoke: Invoke, ccc: CccBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given one token, spent on an AssumeRole STS fails with a retryable code
+    monkeypatch.setenv("RATE_LIMIT_QPS", "0.001")
+    monkeypatch.setenv("RATE_LIMIT_BURST", "1")
+    ccc.faults.error("InternalError", times=None, action="AssumeRole")
+
+    body = invoke(dict(TASK))
+
+    # Then the function's 429 names STS's answer as STS's: its code and request id are not CCC's
+    [assume] = ccc.calls_to("AssumeRole")
+    assert (body["status"], body["type"]) == (429, "urn:autocallout:problem:rate-limited")
+    assert (body["upstream_code"], body["upstream_request_id"]) == (
+        "InternalError",
+        assume.request_id,
+    )
+    assert body["detail"].startswith("The last STS attempt failed (InternalError)")
+    assert "CCC" not in body["detail"]
+    assert ccc.calls_to("DescribeAutoCalloutTask") == []
+
+
+@pytest.mark.usefixtures("role")
 def test_an_sts_call_gets_only_the_time_left(invoke: Invoke, ccc: CccBackend) -> None:
     ccc.faults.inject("latency", delay=5.0, times=None, action="AssumeRole")
     started = time.monotonic()

@@ -175,7 +175,7 @@ def test_a_retry_the_rate_limit_has_no_token_for_is_its_429_naming_what_ccc_answ
     assert (body["status"], body["type"]) == (429, "urn:autocallout:problem:rate-limited")
     assert body["upstream_code"] == code
     assert body["upstream_request_id"] == ccc.calls[0].request_id
-    assert f"The last attempt failed ({code})" in body["detail"]
+    assert f"The last CCC attempt failed ({code})" in body["detail"]
     assert body["retry_after"] >= 1
 
 

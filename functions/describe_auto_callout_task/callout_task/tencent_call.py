@@ -81,10 +81,10 @@ def with_retries(
             if last is None:
                 raise
             # A retry with no token: still this limit's 429 and its Retry-After, but saying
-            # what the service answered (an operator would otherwise look at the limit alone).
+            # what the service answered, named (STS's code and request id are not CCC's).
             raise problems.RateLimited(
-                f"The last attempt failed ({last.code}) and this function's rate limit had no "
-                "token for another; retry after the indicated time.",
+                f"The last {service} attempt failed ({last.code}) and this function's rate "
+                "limit had no token for another; retry after the indicated time.",
                 retry_after=refused.retry_after,
                 upstream_code=None if last.code in _FUNCTION_CODES else last.code,
                 upstream_request_id=last.request_id or None,

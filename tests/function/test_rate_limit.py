@@ -18,7 +18,7 @@ from callout_task.problems import RateLimited
 from callout_task.rate_limit import TokenBucket, acquire
 
 from autocallout.fake_ccc import CccBackend
-from tests.function.answers import http_body
+from tests.function.answers import http_body, log_lines
 from tests.function.scenarios import Invoke, function_url_get
 from tests.seeded import TASK
 
@@ -177,6 +177,26 @@ def test_a_retry_the_rate_limit_has_no_token_for_is_its_429_naming_what_ccc_answ
     assert body["upstream_request_id"] == ccc.calls[0].request_id
     assert f"The last CCC attempt failed ({code})" in body["detail"]
     assert body["retry_after"] >= 1
+
+
+def test_ccc_s_words_on_an_attempt_whose_retry_has_no_token_are_logged_masked_never_answered(
+    invoke: Invoke, ccc: CccBackend, burst_of: Burst, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given one token, and CCC failing the attempt it pays for in words naming a callee
+    burst_of(1)
+    ccc.faults.error("InternalError", message="no route to 13800130001", times=None)
+
+    response = invoke(function_url_get(SdkAppId="1400000000", TaskId="3"))
+    [line] = [
+        line for line in log_lines(capsys.readouterr().out) if line["message"] == "invocation"
+    ]
+
+    # Then the answer says only the code; the log line has CCC's words, the number masked
+    assert response["statusCode"] == 429
+    assert "no route" not in response["body"]
+    assert (line["status"], line["upstream_code"]) == (429, "InternalError")
+    assert line["detail"].endswith("(upstream: no route to *******0001)")
+    assert "13800130001" not in line["detail"]
 
 
 def test_the_function_s_own_429_before_any_attempt_names_no_upstream_answer(

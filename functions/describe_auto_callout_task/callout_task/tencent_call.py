@@ -81,12 +81,13 @@ def with_retries(
             if last is None:
                 raise
             # A retry with no token: still this limit's 429 and its Retry-After, but saying
-            # what the service answered, named (STS's code and request id are not CCC's).
+            # what the service answered, named (STS's code and request id are not CCC's). Only
+            # a retryable code gets here: never one of _FUNCTION_CODES, none of which is.
             raise problems.RateLimited(
                 f"The last {service} attempt failed ({last.code}) and this function's rate "
                 "limit had no token for another; retry after the indicated time.",
                 retry_after=refused.retry_after,
-                upstream_code=None if last.code in _FUNCTION_CODES else last.code,
+                upstream_code=last.code,
                 upstream_request_id=last.request_id or None,
                 upstream_message=last.message or None,
             ) from None

@@ -203,10 +203,12 @@ class Problem(_Answer):
     # SkipJsonSchema keeps null out of the published schema; the default lets the model read a
     # body without the key.
     upstream_code: str | SkipJsonSchema[None] = _optional(
-        "CCC's error code, for problems that came from CCC"
+        "The error code the upstream service answered (CCC; STS when the function assumes "
+        "CCC_ROLE_ARN), when one did"
     )
     upstream_request_id: str | SkipJsonSchema[None] = _optional(
-        "CCC's RequestId, for problems that came from CCC"
+        "The upstream service's RequestId (CCC; STS when the function assumes CCC_ROLE_ARN), "
+        "for support tickets"
     )
     errors: Annotated[list[FieldError], Field(min_length=1)] | SkipJsonSchema[None] = _optional(
         "Each invalid parameter (400 only)"
